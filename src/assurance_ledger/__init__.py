@@ -1,0 +1,147 @@
+"""assurance_ledger: a ledger of diplomatic assurances, returned claimants and outcomes.
+
+The public API is re-exported here; ``__all__`` lists it. Start with
+:class:`Codec` to read records, the record classes to build them, and
+:class:`DateSpan` and :func:`parse_date` for imprecise dates.
+"""
+
+from __future__ import annotations
+
+from .codec import (
+    DEFAULT_CODEC,
+    Codec,
+    canonical_json,
+    configure_converter,
+    loads_json,
+)
+from .commitments import (
+    BUILTIN_COMMITMENTS,
+    AccessToProcedure,
+    Commitment,
+    DetentionLimit,
+    HumaneTreatment,
+    MonitoringAccess,
+    NonRefoulement,
+    NoRemovalBeforeDecision,
+    Notification,
+)
+from .countries import (
+    COUNTRIES,
+    country_name,
+    is_country,
+    is_party,
+)
+from .dates import (
+    DateSpan,
+    Precision,
+    parse_date,
+    to_span,
+)
+from .errors import (
+    InvalidDate,
+    InvalidRecord,
+    InvalidRecords,
+    LedgerError,
+    format_path,
+)
+from .records import (
+    RECORD_TYPES,
+    AdmittedToProcedure,
+    AssuranceDeclined,
+    AssuranceGiven,
+    AssuranceRecord,
+    AssuranceRequested,
+    AssuranceWithdrawn,
+    Checkpoint,
+    ClaimantReturned,
+    ClaimDecided,
+    ContactLost,
+    Correction,
+    Credibility,
+    Crossing,
+    Decision,
+    Departed,
+    Detained,
+    Disclosure,
+    Form,
+    Ground,
+    IllTreatment,
+    MonitoringDenied,
+    MonitoringVisit,
+    Notified,
+    Outcome,
+    Record,
+    Released,
+    Reliability,
+    Removed,
+    Scope,
+    Source,
+)
+from .truth import (
+    Truth,
+)
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "BUILTIN_COMMITMENTS",
+    "COUNTRIES",
+    "DEFAULT_CODEC",
+    "RECORD_TYPES",
+    "AccessToProcedure",
+    "AdmittedToProcedure",
+    "AssuranceDeclined",
+    "AssuranceGiven",
+    "AssuranceRecord",
+    "AssuranceRequested",
+    "AssuranceWithdrawn",
+    "Checkpoint",
+    "ClaimDecided",
+    "ClaimantReturned",
+    "Codec",
+    "Commitment",
+    "ContactLost",
+    "Correction",
+    "Credibility",
+    "Crossing",
+    "DateSpan",
+    "Decision",
+    "Departed",
+    "Detained",
+    "DetentionLimit",
+    "Disclosure",
+    "Form",
+    "Ground",
+    "HumaneTreatment",
+    "IllTreatment",
+    "InvalidDate",
+    "InvalidRecord",
+    "InvalidRecords",
+    "LedgerError",
+    "MonitoringAccess",
+    "MonitoringDenied",
+    "MonitoringVisit",
+    "NoRemovalBeforeDecision",
+    "NonRefoulement",
+    "Notification",
+    "Notified",
+    "Outcome",
+    "Precision",
+    "Record",
+    "Released",
+    "Reliability",
+    "Removed",
+    "Scope",
+    "Source",
+    "Truth",
+    "__version__",
+    "canonical_json",
+    "configure_converter",
+    "country_name",
+    "format_path",
+    "is_country",
+    "is_party",
+    "loads_json",
+    "parse_date",
+    "to_span",
+]

@@ -1,0 +1,424 @@
+"""The one converter between records and JSON, and the canonical bytes that get hashed.
+
+Everything about the JSON form of records is decided in :func:`configure_converter`
+and :func:`canonical_json`, and nowhere else. Ledger hashes are computed over
+these bytes, so these choices are a promise kept byte for byte in every version.
+
+A :class:`Codec` is an immutable pairing of that converter with the commitment
+kinds it knows: the built-in ones, plus any a user registers with
+:meth:`Codec.with_commitments`. No global registry is changed by registering.
+
+>>> codec = Codec()
+>>> record = codec.from_json({"type": "detained", "outcome_id": "o-1",
+...                           "claimant_id": "c-1", "on": "2020-04", "by": "US"})
+>>> record.on.precision
+'month'
+>>> canonical_json(codec.to_json(record))
+b'{"by":"US","claimant_id":"c-1","on":"2020-04","outcome_id":"o-1","type":"detained"}'
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from types import MappingProxyType
+from typing import Any, Literal, TypeVar, get_args, get_origin
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+
+from ._validate import short
+from .commitments import BUILTIN_COMMITMENTS, Commitment
+from .dates import DateSpan
+from .errors import InvalidRecord, InvalidRecords, Path
+from .records import RECORD_TYPES, Record
+
+__all__ = ["DEFAULT_CODEC", "Codec", "canonical_json", "configure_converter", "loads_json"]
+
+T = TypeVar("T")
+
+#: Deepest nesting of JSON arrays and objects accepted in one record.
+MAX_DEPTH = 32
+_KIND = re.compile(r"[a-z][a-z0-9_]{0,63}")
+
+
+def canonical_json(value: Any) -> bytes:
+    r"""The canonical bytes of a JSON value: the form that is stored and hashed.
+
+    Keys sorted, no whitespace, UTF-8 (non-ASCII characters as themselves, not
+    ``\u`` escapes), and NaN or infinities refused.
+    """
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise InvalidRecord((key,), "each key once in an object", f"{key!r} twice")
+            seen.add(key)
+    return result
+
+
+def _no_constant(name: str) -> Any:
+    raise InvalidRecord((), "finite numbers only", name)
+
+
+def _depth(value: Any, limit: int) -> int:
+    """Nesting depth of a parsed value, giving up as soon as ``limit`` is passed."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    deepest = 0
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                return deepest
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def loads_json(text: str | bytes) -> Any:
+    """Parse one JSON text strictly, raising :class:`InvalidRecord` on anything dubious.
+
+    Refused: invalid JSON or UTF-8, duplicate keys in an object, ``NaN`` and
+    ``Infinity``, and nesting deeper than :data:`MAX_DEPTH`.
+    """
+    try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    except InvalidRecord:
+        raise
+    except UnicodeDecodeError as exc:
+        raise InvalidRecord((), "UTF-8 text", f"invalid byte at position {exc.start}") from None
+    except json.JSONDecodeError as exc:
+        raise InvalidRecord((), "valid JSON", f"{exc.msg} at column {exc.colno}") from None
+    except RecursionError:
+        raise InvalidRecord((), f"JSON nested at most {MAX_DEPTH} deep", "deeper") from None
+    except ValueError as exc:  # e.g. an integer with too many digits
+        raise InvalidRecord((), "valid JSON", short(str(exc))) from None
+    if _depth(value, MAX_DEPTH) > MAX_DEPTH:
+        raise InvalidRecord((), f"JSON nested at most {MAX_DEPTH} deep", "deeper")
+    return value
+
+
+def _strict(kind: type[Any], expected: str) -> Callable[[Any, Any], Any]:
+    def structure(value: Any, _: Any) -> Any:
+        if type(value) is not kind:
+            raise InvalidRecord((), expected, short(value))
+        return value
+
+    return structure
+
+
+def _is_literal(tp: Any) -> bool:
+    return get_origin(tp) is Literal
+
+
+def _literal_hook(tp: Any) -> Callable[[Any, Any], Any]:
+    allowed = get_args(tp)
+    expected = "one of " + ", ".join(repr(a) for a in allowed)
+
+    def structure(value: Any, _: Any) -> Any:
+        # type() check: JSON true must not pass for 1, nor 1 for 1.0.
+        if not any(type(value) is type(a) and value == a for a in allowed):
+            raise InvalidRecord((), expected, short(value))
+        return value
+
+    return structure
+
+
+def _is_homogeneous_tuple(tp: Any) -> bool:
+    args = get_args(tp)
+    return get_origin(tp) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _tuple_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    def factory(tp: Any) -> Callable[[Any, Any], Any]:
+        item_type = get_args(tp)[0]
+
+        def structure(value: Any, _: Any) -> tuple[Any, ...]:
+            if not isinstance(value, list):
+                raise InvalidRecord((), "a list", short(value))
+            hook = conv.get_structure_hook(item_type)
+            items = []
+            errors: list[InvalidRecord] = []
+            for index, item in enumerate(value):
+                try:
+                    items.append(hook(item, item_type))
+                except Exception as exc:
+                    errors.extend(_flatten(exc, (index,)))
+            if errors:
+                raise InvalidRecords(errors)
+            return tuple(items)
+
+        return structure
+
+    return factory
+
+
+def _tagged(
+    conv: cattrs.Converter, tag: str, classes: Mapping[str, type[Any]], what: str
+) -> tuple[Callable[[Any, Any], Any], Callable[[Any], Any]]:
+    """Structure and unstructure hooks for a family of classes told apart by ``tag``."""
+    expected = "one of " + ", ".join(repr(k) for k in classes)
+
+    def structure(value: Any, _: Any) -> Any:
+        if not isinstance(value, dict):
+            raise InvalidRecord((), f"{what} (a JSON object with a {tag!r})", short(value))
+        name = value.get(tag)
+        if name is None:
+            raise InvalidRecord((tag,), f"{expected} (the field is required)")
+        if not isinstance(name, str) or name not in classes:
+            raise InvalidRecord((tag,), expected, short(name))
+        fields = dict(value)
+        del fields[tag]
+        cls = classes[name]
+        return conv.get_structure_hook(cls)(fields, cls)
+
+    def unstructure(value: Any) -> Any:
+        return conv.unstructure(value, unstructure_as=type(value))
+
+    return structure, unstructure
+
+
+def configure_converter(
+    conv: cattrs.Converter, commitments: Mapping[str, type[Commitment]]
+) -> None:
+    """Teach ``conv`` the JSON form of every record and of ``commitments``.
+
+    The encoding choices, all of them:
+
+    * A record is a JSON object with its ``type`` tag; a commitment, with its
+      ``kind`` tag. The other keys are the attrs fields of the class, same names.
+    * A field whose value equals its default is left out. So a record written
+      before an optional field was added hashes the same after.
+    * Tuples are lists; a ``None`` that is not the default is ``null``.
+    * A :class:`~assurance_ledger.dates.DateSpan` is written in its most compact
+      form: ``"2020-03-30"``, ``"2020-03"``, ``"2020"`` or
+      ``{"earliest": ..., "latest": ...}``.
+    * Enumerations (``Literal`` types) are their strings (or numbers).
+    * Reading is strict: an unknown key, a missing required key, a string where a
+      number belongs (``"3"`` is not ``3``), a number where a boolean belongs
+      (``1`` is not ``true``) and a string where a list belongs are all errors.
+    * Errors name the path of the bad value and what was expected (see
+      :class:`~assurance_ledger.errors.InvalidRecord`).
+
+    The bytes that are stored and hashed are :func:`canonical_json` of the result.
+    """
+    conv.register_structure_hook(str, _strict(str, "text"))
+    conv.register_structure_hook(bool, _strict(bool, "true or false"))
+    conv.register_structure_hook(int, _strict(int, "a whole number"))
+    conv.register_structure_hook_factory(_is_literal, _literal_hook)
+    conv.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook_factory(conv))
+    conv.register_structure_hook(DateSpan, lambda value, _: DateSpan.from_json(value))
+    conv.register_unstructure_hook(DateSpan, DateSpan.to_json)
+
+    families = (
+        ("kind", Commitment, commitments, "a commitment"),
+        ("type", Record, RECORD_TYPES, "a record"),
+    )
+    # The base classes first, so that fields typed with a base (an assurance's
+    # commitments, a correction's replacement) dispatch on the value's own class.
+    for tag, base, family, what in families:
+        structure, unstructure = _tagged(conv, tag, family, what)
+        conv.register_structure_hook(base, structure)
+        conv.register_unstructure_hook(base, unstructure)
+        conv.register_unstructure_hook_func(_is_optional(base), _or_none(unstructure))
+    for tag, _, family, _ in families:
+        for name, cls in family.items():
+            conv.register_structure_hook(
+                cls,
+                make_dict_structure_fn(
+                    cls, conv, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True
+                ),
+            )
+            conv.register_unstructure_hook(cls, _with_tag(tag, name, conv, cls))
+
+
+def _is_optional(base: type[Any]) -> Callable[[Any], bool]:
+    return lambda tp: bool(tp == base | None)
+
+
+def _or_none(hook: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda value: None if value is None else hook(value)
+
+
+def _with_tag(tag: str, name: str, conv: cattrs.Converter, cls: type[Any]) -> Callable[[Any], Any]:
+    fields = make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True)
+
+    def unstructure(value: Any) -> dict[str, Any]:
+        return {tag: name, **fields(value)}
+
+    return unstructure
+
+
+def _flatten(exc: BaseException, path: Path) -> list[InvalidRecord]:
+    """Every :class:`InvalidRecord` inside an error raised while structuring."""
+    if isinstance(exc, InvalidRecords):
+        return [e.at(path) for e in exc.errors]
+    if isinstance(exc, InvalidRecord):
+        return [exc.at(path)]
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        found: list[InvalidRecord] = []
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            step: str | int = note.index if isinstance(note, IterableValidationNote) else note.name
+            found.extend(_flatten(sub, (*path, step)))
+        for sub in without:
+            found.extend(_flatten(sub, path))
+        return found
+    if isinstance(exc, ForbiddenExtraKeysError):
+        allowed = ", ".join(sorted(a.name for a in attrs.fields(exc.cl)))
+        return [
+            InvalidRecord((*path, key), f"no such field (the fields are: {allowed})", "a value")
+            for key in sorted(exc.extra_fields)
+        ]
+    if isinstance(exc, KeyError):
+        return [InvalidRecord(path, "a value (the field is required)")]
+    return [InvalidRecord(path, "a valid value", short(f"{type(exc).__name__}: {exc}"))]
+
+
+class Codec:
+    """Records to and from JSON, knowing the built-in commitment kinds and any added.
+
+    A codec is immutable: :meth:`with_commitments` returns a new one.
+    """
+
+    __slots__ = ("_commitments", "_converter")
+
+    def __init__(self, commitments: Iterable[type[Commitment]] = ()) -> None:
+        """A codec for the built-in kinds plus ``commitments`` (user-defined kinds)."""
+        kinds = dict(BUILTIN_COMMITMENTS)
+        for cls in commitments:
+            _check_kind(cls, kinds)
+            kinds[cls.KIND] = cls
+        self._commitments: Mapping[str, type[Commitment]] = MappingProxyType(kinds)
+        self._converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
+        configure_converter(self._converter, self._commitments)
+
+    def __repr__(self) -> str:
+        """Show the kinds beyond the built-in ones."""
+        extra = [k for k in self._commitments if k not in BUILTIN_COMMITMENTS]
+        return f"Codec(extra commitment kinds: {extra})" if extra else "Codec()"
+
+    @property
+    def commitment_kinds(self) -> Mapping[str, type[Commitment]]:
+        """Every commitment kind this codec reads, by ``kind`` tag (read-only)."""
+        return self._commitments
+
+    def with_commitments(self, *kinds: type[Commitment]) -> Codec:
+        """A new codec that also knows ``kinds`` (user-defined commitment classes)."""
+        builtin = set(BUILTIN_COMMITMENTS)
+        extra = [cls for key, cls in self._commitments.items() if key not in builtin]
+        return Codec([*extra, *kinds])
+
+    def to_json(self, value: Record | Commitment) -> dict[str, Any]:
+        """The JSON object (plain dicts, lists, strings, numbers) for a record or commitment."""
+        result: dict[str, Any] = self._converter.unstructure(value, unstructure_as=type(value))
+        return result
+
+    def from_json(self, value: Any, cls: type[T] = Record) -> T:  # type: ignore[assignment]
+        """Read a parsed JSON value as ``cls`` (any record, by default).
+
+        Raise :class:`InvalidRecord` for one problem, :class:`InvalidRecords` for several.
+        """
+        try:
+            result: T = self._converter.structure(value, cls)
+        except Exception as exc:
+            errors = _flatten(exc, ())
+            if len(errors) == 1:
+                raise errors[0] from None
+            raise InvalidRecords(errors) from None
+        return result
+
+    def dumps(self, value: Record | Commitment) -> bytes:
+        """The canonical JSON bytes of a record or commitment."""
+        return canonical_json(self.to_json(value))
+
+    def loads(self, text: str | bytes, cls: type[T] = Record) -> T:  # type: ignore[assignment]
+        """Parse JSON text strictly (see :func:`loads_json`) and read it as ``cls``."""
+        return self.from_json(loads_json(text), cls)
+
+    def read_records(self, text: str | bytes, *, limit: int = 100) -> tuple[Record, ...]:
+        """Read many records: a JSON array of records, or JSON Lines (one record a line).
+
+        Every bad record is reported, each with its line (JSON Lines) or its index
+        in the array, up to ``limit`` errors, in one :class:`InvalidRecords`.
+        Blank lines are skipped. Nothing is returned unless every record is valid.
+        """
+        records: list[Record] = []
+        errors: list[InvalidRecord] = []
+        for line, prefix, value in self._documents(text, errors):
+            try:
+                records.append(self.from_json(value))
+            except InvalidRecords as exc:
+                errors.extend(e.at(prefix, line=line) for e in exc.errors)
+            except InvalidRecord as exc:
+                errors.append(exc.at(prefix, line=line))
+            if len(errors) >= limit:
+                raise InvalidRecords(errors[:limit], truncated=True)
+        if errors:
+            raise InvalidRecords(errors)
+        return tuple(records)
+
+    def _documents(
+        self, text: str | bytes, errors: list[InvalidRecord]
+    ) -> Iterator[tuple[int | None, Path, Any]]:
+        if isinstance(text, bytes):
+            try:
+                text = text.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                errors.append(
+                    InvalidRecord((), "UTF-8 text", f"invalid byte at offset {exc.start}")
+                )
+                return
+        text = text.removeprefix("\ufeff")
+        if text.lstrip().startswith("["):
+            try:
+                array = loads_json(text)
+            except InvalidRecord as exc:
+                errors.append(exc)
+                return
+            for index, value in enumerate(array):
+                yield None, (index,), value
+            return
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                value = loads_json(line)
+            except InvalidRecord as exc:
+                errors.append(exc.at(line=number))
+                continue
+            yield number, (), value
+
+
+def _check_kind(cls: Any, known: Mapping[str, type[Commitment]]) -> None:
+    if not (isinstance(cls, type) and issubclass(cls, Commitment) and attrs.has(cls)):
+        raise TypeError(f"{cls!r} is not an attrs class subclassing Commitment")
+    kind = getattr(cls, "KIND", "")
+    if not isinstance(kind, str) or not _KIND.fullmatch(kind):
+        raise ValueError(
+            f"{cls.__name__}.KIND must be a lower-case tag like 'my_commitment', got {kind!r}"
+        )
+    if kind in known and known[kind] is not cls:
+        raise ValueError(f"commitment kind {kind!r} is already taken by {known[kind].__name__}")
+
+
+#: The codec for the commitment kinds of ``DOMAIN.md``.
+DEFAULT_CODEC = Codec()

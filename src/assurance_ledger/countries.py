@@ -1,0 +1,64 @@
+"""ISO 3166-1 alpha-2 country codes, shipped as data in ``countries.tsv``.
+
+The list holds every current code plus ``XK`` (Kosovo, user-assigned but in wide
+use by governments and UNHCR). Codes are only ever added to the file, never
+removed, so a ledger that was valid once stays readable.
+
+Parties (who recorded an entry, whose ledger a checkpoint witnesses, who made a
+monitoring visit) may be a state or an organisation: a two-letter upper-case name
+is read as a country code and must be a known one, anything else is an
+organisation's name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from importlib.resources import files
+from types import MappingProxyType
+
+__all__ = ["COUNTRIES", "country_name", "is_country", "is_party"]
+
+
+def _load() -> Mapping[str, str]:
+    text = files(__package__).joinpath("countries.tsv").read_text(encoding="utf-8")
+    table: dict[str, str] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            code, name = line.split("\t")
+            table[code] = name
+    return MappingProxyType(table)
+
+
+#: Every known code, mapped to its short English name (read-only).
+COUNTRIES: Mapping[str, str] = _load()
+
+
+def is_country(value: object) -> bool:
+    """Whether ``value`` is a known ISO 3166-1 alpha-2 code (upper case).
+
+    >>> is_country("CA"), is_country("ca"), is_country("ZZ"), is_country("XK")
+    (True, False, False, True)
+    """
+    return isinstance(value, str) and value in COUNTRIES
+
+
+def is_party(value: object) -> bool:
+    """Whether ``value`` names a party: a known country code or an organisation.
+
+    >>> is_party("US"), is_party("UNHCR"), is_party("ZZ"), is_party("  ")
+    (True, True, False, False)
+    """
+    if not isinstance(value, str) or not value.strip() or value != value.strip():
+        return False
+    if len(value) == 2 and value.isascii() and value.isalpha() and value.isupper():
+        return value in COUNTRIES
+    return True
+
+
+def country_name(code: str) -> str:
+    """The short English name of a country code.
+
+    >>> country_name("HT")
+    'Haiti'
+    """
+    return COUNTRIES[code]

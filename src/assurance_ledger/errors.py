@@ -1,0 +1,140 @@
+"""The errors assurance_ledger raises.
+
+Every error is a :class:`LedgerError`. Errors about bad input also inherit
+:class:`ValueError`, the builtin that callers already catch for bad values, and
+carry data, not just a message: the path of the bad field inside the record, what
+was expected, what was found, and where the record came from (a line of a file).
+Many problems found in one read are raised together as :class:`InvalidRecords`,
+so a user fixing a file sees every bad record at once, not one per run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "InvalidDate",
+    "InvalidRecord",
+    "InvalidRecords",
+    "LedgerError",
+    "Path",
+    "format_path",
+]
+
+#: The location of a value inside a JSON record: keys and list indexes, outermost first.
+Path = tuple[str | int, ...]
+
+
+def format_path(path: Path) -> str:
+    """Render a path the way error messages show it.
+
+    >>> format_path(("commitments", 0, "within_days"))
+    'commitments[0].within_days'
+    >>> format_path(())
+    '(top level)'
+    """
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out or "(top level)"
+
+
+class LedgerError(Exception):
+    """The base of every error raised on purpose by assurance_ledger."""
+
+
+class InvalidRecord(LedgerError, ValueError):
+    """One value in a record is not what the format allows.
+
+    ``path`` is where the value is inside the record (see :data:`Path`),
+    ``expected`` says in words what is allowed there, ``got`` is a short
+    ``repr`` of what was found (or ``None`` when the value is missing), and
+    ``line`` is the 1-based line of the file it was read from, when known.
+    """
+
+    path: Path
+    expected: str
+    got: str | None
+    line: int | None
+
+    def __init__(
+        self,
+        path: Path,
+        expected: str,
+        got: str | None = None,
+        *,
+        line: int | None = None,
+    ) -> None:
+        """Build the error; the message is derived from the data."""
+        self.path = tuple(path)
+        self.expected = expected
+        self.got = got
+        self.line = line
+        super().__init__(self.message)
+
+    @property
+    def field(self) -> str:
+        """The path of the bad value as text, e.g. ``commitments[0].within_days``."""
+        return format_path(self.path)
+
+    @property
+    def message(self) -> str:
+        """The one-line message: where, which field, what was expected, what was found."""
+        where = f"line {self.line}: " if self.line is not None else ""
+        found = f", got {self.got}" if self.got is not None else ""
+        return f"{where}{self.field}: expected {self.expected}{found}"
+
+    def at(self, prefix: Path = (), *, line: int | None = None) -> InvalidRecord:
+        """The same error, located deeper in a document or on a line of a file."""
+        return type(self)(
+            (*prefix, *self.path),
+            self.expected,
+            self.got,
+            line=self.line if line is None else line,
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle by the data, so errors cross process boundaries intact."""
+        return (_rebuild, (type(self), self.path, self.expected, self.got, self.line))
+
+
+def _rebuild(
+    cls: type[InvalidRecord], path: Path, expected: str, got: str | None, line: int | None
+) -> InvalidRecord:
+    return cls(path, expected, got, line=line)
+
+
+class InvalidDate(InvalidRecord):
+    """A date or date span that cannot be read, or whose earliest day is after its latest."""
+
+
+class InvalidRecords(LedgerError, ValueError):
+    """Several records were invalid; ``errors`` holds each one, in input order.
+
+    Reading stops collecting after ``limit`` errors (``truncated`` is then true),
+    so a huge bad file cannot exhaust memory with error objects.
+    """
+
+    errors: tuple[InvalidRecord, ...]
+    truncated: bool
+
+    def __init__(self, errors: Sequence[InvalidRecord], *, truncated: bool = False) -> None:
+        """Collect ``errors`` (at least one)."""
+        if not errors:
+            raise ValueError("InvalidRecords needs at least one error")
+        self.errors = tuple(errors)
+        self.truncated = truncated
+        more = " (and more, not shown)" if truncated else ""
+        head = f"{len(self.errors)} invalid record(s){more}:"
+        super().__init__("\n  ".join([head, *(e.message for e in self.errors)]))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle by the data, so errors cross process boundaries intact."""
+        return (_rebuild_many, (self.errors, self.truncated))
+
+
+def _rebuild_many(errors: tuple[InvalidRecord, ...], truncated: bool) -> InvalidRecords:
+    return InvalidRecords(errors, truncated=truncated)

@@ -1,0 +1,75 @@
+"""Three-valued truth, for facts known only within a span of days.
+
+When a date is known only to a month, "was the removal before the decision?" may
+be true, false, or impossible to tell. :class:`Truth` carries that third answer
+through the rules (Kleene's strong three-valued logic), so a breach that hinges on
+an imprecise date can be reported as *possible* instead of being dropped or
+overstated.
+"""
+
+from __future__ import annotations
+
+import enum
+
+__all__ = ["Truth"]
+
+
+class Truth(enum.Enum):
+    """``YES``, ``NO`` or ``MAYBE``; combine with ``&``, ``|`` and ``~``.
+
+    >>> Truth.YES & Truth.MAYBE
+    <Truth.MAYBE: 'maybe'>
+    >>> Truth.NO & Truth.MAYBE
+    <Truth.NO: 'no'>
+    >>> Truth.YES | Truth.MAYBE
+    <Truth.YES: 'yes'>
+    >>> ~Truth.MAYBE
+    <Truth.MAYBE: 'maybe'>
+    """
+
+    YES = "yes"
+    MAYBE = "maybe"
+    NO = "no"
+
+    @classmethod
+    def of(cls, value: bool) -> Truth:
+        """``YES`` for true, ``NO`` for false."""
+        return cls.YES if value else cls.NO
+
+    @property
+    def possible(self) -> bool:
+        """True unless this is ``NO``: the facts allow it."""
+        return self is not Truth.NO
+
+    @property
+    def certain(self) -> bool:
+        """True only for ``YES``: the facts require it."""
+        return self is Truth.YES
+
+    def __and__(self, other: Truth) -> Truth:
+        """Both: ``NO`` if either is ``NO``, else ``MAYBE`` if either is ``MAYBE``."""
+        if self is Truth.NO or other is Truth.NO:
+            return Truth.NO
+        if self is Truth.MAYBE or other is Truth.MAYBE:
+            return Truth.MAYBE
+        return Truth.YES
+
+    def __or__(self, other: Truth) -> Truth:
+        """Either: ``YES`` if either is ``YES``, else ``MAYBE`` if either is ``MAYBE``."""
+        if self is Truth.YES or other is Truth.YES:
+            return Truth.YES
+        if self is Truth.MAYBE or other is Truth.MAYBE:
+            return Truth.MAYBE
+        return Truth.NO
+
+    def __invert__(self) -> Truth:
+        """Not: swaps ``YES`` and ``NO``; ``MAYBE`` stays."""
+        if self is Truth.YES:
+            return Truth.NO
+        if self is Truth.NO:
+            return Truth.YES
+        return Truth.MAYBE
+
+    def __bool__(self) -> bool:
+        """Refuse: a three-valued answer must be read with ``.certain`` or ``.possible``."""
+        raise TypeError("Truth is three-valued: use .certain or .possible, not bool()")
