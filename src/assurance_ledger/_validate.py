@@ -31,6 +31,7 @@ MAX_TEXT_LENGTH = 10_000
 MAX_DAYS = 36_525
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def short(value: object, limit: int = 60) -> str:
@@ -65,17 +66,20 @@ def identifier(_: object, attribute: attrs.Attribute[Any], value: object) -> Non
 
 
 def text(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Free text: non-empty, trimmed, at most :data:`MAX_TEXT_LENGTH` characters."""
+    """Free text: non-empty, trimmed, at most :data:`MAX_TEXT_LENGTH` characters.
+
+    Line breaks and tabs are allowed inside; other control characters are not.
+    """
     if not (
         isinstance(value, str)
         and 0 < len(value) <= MAX_TEXT_LENGTH
         and value == value.strip()
-        and "\x00" not in value
+        and _CONTROL.search(value) is None
     ):
         raise fail(
             attribute,
-            f"non-empty text of at most {MAX_TEXT_LENGTH} characters "
-            "without leading or trailing spaces",
+            f"non-empty text of at most {MAX_TEXT_LENGTH} characters, without leading or "
+            "trailing spaces or control characters other than line breaks and tabs",
             value,
         )
 

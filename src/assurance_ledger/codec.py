@@ -409,8 +409,13 @@ class Codec:
 
 
 def _check_kind(cls: Any, known: Mapping[str, type[Commitment]]) -> None:
-    if not (isinstance(cls, type) and issubclass(cls, Commitment) and attrs.has(cls)):
-        raise TypeError(f"{cls!r} is not an attrs class subclassing Commitment")
+    # vars(), not attrs.has(): a plain subclass of an attrs class inherits the marker.
+    if not (
+        isinstance(cls, type) and issubclass(cls, Commitment) and "__attrs_attrs__" in vars(cls)
+    ):
+        raise TypeError(
+            f"{cls!r} is not an attrs class (@attrs.frozen(kw_only=True)) subclassing Commitment"
+        )
     kind = getattr(cls, "KIND", "")
     if not isinstance(kind, str) or not _KIND.fullmatch(kind):
         raise ValueError(
