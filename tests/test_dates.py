@@ -179,3 +179,18 @@ def test_str_is_readable() -> None:
     """Rule: str() of a span is how people write it."""
     assert str(DateSpan.month(2020, 3)) == "2020-03"
     assert str(DateSpan(dt.date(2020, 3, 20), dt.date(2020, 3, 25))) == "2020-03-20..2020-03-25"
+
+
+def test_year_first_numeric_dates_are_read_year_month_day() -> None:
+    """Rule: a numeric date that starts with the year is year-month-day, whatever dayfirst says."""
+    for dayfirst in (None, True, False):
+        assert parse_date("2020/03/04", dayfirst=dayfirst).to_json() == "2020-03-04"
+    assert parse_date("2020.03.04").to_json() == "2020-03-04"
+
+
+def test_arithmetic_past_the_calendar_is_an_invalid_date() -> None:
+    """Rule: moving a span past year 9999 or before year 1 is an InvalidDate, not a crash."""
+    with pytest.raises(InvalidDate):
+        DateSpan.year(9999).plus_days(1)
+    with pytest.raises(InvalidDate):
+        DateSpan.day(1, 1, 1).plus_days(-1)

@@ -27,6 +27,8 @@ Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 MAX_ID_LENGTH = 200
 #: Longest free text accepted (a citation, a reason, an authority).
 MAX_TEXT_LENGTH = 10_000
+#: Longest URL accepted.
+MAX_URL_LENGTH = 2_000
 #: Most days any deadline or limit may name (a century).
 MAX_DAYS = 36_525
 
@@ -35,8 +37,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def short(value: object, limit: int = 60) -> str:
-    """A ``repr`` of ``value`` short enough for a one-line error message."""
-    text = repr(value)
+    """A ``repr`` of ``value`` short enough for a one-line error message (tuples as lists)."""
+    text = repr(list(value) if isinstance(value, tuple) else value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -91,13 +93,27 @@ def country(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
 
 
 def party(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A country code or an organisation's name."""
-    if not is_party(value):
+    """A country code or an organisation's name (printable, at most 200 characters)."""
+    if not (is_party(value) and _is_text(value, MAX_ID_LENGTH)):
         raise fail(
             attribute,
-            "a country code like 'CA' or an organisation's name (two upper-case letters "
-            "must be a known country code)",
+            "a country code like 'CA' or an organisation's name of at most "
+            f"{MAX_ID_LENGTH} printable characters (a two-letter name must be a known "
+            "country code in upper case)",
             value,
+        )
+
+
+def url(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A URL: printable, without spaces, at most :data:`MAX_URL_LENGTH` characters."""
+    if not (
+        isinstance(value, str)
+        and 0 < len(value) <= MAX_URL_LENGTH
+        and value.isprintable()
+        and not any(c.isspace() for c in value)
+    ):
+        raise fail(
+            attribute, f"a URL of at most {MAX_URL_LENGTH} printable characters, no spaces", value
         )
 
 
@@ -168,7 +184,12 @@ def instance_of(cls: type[Any], what: str) -> Validator:
 
 
 def unique_tuple(
-    item: Validator, what: str, *, non_empty: bool = False, max_items: int = 10_000
+    item: Validator,
+    what: str,
+    *,
+    non_empty: bool = False,
+    empty_hint: str = "omit the field to mean any",
+    max_items: int = 10_000,
 ) -> Validator:
     """A tuple whose items each pass ``item`` and appear once; errors name the index."""
 
@@ -176,7 +197,7 @@ def unique_tuple(
         if not isinstance(value, tuple):
             raise fail(attribute, f"a list of {what}", value)
         if non_empty and not value:
-            raise fail(attribute, f"a non-empty list of {what} (omit the field to mean any)", value)
+            raise fail(attribute, f"a non-empty list of {what} ({empty_hint})", value)
         if len(value) > max_items:
             raise fail(attribute, f"at most {max_items} {what}", f"{len(value)} items")
         seen: set[object] = set()

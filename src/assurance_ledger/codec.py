@@ -20,6 +20,7 @@ b'{"by":"US","claimant_id":"c-1","on":"2020-04","outcome_id":"o-1","type":"detai
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
@@ -39,7 +40,7 @@ from ._validate import short
 from .commitments import BUILTIN_COMMITMENTS, Commitment
 from .dates import DateSpan
 from .errors import InvalidRecord, InvalidRecords, Path
-from .records import RECORD_TYPES, Record
+from .records import RECORD_TYPES, Record, Scope, Source
 
 __all__ = ["DEFAULT_CODEC", "Codec", "canonical_json", "configure_converter", "loads_json"]
 
@@ -61,46 +62,70 @@ def canonical_json(value: Any) -> bytes:
     ).encode("utf-8")
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+class _Duplicated(dict[str, Any]):
+    """An object in which ``key`` appeared more than once (reported with its path)."""
+
+    key: str = ""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
-    if len(result) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise InvalidRecord((key,), "each key once in an object", f"{key!r} twice")
-            seen.add(key)
-    return result
+    if len(result) == len(pairs):
+        return result
+    seen: set[str] = set()
+    marked = _Duplicated(result)
+    for key, _ in pairs:
+        if key in seen:
+            marked.key = key
+            break
+        seen.add(key)
+    return marked
 
 
 def _no_constant(name: str) -> Any:
     raise InvalidRecord((), "finite numbers only", name)
 
 
-def _depth(value: Any, limit: int) -> int:
-    """Nesting depth of a parsed value, giving up as soon as ``limit`` is passed."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    deepest = 0
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise InvalidRecord((), "finite numbers only", text)
+    return value
+
+
+def _check_shape(value: Any, limit: int) -> None:
+    """Refuse nesting deeper than ``limit`` and objects with a repeated key, with its path."""
+    stack: list[tuple[Any, Path]] = [(value, ())]
     while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, depth)
-            if deepest > limit:
-                return deepest
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children)
-    return deepest
+        item, path = stack.pop()
+        if isinstance(item, dict):
+            if isinstance(item, _Duplicated):
+                raise InvalidRecord(
+                    (*path, item.key), "each key once in an object", f"{item.key!r} twice"
+                )
+            children: Iterable[tuple[str | int, Any]] = item.items()
+        elif isinstance(item, list):
+            children = enumerate(item)
+        else:
+            continue
+        if len(path) >= limit:
+            raise InvalidRecord(path, f"JSON nested at most {limit} deep", "deeper")
+        stack.extend((child, (*path, step)) for step, child in children)
 
 
 def loads_json(text: str | bytes) -> Any:
     """Parse one JSON text strictly, raising :class:`InvalidRecord` on anything dubious.
 
-    Refused: invalid JSON or UTF-8, duplicate keys in an object, ``NaN`` and
-    ``Infinity``, and nesting deeper than :data:`MAX_DEPTH`.
+    Refused: invalid JSON or UTF-8, duplicate keys in an object, ``NaN``,
+    ``Infinity`` and numbers too large for a float, and nesting deeper than
+    :data:`MAX_DEPTH`.
     """
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8")
-        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+        value = json.loads(
+            text, object_pairs_hook=_pairs, parse_constant=_no_constant, parse_float=_finite
+        )
     except InvalidRecord:
         raise
     except UnicodeDecodeError as exc:
@@ -111,8 +136,7 @@ def loads_json(text: str | bytes) -> Any:
         raise InvalidRecord((), f"JSON nested at most {MAX_DEPTH} deep", "deeper") from None
     except ValueError as exc:  # e.g. an integer with too many digits
         raise InvalidRecord((), "valid JSON", short(str(exc))) from None
-    if _depth(value, MAX_DEPTH) > MAX_DEPTH:
-        raise InvalidRecord((), f"JSON nested at most {MAX_DEPTH} deep", "deeper")
+    _check_shape(value, MAX_DEPTH)
     return value
 
 
@@ -123,6 +147,12 @@ def _strict(kind: type[Any], expected: str) -> Callable[[Any, Any], Any]:
         return value
 
     return structure
+
+
+def _number(value: Any, _: Any) -> float:
+    if type(value) not in (int, float) or not math.isfinite(value):
+        raise InvalidRecord((), "a finite number", short(value))
+    return float(value)
 
 
 def _is_literal(tp: Any) -> bool:
@@ -171,11 +201,32 @@ def _tuple_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any
     return factory
 
 
+def _object(
+    conv: cattrs.Converter, cls: type[Any], what: str, tag: str = "", name: str = ""
+) -> Callable[[Any, Any], Any]:
+    """The structure hook of one attrs class: a JSON object, its tag (if any) checked."""
+    fields = make_dict_structure_fn(
+        cls, conv, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True
+    )
+
+    def structure(value: Any, _: Any) -> Any:
+        if not isinstance(value, dict):
+            raise InvalidRecord((), f"{what} (a JSON object)", short(value))
+        if tag in value:
+            if value[tag] != name:
+                raise InvalidRecord((tag,), repr(name), short(value[tag]))
+            value = {key: item for key, item in value.items() if key != tag}
+        return fields(value, cls)
+
+    return structure
+
+
 def _tagged(
     conv: cattrs.Converter, tag: str, classes: Mapping[str, type[Any]], what: str
 ) -> tuple[Callable[[Any, Any], Any], Callable[[Any], Any]]:
     """Structure and unstructure hooks for a family of classes told apart by ``tag``."""
     expected = "one of " + ", ".join(repr(k) for k in classes)
+    known = frozenset(classes.values())
 
     def structure(value: Any, _: Any) -> Any:
         if not isinstance(value, dict):
@@ -185,12 +236,17 @@ def _tagged(
             raise InvalidRecord((tag,), f"{expected} (the field is required)")
         if not isinstance(name, str) or name not in classes:
             raise InvalidRecord((tag,), expected, short(name))
-        fields = dict(value)
-        del fields[tag]
         cls = classes[name]
-        return conv.get_structure_hook(cls)(fields, cls)
+        return conv.get_structure_hook(cls)(value, cls)
 
     def unstructure(value: Any) -> Any:
+        if type(value) not in known:
+            raise InvalidRecord(
+                (tag,),
+                f"{what} of a {tag} this codec knows (register new commitment kinds "
+                "with Codec.with_commitments)",
+                type(value).__name__,
+            )
         return conv.unstructure(value, unstructure_as=type(value))
 
     return structure, unstructure
@@ -223,11 +279,14 @@ def configure_converter(
     conv.register_structure_hook(str, _strict(str, "text"))
     conv.register_structure_hook(bool, _strict(bool, "true or false"))
     conv.register_structure_hook(int, _strict(int, "a whole number"))
+    conv.register_structure_hook(float, _number)
     conv.register_structure_hook_factory(_is_literal, _literal_hook)
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook_factory(conv))
     conv.register_structure_hook(DateSpan, lambda value, _: DateSpan.from_json(value))
     conv.register_unstructure_hook(DateSpan, DateSpan.to_json)
 
+    conv.register_structure_hook(Source, _object(conv, Source, "a source"))
+    conv.register_structure_hook(Scope, _object(conv, Scope, "a scope"))
     families = (
         ("kind", Commitment, commitments, "a commitment"),
         ("type", Record, RECORD_TYPES, "a record"),
@@ -239,14 +298,9 @@ def configure_converter(
         conv.register_structure_hook(base, structure)
         conv.register_unstructure_hook(base, unstructure)
         conv.register_unstructure_hook_func(_is_optional(base), _or_none(unstructure))
-    for tag, _, family, _ in families:
+    for tag, _, family, what in families:
         for name, cls in family.items():
-            conv.register_structure_hook(
-                cls,
-                make_dict_structure_fn(
-                    cls, conv, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True
-                ),
-            )
+            conv.register_structure_hook(cls, _object(conv, cls, what, tag, name))
             conv.register_unstructure_hook(cls, _with_tag(tag, name, conv, cls))
 
 
@@ -328,8 +382,12 @@ class Codec:
         return Codec([*extra, *kinds])
 
     def to_json(self, value: Record | Commitment) -> dict[str, Any]:
-        """The JSON object (plain dicts, lists, strings, numbers) for a record or commitment."""
-        result: dict[str, Any] = self._converter.unstructure(value, unstructure_as=type(value))
+        """The JSON object (plain dicts, lists, strings, numbers) for a record or commitment.
+
+        Raise :class:`InvalidRecord` for a commitment kind this codec does not know.
+        """
+        base = Commitment if isinstance(value, Commitment) else Record
+        result: dict[str, Any] = self._converter.unstructure(value, unstructure_as=base)
         return result
 
     def from_json(self, value: Any, cls: type[T] = Record) -> T:  # type: ignore[assignment]
@@ -355,57 +413,62 @@ class Codec:
         return self.from_json(loads_json(text), cls)
 
     def read_records(self, text: str | bytes, *, limit: int = 100) -> tuple[Record, ...]:
-        """Read many records: a JSON array of records, or JSON Lines (one record a line).
+        r"""Read many records: a JSON array of records, or JSON Lines (one record a line).
 
         Every bad record is reported, each with its line (JSON Lines) or its index
-        in the array, up to ``limit`` errors, in one :class:`InvalidRecords`.
-        Blank lines are skipped. Nothing is returned unless every record is valid.
+        in the array, in one :class:`InvalidRecords`; after ``limit`` problems
+        reading stops and the error says more were left out. Lines end at
+        ``\n`` only (a ``\r`` before it is JSON white space); blank lines are
+        skipped. Nothing is returned unless every record is valid.
         """
         records: list[Record] = []
         errors: list[InvalidRecord] = []
-        for line, prefix, value in self._documents(text, errors):
-            try:
-                records.append(self.from_json(value))
-            except InvalidRecords as exc:
-                errors.extend(e.at(prefix, line=line) for e in exc.errors)
-            except InvalidRecord as exc:
-                errors.append(exc.at(prefix, line=line))
-            if len(errors) >= limit:
+        for line, prefix, value in _documents(text):
+            if isinstance(value, InvalidRecord):
+                errors.append(value)
+            else:
+                try:
+                    records.append(self.from_json(value))
+                except InvalidRecords as exc:
+                    errors.extend(e.at(prefix, line=line) for e in exc.errors)
+                except InvalidRecord as exc:
+                    errors.append(exc.at(prefix, line=line))
+            if len(errors) > limit:
                 raise InvalidRecords(errors[:limit], truncated=True)
         if errors:
             raise InvalidRecords(errors)
         return tuple(records)
 
-    def _documents(
-        self, text: str | bytes, errors: list[InvalidRecord]
-    ) -> Iterator[tuple[int | None, Path, Any]]:
-        if isinstance(text, bytes):
-            try:
-                text = text.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                errors.append(
-                    InvalidRecord((), "UTF-8 text", f"invalid byte at offset {exc.start}")
-                )
-                return
-        text = text.removeprefix("\ufeff")
-        if text.lstrip().startswith("["):
-            try:
-                array = loads_json(text)
-            except InvalidRecord as exc:
-                errors.append(exc)
-                return
-            for index, value in enumerate(array):
-                yield None, (index,), value
+
+def _documents(text: str | bytes) -> Iterator[tuple[int | None, Path, Any]]:
+    """Each JSON value of a records file with its line and path prefix.
+
+    A value that cannot be parsed is yielded as its :class:`InvalidRecord`.
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield None, (), InvalidRecord((), "UTF-8 text", f"invalid byte at offset {exc.start}")
             return
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                value = loads_json(line)
-            except InvalidRecord as exc:
-                errors.append(exc.at(line=number))
-                continue
-            yield number, (), value
+    text = text.removeprefix("\ufeff")
+    if text.lstrip().startswith("["):
+        try:
+            array = loads_json(text)
+        except InvalidRecord as exc:
+            yield None, (), exc
+            return
+        for index, value in enumerate(array):
+            yield None, (index,), value
+        return
+    # split("\n"), not splitlines(): U+2028 and friends are legal inside JSON strings.
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, (), loads_json(line)
+        except InvalidRecord as exc:
+            yield number, (), exc.at(line=number)
 
 
 def _check_kind(cls: Any, known: Mapping[str, type[Commitment]]) -> None:

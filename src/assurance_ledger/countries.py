@@ -45,13 +45,13 @@ def is_country(value: object) -> bool:
 def is_party(value: object) -> bool:
     """Whether ``value`` names a party: a known country code or an organisation.
 
-    >>> is_party("US"), is_party("UNHCR"), is_party("ZZ"), is_party("  ")
-    (True, True, False, False)
+    >>> is_party("US"), is_party("UNHCR"), is_party("ZZ"), is_party("ca"), is_party("  ")
+    (True, True, False, False, False)
     """
     if not isinstance(value, str) or not value.strip() or value != value.strip():
         return False
-    if len(value) == 2 and value.isascii() and value.isalpha() and value.isupper():
-        return value in COUNTRIES
+    if len(value) == 2 and value.isascii() and value.isalpha():
+        return value in COUNTRIES  # a two-letter name is a country code, never "ca"
     return True
 
 

@@ -51,10 +51,12 @@ _EXPECTED = (
     "a date as 'YYYY-MM-DD', 'YYYY-MM' or 'YYYY', "
     "or {\"earliest\": 'YYYY-MM-DD', \"latest\": 'YYYY-MM-DD'}"
 )
-_YEAR = re.compile(r"\d{4}")
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_NUMERIC = re.compile(r"\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2,4})\s*")
+# [0-9], not \d: the format's digits are ASCII (full-width or Arabic-Indic digits are not).
+_YEAR = re.compile(r"[0-9]{4}")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_YEAR_FIRST = re.compile(r"[0-9]{4}\s*[/.\-]")
+_NUMERIC = re.compile(r"\s*([0-9]{1,2})\s*[/.\-]\s*([0-9]{1,2})\s*[/.\-]\s*([0-9]{2,4})\s*")
 
 
 def _month_end(first: dt.date) -> dt.date:
@@ -222,7 +224,12 @@ class DateSpan:
     def plus_days(self, days: int) -> DateSpan:
         """The span moved ``days`` later (earlier when negative)."""
         delta = relativedelta(days=days)
-        return DateSpan(self.earliest + delta, self.latest + delta)
+        try:
+            return DateSpan(self.earliest + delta, self.latest + delta)
+        except OverflowError:
+            raise InvalidDate(
+                (), "a date between the years 1 and 9999", f"{self} plus {days} days"
+            ) from None
 
     def days_until(self, other: DateSpan) -> tuple[int, int]:
         """The fewest and most days from this span to ``other`` (negative if ``other`` is earlier).
@@ -264,7 +271,8 @@ def parse_date(text: str, *, dayfirst: bool | None = None) -> DateSpan:
     day never becomes the 1st); ``"2020"`` is the whole year; the ISO forms of the
     JSON format are read as they are. All-numeric dates such as ``"03/04/2020"``
     are ambiguous between day-first and month-first: pass ``dayfirst`` to say which,
-    or they are refused. A text without a year is refused.
+    or they are refused; a numeric date that starts with the year is always read
+    year, month, day. A text without a year is refused.
 
     >>> parse_date("March 2020")
     DateSpan(earliest=datetime.date(2020, 3, 1), latest=datetime.date(2020, 3, 31))
@@ -278,6 +286,8 @@ def parse_date(text: str, *, dayfirst: bool | None = None) -> DateSpan:
         return DateSpan._from_text(stripped)
     except InvalidDate:
         pass
+    if _YEAR_FIRST.match(stripped):
+        dayfirst = False  # "2020/03/04": year, month, day, as in ISO 8601, always
     numeric = _NUMERIC.fullmatch(stripped)
     if numeric and dayfirst is None:
         first, second = int(numeric[1]), int(numeric[2])

@@ -128,7 +128,8 @@ class InvalidRecords(LedgerError, ValueError):
         self.errors = tuple(errors)
         self.truncated = truncated
         more = " (and more, not shown)" if truncated else ""
-        head = f"{len(self.errors)} invalid record(s){more}:"
+        count = len(self.errors)
+        head = f"{count} problem{'s' if count != 1 else ''} found{more}:"
         super().__init__("\n  ".join([head, *(e.message for e in self.errors)]))
 
     def __reduce__(self) -> tuple[object, ...]:

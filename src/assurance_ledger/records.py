@@ -87,7 +87,7 @@ class Source:
     """Where a fact comes from: a citation, optionally a URL and an Admiralty grading."""
 
     citation: str = attrs.field(validator=v.text)
-    url: str | None = attrs.field(default=None, validator=v.optional(v.identifier))
+    url: str | None = attrs.field(default=None, validator=v.optional(v.url))
     reliability: Reliability | None = attrs.field(
         default=None, validator=v.optional(v.one_of(Reliability))
     )
@@ -401,6 +401,12 @@ class Notified(Outcome):
     by: str = attrs.field(validator=v.country)
     to: str = attrs.field(validator=v.country)
     regarding: str = attrs.field(validator=v.identifier)
+
+    def __attrs_post_init__(self) -> None:
+        """A state does not notify itself, and a notice is about another outcome."""
+        _distinct("by", "to")(self)
+        if self.regarding == self.outcome_id:
+            raise InvalidRecord(("regarding",), "the id of another outcome", repr(self.regarding))
 
 
 @attrs.frozen(kw_only=True)

@@ -270,6 +270,22 @@ def _removed(draw: st.DrawFn) -> r.Removed:
     )
 
 
+@st.composite
+def _notified(draw: st.DrawFn) -> r.Notified:
+    by, to = draw(_two_countries())
+    base = draw(_outcome(r.ContactLost))
+    regarding = draw(identifiers("o-").filter(lambda i: i != base.outcome_id))
+    return r.Notified(
+        source=base.source,
+        outcome_id=base.outcome_id,
+        claimant_id=base.claimant_id,
+        on=base.on,
+        by=by,
+        to=to,
+        regarding=regarding,
+    )
+
+
 def _retractable() -> st.SearchStrategy[r.Record]:
     return st.deferred(
         lambda: st.one_of(*(s for t, s in RECORD_STRATEGIES.items() if t != "correction"))
@@ -298,9 +314,7 @@ RECORD_STRATEGIES: Mapping[str, st.SearchStrategy[r.Record]] = MappingProxyType(
         r.Removed.TYPE: _removed(),
         r.Departed.TYPE: _outcome(r.Departed, to=countries(), coerced=st.booleans()),
         r.IllTreatment.TYPE: _outcome(r.IllTreatment, by=countries(), substantiated=st.booleans()),
-        r.Notified.TYPE: _outcome(
-            r.Notified, by=countries(), to=countries(), regarding=identifiers("o-")
-        ),
+        r.Notified.TYPE: _notified(),
         r.MonitoringVisit.TYPE: _outcome(
             r.MonitoringVisit,
             by=parties(),
