@@ -163,7 +163,7 @@ def test_span_constructor_checks_order_and_type() -> None:
     with pytest.raises(InvalidDate, match="earliest on or before latest"):
         DateSpan(dt.date(2020, 3, 2), dt.date(2020, 3, 1))
     with pytest.raises(InvalidDate, match="earliest"):
-        DateSpan(dt.datetime(2020, 3, 1, tzinfo=dt.timezone.utc), dt.date(2020, 3, 1))  # type: ignore[arg-type]
+        DateSpan(dt.datetime(2020, 3, 1, tzinfo=dt.timezone.utc), dt.date(2020, 3, 1))
 
 
 def test_to_span_accepts_convenient_forms() -> None:

@@ -7,6 +7,13 @@ The public API is re-exported here; ``__all__`` lists it. Start with
 
 from __future__ import annotations
 
+from .chain import (
+    GENESIS,
+    Entry,
+    Verification,
+    format_time,
+    verify_lines,
+)
 from .codec import (
     DEFAULT_CODEC,
     Codec,
@@ -38,11 +45,19 @@ from .dates import (
     to_span,
 )
 from .errors import (
+    ChainBroken,
     InvalidDate,
     InvalidRecord,
     InvalidRecords,
     LedgerError,
+    RecordRefused,
+    StoreError,
+    TornTail,
     format_path,
+)
+from .ledger import (
+    Fact,
+    Ledger,
 )
 from .records import (
     RECORD_TYPES,
@@ -77,6 +92,13 @@ from .records import (
     Scope,
     Source,
 )
+from .storage import (
+    JsonLinesStore,
+    Repair,
+    SqliteStore,
+    Store,
+    open_store,
+)
 from .truth import (
     Truth,
 )
@@ -87,6 +109,7 @@ __all__ = [
     "BUILTIN_COMMITMENTS",
     "COUNTRIES",
     "DEFAULT_CODEC",
+    "GENESIS",
     "RECORD_TYPES",
     "AccessToProcedure",
     "AdmittedToProcedure",
@@ -95,6 +118,7 @@ __all__ = [
     "AssuranceRecord",
     "AssuranceRequested",
     "AssuranceWithdrawn",
+    "ChainBroken",
     "Checkpoint",
     "ClaimDecided",
     "ClaimantReturned",
@@ -110,6 +134,8 @@ __all__ = [
     "Detained",
     "DetentionLimit",
     "Disclosure",
+    "Entry",
+    "Fact",
     "Form",
     "Ground",
     "HumaneTreatment",
@@ -117,6 +143,8 @@ __all__ = [
     "InvalidDate",
     "InvalidRecord",
     "InvalidRecords",
+    "JsonLinesStore",
+    "Ledger",
     "LedgerError",
     "MonitoringAccess",
     "MonitoringDenied",
@@ -128,20 +156,30 @@ __all__ = [
     "Outcome",
     "Precision",
     "Record",
+    "RecordRefused",
     "Released",
     "Reliability",
     "Removed",
+    "Repair",
     "Scope",
     "Source",
+    "SqliteStore",
+    "Store",
+    "StoreError",
+    "TornTail",
     "Truth",
+    "Verification",
     "__version__",
     "canonical_json",
     "configure_converter",
     "country_name",
     "format_path",
+    "format_time",
     "is_country",
     "is_party",
     "loads_json",
+    "open_store",
     "parse_date",
     "to_span",
+    "verify_lines",
 ]

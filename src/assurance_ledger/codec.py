@@ -24,7 +24,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, Literal, TypeVar, get_args, get_origin
+from typing import Any, Literal, TypeVar, get_args, get_origin, overload
 
 import attrs
 import cattrs
@@ -390,13 +390,17 @@ class Codec:
         result: dict[str, Any] = self._converter.unstructure(value, unstructure_as=base)
         return result
 
-    def from_json(self, value: Any, cls: type[T] = Record) -> T:  # type: ignore[assignment]
+    @overload
+    def from_json(self, value: Any) -> Record: ...
+    @overload
+    def from_json(self, value: Any, cls: type[T]) -> T: ...
+    def from_json(self, value: Any, cls: type[Any] = Record) -> Any:
         """Read a parsed JSON value as ``cls`` (any record, by default).
 
         Raise :class:`InvalidRecord` for one problem, :class:`InvalidRecords` for several.
         """
         try:
-            result: T = self._converter.structure(value, cls)
+            result = self._converter.structure(value, cls)
         except Exception as exc:
             errors = _flatten(exc, ())
             if len(errors) == 1:
@@ -408,7 +412,11 @@ class Codec:
         """The canonical JSON bytes of a record or commitment."""
         return canonical_json(self.to_json(value))
 
-    def loads(self, text: str | bytes, cls: type[T] = Record) -> T:  # type: ignore[assignment]
+    @overload
+    def loads(self, text: str | bytes) -> Record: ...
+    @overload
+    def loads(self, text: str | bytes, cls: type[T]) -> T: ...
+    def loads(self, text: str | bytes, cls: type[Any] = Record) -> Any:
         """Parse JSON text strictly (see :func:`loads_json`) and read it as ``cls``."""
         return self.from_json(loads_json(text), cls)
 

@@ -13,11 +13,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "ChainBroken",
     "InvalidDate",
     "InvalidRecord",
     "InvalidRecords",
     "LedgerError",
     "Path",
+    "RecordRefused",
+    "StoreError",
+    "TornTail",
     "format_path",
 ]
 
@@ -52,13 +56,15 @@ class InvalidRecord(LedgerError, ValueError):
     ``path`` is where the value is inside the record (see :data:`Path`),
     ``expected`` says in words what is allowed there, ``got`` is a short
     ``repr`` of what was found (or ``None`` when the value is missing), and
-    ``line`` is the 1-based line of the file it was read from, when known.
+    ``line`` is the 1-based line of the file it was read from, and ``seq`` the
+    ledger entry it is (or would have been), when known.
     """
 
     path: Path
     expected: str
     got: str | None
     line: int | None
+    seq: int | None
 
     def __init__(
         self,
@@ -67,12 +73,14 @@ class InvalidRecord(LedgerError, ValueError):
         got: str | None = None,
         *,
         line: int | None = None,
+        seq: int | None = None,
     ) -> None:
         """Build the error; the message is derived from the data."""
         self.path = tuple(path)
         self.expected = expected
         self.got = got
         self.line = line
+        self.seq = seq
         super().__init__(self.message)
 
     @property
@@ -83,28 +91,50 @@ class InvalidRecord(LedgerError, ValueError):
     @property
     def message(self) -> str:
         """The one-line message: where, which field, what was expected, what was found."""
-        where = f"line {self.line}: " if self.line is not None else ""
+        places = []
+        if self.line is not None:
+            places.append(f"line {self.line}")
+        if self.seq is not None:
+            places.append(f"seq {self.seq}")
+        where = "".join(f"{p}: " for p in places)
         found = f", got {self.got}" if self.got is not None else ""
         return f"{where}{self.field}: expected {self.expected}{found}"
 
-    def at(self, prefix: Path = (), *, line: int | None = None) -> InvalidRecord:
-        """The same error, located deeper in a document or on a line of a file."""
+    def at(
+        self, prefix: Path = (), *, line: int | None = None, seq: int | None = None
+    ) -> InvalidRecord:
+        """The same error, located deeper in a document, on a line, or at a ledger entry."""
         return type(self)(
             (*prefix, *self.path),
             self.expected,
             self.got,
             line=self.line if line is None else line,
+            seq=self.seq if seq is None else seq,
         )
 
     def __reduce__(self) -> tuple[object, ...]:
         """Pickle by the data, so errors cross process boundaries intact."""
-        return (_rebuild, (type(self), self.path, self.expected, self.got, self.line))
+        return (_rebuild, (type(self), self.path, self.expected, self.got, self.line, self.seq))
 
 
-def _rebuild(
-    cls: type[InvalidRecord], path: Path, expected: str, got: str | None, line: int | None
+def _rebuild(  # noqa: PLR0917 -- pickle calls it with positional arguments
+    cls: type[InvalidRecord],
+    path: Path,
+    expected: str,
+    got: str | None,
+    line: int | None,
+    seq: int | None,
 ) -> InvalidRecord:
-    return cls(path, expected, got, line=line)
+    return cls(path, expected, got, line=line, seq=seq)
+
+
+class RecordRefused(InvalidRecord):
+    """A valid record that conflicts with what the ledger already holds.
+
+    For example a duplicate id, an outcome for an unknown claimant, or an outcome
+    dated certainly before its claimant's return. ``seq`` is the entry it would
+    have been; nothing was appended.
+    """
 
 
 class InvalidDate(InvalidRecord):
@@ -139,3 +169,75 @@ class InvalidRecords(LedgerError, ValueError):
 
 def _rebuild_many(errors: tuple[InvalidRecord, ...], truncated: bool) -> InvalidRecords:
     return InvalidRecords(errors, truncated=truncated)
+
+
+class ChainBroken(LedgerError, ValueError):
+    """Stored entries do not form an unbroken hash chain.
+
+    ``seq`` is the position of the first entry that is not what the chain says
+    it must be (edited, deleted, reordered or inserted there), ``reason`` says
+    what was wrong with it, and ``path`` names the store, when there is one.
+    """
+
+    seq: int
+    reason: str
+    path: str | None
+
+    def __init__(self, seq: int, reason: str, *, path: str | None = None) -> None:
+        """Build the error; the message is derived from the data."""
+        self.seq = seq
+        self.reason = reason
+        self.path = path
+        where = f"{path}: " if path else ""
+        super().__init__(f"{where}chain broken at seq {seq}: {reason}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle by the data."""
+        return (_rebuild_chain, (self.seq, self.reason, self.path))
+
+
+def _rebuild_chain(seq: int, reason: str, path: str | None) -> ChainBroken:
+    return ChainBroken(seq, reason, path=path)
+
+
+class StoreError(LedgerError, ValueError):
+    """A ledger file cannot be used: wrong kind of file, unreadable, or left torn.
+
+    ``path`` names the file.
+    """
+
+    path: str
+
+    def __init__(self, path: str, problem: str) -> None:
+        """Build the error for ``path``."""
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle by the data."""
+        return (type(self), (self.path, self.problem))
+
+
+class TornTail(StoreError):
+    """The end of a stored ledger was left unfinished by an interrupted append.
+
+    ``entries`` complete entries come before the torn tail of ``torn_bytes``
+    bytes. Nothing is lost that was acknowledged: an append returns only once
+    its entries are durable. Run the store's ``repair()`` (``assurance-ledger
+    repair``) to cut the torn tail off; it touches nothing before it.
+    """
+
+    def __init__(self, path: str, problem: str, *, entries: int = 0, torn_bytes: int = 0) -> None:
+        """Build the error for ``path``."""
+        self.entries = entries
+        self.torn_bytes = torn_bytes
+        super().__init__(path, problem)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle by the data."""
+        return (_rebuild_torn, (self.path, self.problem, self.entries, self.torn_bytes))
+
+
+def _rebuild_torn(path: str, problem: str, entries: int, torn_bytes: int) -> TornTail:
+    return TornTail(path, problem, entries=entries, torn_bytes=torn_bytes)

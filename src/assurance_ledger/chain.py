@@ -1,0 +1,225 @@
+"""Ledger entries and their hash chain: the bytes that are stored and how they are checked.
+
+An entry is stored as one line of canonical JSON (see
+:func:`~assurance_ledger.codec.canonical_json`) with six keys::
+
+    {"hash":"<64 hex>","prev":"<64 hex>","record":{...},
+     "recorded_at":"2020-04-01T12:00:00.000000Z","recorded_by":"CA","seq":1}
+
+(on one line, without the break).
+
+``hash`` is the SHA-256 of the canonical JSON of the other five keys, ``prev``
+is the ``hash`` of the entry before (64 zeros, :data:`GENESIS`, for seq 1).
+Because keys are sorted and ``hash`` sorts first, the hashed bytes are exactly
+the stored line with its ``"hash":"...",`` member cut out: verifying a stored
+ledger hashes the bytes as they are on disk, never a re-encoding of them.
+
+Any edit, deletion, insertion or reordering of stored entries breaks the chain
+at the first entry affected. Cutting entries off the end leaves a valid but
+shorter chain: only a witnessed head (a checkpoint the other side holds, or the
+``expected_head`` given to :func:`verify_lines`) reveals that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+from dateutil import parser as du_parser
+
+from .codec import DEFAULT_CODEC, Codec, canonical_json, loads_json
+from .countries import is_party
+from .errors import ChainBroken, InvalidRecord, InvalidRecords, LedgerError
+from .records import Record
+
+__all__ = ["GENESIS", "Entry", "Verification", "format_time", "verify_lines"]
+
+#: The ``prev`` of the first entry.
+GENESIS = "0" * 64
+
+_KEYS = frozenset({"hash", "prev", "record", "recorded_at", "recorded_by", "seq"})
+_HEX = re.compile(rb"[0-9a-f]{64}")
+_PREFIX = b'{"hash":"'
+_BODY_START = len(_PREFIX) + 64 + 2  # after '{"hash":"<64 hex>",'
+_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
+
+
+def format_time(value: str | dt.datetime) -> str:
+    """The canonical form of a recording time: UTC, microseconds, ``Z``.
+
+    A time with any UTC offset is converted to UTC first; a time without an
+    offset is refused, since it could mean any zone.
+
+    >>> format_time("2020-04-01T08:00:00-04:00")
+    '2020-04-01T12:00:00.000000Z'
+    """
+    if isinstance(value, str):
+        try:
+            value = du_parser.isoparse(value)
+        except (ValueError, OverflowError):
+            raise InvalidRecord(
+                ("recorded_at",),
+                "an ISO 8601 time with an offset, like 2020-04-01T12:00:00Z",
+                repr(value),
+            ) from None
+    if not isinstance(value, dt.datetime) or value.utcoffset() is None:
+        raise InvalidRecord(
+            ("recorded_at",),
+            "a time with a UTC offset or Z (a time without one could be any zone)",
+            repr(value),
+        )
+    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@attrs.frozen(kw_only=True)
+class Entry:
+    """One entry of a ledger: a record, who recorded it and when, and its place in the chain."""
+
+    seq: int
+    recorded_at: str
+    recorded_by: str
+    record: Record
+    prev: str
+    hash: str
+
+    @property
+    def time(self) -> dt.datetime:
+        """``recorded_at`` as an aware ``datetime`` in UTC."""
+        return dt.datetime.strptime(self.recorded_at, "%Y-%m-%dT%H:%M:%S.%f%z")
+
+
+def encode_entry(
+    *, seq: int, recorded_at: str, recorded_by: str, record: dict[str, Any], prev: str
+) -> tuple[str, bytes]:
+    """The hash and the stored line (without its newline) of an entry."""
+    body = canonical_json(
+        {
+            "prev": prev,
+            "record": record,
+            "recorded_at": recorded_at,
+            "recorded_by": recorded_by,
+            "seq": seq,
+        }
+    )
+    digest = hashlib.sha256(body).hexdigest()
+    return digest, _PREFIX + digest.encode("ascii") + b'",' + body[1:]
+
+
+def decode_entry(line: bytes, *, seq: int, prev: str, codec: Codec = DEFAULT_CODEC) -> Entry:
+    """Check one stored line as entry ``seq`` after ``prev``; raise :class:`ChainBroken` if not."""
+    if not (line.startswith(_PREFIX) and _HEX.fullmatch(line, 9, 73) and line[73:75] == b'",'):
+        raise ChainBroken(seq, "not an entry: a stored entry starts with its hash")
+    digest = line[9:73].decode("ascii")
+    if hashlib.sha256(b"{" + line[_BODY_START:]).hexdigest() != digest:
+        raise ChainBroken(seq, "its bytes do not match its hash (the entry was changed)")
+    try:
+        data = loads_json(line)
+    except InvalidRecord as exc:
+        raise ChainBroken(seq, f"not valid JSON ({exc.got})") from None
+    if not isinstance(data, dict) or set(data) != _KEYS:
+        raise ChainBroken(seq, "an entry has exactly the keys " + ", ".join(sorted(_KEYS)))
+    if data["seq"] != seq:
+        raise ChainBroken(
+            seq,
+            f"it says seq {data['seq']!r} where seq {seq} belongs "
+            "(an entry was deleted, inserted or moved here)",
+        )
+    if data["prev"] != prev:
+        raise ChainBroken(
+            seq, "its prev is not the hash of the entry before (an entry before it was replaced)"
+        )
+    recorded_at, recorded_by = data["recorded_at"], data["recorded_by"]
+    if not (isinstance(recorded_at, str) and _TIME.fullmatch(recorded_at)):
+        raise ChainBroken(seq, f"recorded_at {recorded_at!r} is not a canonical UTC time")
+    if not is_party(recorded_by):
+        raise ChainBroken(seq, f"recorded_by {recorded_by!r} is not a country code or a name")
+    try:
+        record = codec.from_json(data["record"])
+        canonical = codec.to_json(record) == data["record"]
+    except (InvalidRecord, InvalidRecords) as exc:
+        raise ChainBroken(seq, f"its record is invalid: {exc}") from None
+    if not canonical or canonical_json(data) != line:
+        raise ChainBroken(seq, "it is not in canonical form (it was written by another tool)")
+    return Entry(
+        seq=seq,
+        recorded_at=recorded_at,
+        recorded_by=recorded_by,
+        record=record,
+        prev=prev,
+        hash=digest,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Verification:
+    """The result of verifying a chain of stored entries.
+
+    ``entries`` is how many entries were verified in order before the first
+    break (all of them when ``ok``), ``head`` the hash of the last of those, and
+    ``broken_at`` and ``reason`` locate and explain the first break.
+    """
+
+    entries: int
+    head: str
+    broken_at: int | None = None
+    reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the whole chain verified."""
+        return self.broken_at is None
+
+    def __str__(self) -> str:
+        """One line for people."""
+        if self.ok:
+            return f"verified: {self.entries} entries, head {self.head}"
+        return f"chain broken at seq {self.broken_at}: {self.reason}"
+
+
+def verify_lines(
+    lines: Iterable[bytes],
+    *,
+    expected_head: tuple[int, str] | None = None,
+    codec: Codec = DEFAULT_CODEC,
+) -> Verification:
+    """Verify stored lines (without newlines) as a chain from seq 1.
+
+    With ``expected_head`` (a seq and the hash witnessed for it, as in a
+    checkpoint), also report a chain that no longer has that head: entries cut
+    off the end, or history rewritten since it was witnessed.
+    """
+    prev, count = GENESIS, 0
+    witnessed = None
+    for seq, line in enumerate(lines, start=1):
+        try:
+            entry = decode_entry(line, seq=seq, prev=prev, codec=codec)
+        except ChainBroken as exc:
+            return Verification(entries=count, head=prev, broken_at=seq, reason=exc.reason)
+        except LedgerError as exc:  # pragma: no cover -- decode_entry wraps everything
+            return Verification(entries=count, head=prev, broken_at=seq, reason=str(exc))
+        prev, count = entry.hash, seq
+        if expected_head is not None and seq == expected_head[0]:
+            witnessed = entry.hash
+    if expected_head is not None:
+        want_seq, want_hash = expected_head
+        if count < want_seq:
+            return Verification(
+                entries=count,
+                head=prev,
+                broken_at=count + 1,
+                reason=f"the ledger ends at seq {count}, but seq {want_seq} was witnessed "
+                "(entries were cut off the end)",
+            )
+        if witnessed != want_hash:
+            return Verification(
+                entries=count,
+                head=prev,
+                broken_at=want_seq,
+                reason=f"seq {want_seq} does not have the witnessed hash {want_hash} "
+                "(history was rewritten after it was witnessed)",
+            )
+    return Verification(entries=count, head=prev)

@@ -1,0 +1,639 @@
+"""The ledger: an append-only, hash-chained sequence of entries, and the rules for appending.
+
+A :class:`Ledger` only ever grows. Appending checks the new records against what
+is already recorded and refuses them, leaving the ledger exactly as it was, when
+they conflict with it. Nothing is edited or deleted in place: a
+:class:`~assurance_ledger.records.Correction` entry replaces or retracts an
+earlier record in the *current view* (:meth:`Ledger.facts`), while the entry it
+corrects stays in the chain as evidence.
+
+The rules an append must pass, checked against the current view (corrections
+applied) at the time of appending:
+
+=========================  =====================================================
+record                     refused when
+=========================  =====================================================
+``assurance_requested``    its ``assurance_id`` was already requested or given
+``assurance_given``        its ``assurance_id`` was already given or declined; it
+                           was requested by other states (``given_by`` must be
+                           the requested state, ``given_to`` the requesting one);
+                           it is dated certainly before the request
+``assurance_declined``     nothing was requested under that ``assurance_id``, or
+                           it was already given or declined; it is dated
+                           certainly before the request
+``assurance_withdrawn``    the assurance was never given, or was already
+                           withdrawn; it is dated certainly before the giving
+``claimant_returned``      the ``claimant_id`` was recorded before
+any outcome                the ``outcome_id`` was recorded before; the claimant
+                           was never returned; it is dated certainly before the
+                           return (its latest possible day precedes the return's
+                           earliest)
+``notified``               ``regarding`` is not an earlier outcome of the same
+                           claimant
+``correction``             ``target`` is not an earlier entry, or is itself a
+                           correction; the replacement is of another kind or
+                           changes the id; the corrected view would break any
+                           rule above
+``checkpoint``             never
+=========================  =====================================================
+
+Ids are never reused, even after a retraction. Recording times never go back:
+an entry's ``recorded_at`` is on or after the one before, so the ledger *as
+recorded* at any time T (:meth:`Ledger.as_recorded`) is a prefix of it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import nullcontext
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from . import records as r
+from ._validate import short
+from .chain import GENESIS, Entry, Verification, decode_entry, encode_entry, format_time
+from .codec import DEFAULT_CODEC, Codec
+from .countries import is_party
+from .dates import DateSpan
+from .errors import ChainBroken, InvalidRecord, InvalidRecords, RecordRefused, StoreError
+from .records import Record
+
+if TYPE_CHECKING:
+    from .storage import Store
+
+__all__ = ["Fact", "Ledger"]
+
+#: Most problems one refused batch reports.
+MAX_REPORTED = 100
+
+
+@attrs.frozen
+class Fact:
+    """A record as it currently stands: first recorded at ``seq``, perhaps corrected since.
+
+    ``corrected_by`` is the seq of the correction whose replacement ``record``
+    is, or ``None`` if the record stands as first recorded.
+    """
+
+    seq: int
+    record: Record
+    corrected_by: int | None = None
+
+
+#: The life of an assurance, by record type: the entries an assurance_id must
+#: already have, the entries it must not have, and the entry it must not be
+#: dated before.
+_LIFECYCLE: dict[str, tuple[tuple[str, ...], tuple[str, ...], str | None]] = {
+    r.AssuranceRequested.TYPE: ((), (r.AssuranceRequested.TYPE, r.AssuranceGiven.TYPE), None),
+    r.AssuranceGiven.TYPE: (
+        (),
+        (r.AssuranceGiven.TYPE, r.AssuranceDeclined.TYPE),
+        r.AssuranceRequested.TYPE,
+    ),
+    r.AssuranceDeclined.TYPE: (
+        (r.AssuranceRequested.TYPE,),
+        (r.AssuranceGiven.TYPE, r.AssuranceDeclined.TYPE),
+        r.AssuranceRequested.TYPE,
+    ),
+    r.AssuranceWithdrawn.TYPE: (
+        (r.AssuranceGiven.TYPE,),
+        (r.AssuranceWithdrawn.TYPE,),
+        r.AssuranceGiven.TYPE,
+    ),
+}
+
+
+def _refuse(field: str, expected: str, got: object, seq: int) -> RecordRefused:
+    shown = str(got) if isinstance(got, DateSpan) else short(got)
+    return RecordRefused((field,), expected, shown, seq=seq)
+
+
+class _View:
+    """The current view's indexes, for checking the rules (private, mutable).
+
+    Every change goes through :meth:`add`, which logs how to undo it, so a
+    refused batch can be rolled back exactly.
+    """
+
+    __slots__ = ("assurances", "claimants", "corrected", "facts", "outcomes")
+
+    def __init__(self) -> None:
+        self.facts: dict[int, Fact] = {}
+        self.claimants: dict[str, int] = {}
+        self.outcomes: dict[str, int] = {}
+        self.assurances: dict[tuple[str, str], int] = {}
+        self.corrected: dict[int, int] = {}
+
+    def record_at(self, seq: int) -> Record:
+        return self.facts[seq].record
+
+    def check(self, record: Record, seq: int) -> None:
+        """Raise :class:`RecordRefused` if ``record`` at ``seq`` breaks a rule of this view."""
+        if isinstance(record, r.AssuranceRecord):
+            self._check_assurance(record, seq)
+        elif isinstance(record, r.ClaimantReturned):
+            if record.claimant_id in self.claimants:
+                raise _refuse(
+                    "claimant_id",
+                    f"a claimant_id not yet recorded (it is at seq "
+                    f"{self.claimants[record.claimant_id]})",
+                    record.claimant_id,
+                    seq,
+                )
+        elif isinstance(record, r.Outcome):
+            self._check_outcome(record, seq)
+
+    def _check_assurance(self, record: r.AssuranceRecord, seq: int) -> None:
+        key = record.assurance_id
+        requires, excludes, after = _LIFECYCLE[record.TYPE]
+        for tag in requires:
+            if (key, tag) not in self.assurances:
+                raise _refuse("assurance_id", f"an assurance with an {tag} entry", key, seq)
+        for tag in excludes:
+            if (key, tag) in self.assurances:
+                raise _refuse(
+                    "assurance_id",
+                    f"an assurance with no {tag} entry (there is one at seq "
+                    f"{self.assurances[key, tag]})",
+                    key,
+                    seq,
+                )
+        before_seq = self.assurances.get((key, after)) if after else None
+        if before_seq is None:
+            return
+        before = self.record_at(before_seq)
+        assert isinstance(before, r.AssuranceRecord)  # noqa: S101 -- by construction
+        if (
+            isinstance(record, r.AssuranceGiven)
+            and isinstance(before, r.AssuranceRequested)
+            and (record.given_by, record.given_to) != (before.requested_of, before.requested_by)
+        ):
+            raise _refuse(
+                "given_by",
+                f"the parties of the request at seq {before_seq} "
+                f"(given_by {before.requested_of}, given_to {before.requested_by})",
+                f"given_by {record.given_by}, given_to {record.given_to}",
+                seq,
+            )
+        if record.on.latest < before.on.earliest:
+            raise _refuse(
+                "on",
+                f"a date that could be on or after the {after} entry "
+                f"({before.on}, seq {before_seq})",
+                record.on,
+                seq,
+            )
+
+    def _check_outcome(self, record: r.Outcome, seq: int) -> None:
+        if record.outcome_id in self.outcomes:
+            raise _refuse(
+                "outcome_id",
+                f"an outcome_id not yet recorded (it is at seq {self.outcomes[record.outcome_id]})",
+                record.outcome_id,
+                seq,
+            )
+        returned_at = self.claimants.get(record.claimant_id)
+        if returned_at is None:
+            raise _refuse(
+                "claimant_id",
+                "a claimant whose return is recorded earlier in the ledger",
+                record.claimant_id,
+                seq,
+            )
+        returned = self.record_at(returned_at)
+        if record.on.latest < returned.on.earliest:  # type: ignore[attr-defined]
+            raise _refuse(
+                "on",
+                f"a date that could be on or after the claimant's return "
+                f"({returned.on}, seq {returned_at})",  # type: ignore[attr-defined]
+                record.on,
+                seq,
+            )
+        if isinstance(record, r.Notified):
+            about = self.outcomes.get(record.regarding)
+            if about is None or self.record_at(about).claimant_id != record.claimant_id:  # type: ignore[attr-defined]
+                raise _refuse(
+                    "regarding",
+                    "the outcome_id of an earlier outcome of the same claimant",
+                    record.regarding,
+                    seq,
+                )
+
+    def add(self, fact: Fact, undo: list[Callable[[], None]]) -> None:
+        """Put ``fact`` in the view (already checked), logging how to take it out."""
+        record, seq = fact.record, fact.seq
+        self.facts[seq] = fact
+        undo.append(partial(_forget, self.facts, seq))
+        index: dict[Any, int] | None = None
+        key: Any = None
+        if isinstance(record, r.AssuranceRecord):
+            index, key = self.assurances, (record.assurance_id, record.TYPE)
+        elif isinstance(record, r.ClaimantReturned):
+            index, key = self.claimants, record.claimant_id
+        elif isinstance(record, r.Outcome):
+            index, key = self.outcomes, record.outcome_id
+        if index is not None:
+            index[key] = seq
+            undo.append(partial(_forget, index, key))
+
+
+def _forget(mapping: dict[Any, Any], key: Any) -> None:
+    mapping.pop(key, None)
+
+
+def _identity(record: Record) -> tuple[str, str]:
+    """What a correction may not change: the kind of thing and its id."""
+    if isinstance(record, r.AssuranceRecord):
+        return (record.TYPE, record.assurance_id)
+    if isinstance(record, r.ClaimantReturned):
+        return (record.TYPE, record.claimant_id)
+    if isinstance(record, r.Outcome):
+        return ("outcome", record.outcome_id)
+    return (record.TYPE, "")
+
+
+def _used_id(record: Record) -> tuple[str, str] | None:
+    if isinstance(record, r.ClaimantReturned):
+        return ("claimant", record.claimant_id)
+    if isinstance(record, r.Outcome):
+        return ("outcome", record.outcome_id)
+    return None
+
+
+class Ledger:
+    """An append-only ledger of records, hash-chained, in memory or backed by a store.
+
+    ``Ledger()`` is a new, empty ledger in memory. :meth:`open` opens (or
+    creates) one stored in a JSON Lines or SQLite file; appends to it are
+    written through, durably, before they return, and entries appended by other
+    processes are picked up first.
+
+    >>> from assurance_ledger import ClaimantReturned, Detained
+    >>> ledger = Ledger()
+    >>> entry = ledger.append(
+    ...     ClaimantReturned(claimant_id="c-1", on="2020-03-22", returned_by="CA",
+    ...                      returned_to="US", nationalities=["HT"]),
+    ...     recorded_by="CA", recorded_at="2020-03-23T10:00:00-04:00")
+    >>> entry.seq, entry.recorded_at
+    (1, '2020-03-23T14:00:00.000000Z')
+    >>> ledger.append(Detained(outcome_id="o-1", claimant_id="c-9", on="2020-03-22", by="US"),
+    ...               recorded_by="CA")
+    Traceback (most recent call last):
+    ...
+    assurance_ledger.errors.RecordRefused: seq 2: claimant_id: expected a claimant whose ...
+    >>> len(ledger)
+    1
+    """
+
+    __slots__ = ("_codec", "_entries", "_lines", "_store", "_used", "_view")
+
+    def __init__(self, *, codec: Codec = DEFAULT_CODEC) -> None:
+        """A new, empty ledger in memory that reads and writes records with ``codec``."""
+        self._codec = codec
+        self._entries: list[Entry] = []
+        self._lines: list[bytes] = []
+        self._view = _View()
+        self._used: set[tuple[str, str]] = set()
+        self._store: Store | None = None
+
+    # -- building -----------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, path: str | Path, *, create: bool = False, codec: Codec = DEFAULT_CODEC
+    ) -> Ledger:
+        """Open the ledger stored at ``path`` (``.jsonl`` or ``.sqlite``), verifying it whole.
+
+        With ``create``, a missing file is created empty. Raise
+        :class:`~assurance_ledger.errors.StoreError` (or its
+        :class:`~assurance_ledger.errors.TornTail`) for a file that cannot be
+        used, and :class:`~assurance_ledger.errors.ChainBroken` or
+        :class:`~assurance_ledger.errors.RecordRefused` for stored entries that
+        do not verify.
+        """
+        from .storage import open_store  # noqa: PLC0415 -- storage builds on this module
+
+        store = open_store(path, create=create)
+        ledger = cls(codec=codec)
+        ledger._store = store
+        ledger._ingest(store.read_lines(0), where=str(store.path))
+        return ledger
+
+    @classmethod
+    def from_lines(cls, lines: Iterable[bytes], *, codec: Codec = DEFAULT_CODEC) -> Ledger:
+        """A ledger in memory from stored lines (without newlines), verifying each."""
+        ledger = cls(codec=codec)
+        ledger._ingest(lines, where=None)
+        return ledger
+
+    def _ingest(self, lines: Iterable[bytes], *, where: str | None) -> int:
+        """Add already-stored entries after verifying their chain and their rules."""
+        count = 0
+        for line in lines:
+            seq = len(self._entries) + 1
+            prev = self._entries[-1].hash if self._entries else GENESIS
+            try:
+                entry = decode_entry(line, seq=seq, prev=prev, codec=self._codec)
+            except ChainBroken as exc:
+                raise ChainBroken(exc.seq, exc.reason, path=where) from None
+            if self._entries and entry.recorded_at < self._entries[-1].recorded_at:
+                raise ChainBroken(seq, "it was recorded before the entry before it", path=where)
+            undo: list[Callable[[], None]] = []
+            self._admit(entry, undo)
+            self._entries.append(entry)
+            self._lines.append(line)
+            count += 1
+        return count
+
+    # -- reading ------------------------------------------------------------------
+
+    @property
+    def codec(self) -> Codec:
+        """The codec this ledger reads and writes records with."""
+        return self._codec
+
+    @property
+    def store(self) -> Store | None:
+        """The store this ledger is kept in, or ``None`` for a ledger in memory."""
+        return self._store
+
+    @property
+    def head(self) -> Entry | None:
+        """The last entry, or ``None`` for an empty ledger."""
+        return self._entries[-1] if self._entries else None
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        """Every entry, seq 1 first."""
+        return tuple(self._entries)
+
+    def __len__(self) -> int:
+        """How many entries the ledger holds."""
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[Entry]:
+        """The entries, seq 1 first."""
+        return iter(self._entries)
+
+    def entry(self, seq: int) -> Entry:
+        """The entry ``seq`` (from 1); ``IndexError`` if there is none."""
+        if not 1 <= seq <= len(self._entries):
+            raise IndexError(f"no entry with seq {seq} (the ledger has {len(self)})")
+        return self._entries[seq - 1]
+
+    def lines(self) -> Iterator[bytes]:
+        """The stored form of every entry: canonical JSON, one line each, no newline."""
+        return iter(self._lines)
+
+    def facts(self) -> tuple[Fact, ...]:
+        """The current view: every record as corrected, retracted ones left out, in seq order.
+
+        Corrections themselves are not facts; checkpoints are.
+        """
+        return tuple(self._view.facts.values())
+
+    def as_recorded(self, at: str | dt.datetime) -> Ledger:
+        """The ledger as it stood at time ``at``: the entries recorded at or before it.
+
+        The result is a new ledger in memory; its entries and hashes are the
+        same as this one's, so any report made from it can be reproduced.
+        """
+        cutoff = format_time(at)
+        count = bisect.bisect_right([e.recorded_at for e in self._entries], cutoff)
+        return Ledger.from_lines(self._lines[:count], codec=self._codec)
+
+    def verify(self, *, expected_head: tuple[int, str] | None = None) -> Verification:
+        """Verify the chain again from the stored bytes (see :func:`.chain.verify_lines`)."""
+        from .chain import verify_lines  # noqa: PLC0415 -- keeps the public import surface small
+
+        lines = self._store.read_lines(0) if self._store else self._lines
+        return verify_lines(lines, expected_head=expected_head, codec=self._codec)
+
+    def export(self, path: str | Path) -> int:
+        """Write every entry, byte for byte, to a new store at ``path`` (either kind).
+
+        The target must not exist yet or be an empty ledger; the copy is one
+        all-or-nothing batch. Returns how many entries were written. This is how
+        a ledger moves between JSON Lines and SQLite, and how one in memory is saved.
+        """
+        from .storage import open_store  # noqa: PLC0415 -- storage builds on this module
+
+        target = open_store(path, create=True)
+        try:
+            with target.writer() as writer:
+                if writer.read_lines(0):
+                    raise StoreError(str(target.path), "not empty: export only to a new ledger")
+                writer.write(self._lines)
+        finally:
+            target.close()
+        return len(self._lines)
+
+    def refresh(self) -> int:
+        """Read entries other processes appended to the store since; return how many."""
+        if self._store is None:
+            return 0
+        return self._ingest(self._store.read_lines(len(self)), where=str(self._store.path))
+
+    def close(self) -> None:
+        """Release the store (an SQLite connection); the ledger stays readable in memory."""
+        if self._store is not None:
+            self._store.close()
+
+    def __enter__(self) -> Ledger:
+        """Use the ledger in a ``with`` block that closes its store at the end."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Close the store."""
+        self.close()
+
+    def __repr__(self) -> str:
+        """Where the ledger is and how long it is."""
+        where = f" at {self._store.path}" if self._store else " in memory"
+        return f"<Ledger{where}: {len(self)} entries>"
+
+    # -- appending ----------------------------------------------------------------
+
+    def append(
+        self,
+        record: Record,
+        *,
+        recorded_by: str,
+        recorded_at: str | dt.datetime | None = None,
+    ) -> Entry:
+        """Append one record; see :meth:`extend`."""
+        return self.extend([record], recorded_by=recorded_by, recorded_at=recorded_at)[0]
+
+    def extend(
+        self,
+        records: Iterable[Record],
+        *,
+        recorded_by: str,
+        recorded_at: str | dt.datetime | None = None,
+    ) -> tuple[Entry, ...]:
+        """Append records as one batch: all of them, or none.
+
+        ``recorded_by`` is the party recording (a country code or an
+        organisation). ``recorded_at`` defaults to now; a time given with any
+        UTC offset is converted to UTC, and must not be before the last entry's.
+        Every record is checked against the rules (see the module docs); if any
+        is refused, :class:`~assurance_ledger.errors.RecordRefused` (or
+        :class:`~assurance_ledger.errors.InvalidRecords` listing each refused
+        record) is raised and the ledger, and its store, are left unchanged.
+        For a stored ledger the batch is durable when this returns.
+        """
+        batch = list(records)
+        if not is_party(recorded_by):
+            raise InvalidRecord(
+                ("recorded_by",),
+                "a country code like 'CA' or an organisation's name",
+                repr(recorded_by),
+            )
+        for index, record in enumerate(batch):
+            if not isinstance(record, Record):
+                raise InvalidRecord((index,), "a record", repr(record)[:60])
+        given_time = None if recorded_at is None else format_time(recorded_at)
+        writer = self._store.writer() if self._store else nullcontext(None)
+        with writer as store:
+            if store is not None:
+                self._ingest(store.read_lines(len(self._entries)), where=str(store.path))
+            time = given_time or self._now()
+            undo: list[Callable[[], None]] = []
+            try:
+                new_entries = self._stage(batch, recorded_by, time, undo)
+                if store is not None:
+                    store.write(self._lines[-len(new_entries) :] if new_entries else [])
+            except BaseException:
+                for step in reversed(undo):
+                    step()
+                raise
+        return new_entries
+
+    def _now(self) -> str:
+        now = format_time(dt.datetime.now(dt.timezone.utc))
+        head = self.head
+        # The clock may step back; recording times never do.
+        return head.recorded_at if head and head.recorded_at > now else now
+
+    def _stage(
+        self,
+        batch: Sequence[Record],
+        recorded_by: str,
+        time: str,
+        undo: list[Callable[[], None]],
+    ) -> tuple[Entry, ...]:
+        head = self.head
+        if head and time < head.recorded_at:
+            raise InvalidRecord(
+                ("recorded_at",),
+                f"a time on or after the last entry's ({head.recorded_at}, seq {head.seq})",
+                time,
+            )
+        start = len(self._entries)
+        undo.append(partial(self._truncate, start))
+        problems: list[InvalidRecord] = []
+        prev = head.hash if head else GENESIS
+        for index, record in enumerate(batch):
+            seq = start + index + 1
+            try:
+                record_json = self._codec.to_json(record)
+            except InvalidRecord as exc:
+                problems.append(exc.at(seq=seq))
+                continue
+            digest, line = encode_entry(
+                seq=seq, recorded_at=time, recorded_by=recorded_by, record=record_json, prev=prev
+            )
+            entry = Entry(
+                seq=seq,
+                recorded_at=time,
+                recorded_by=recorded_by,
+                record=record,
+                prev=prev,
+                hash=digest,
+            )
+            try:
+                self._admit(entry, undo)
+            except RecordRefused as exc:
+                problems.append(exc)
+                if len(problems) >= MAX_REPORTED:
+                    break
+                continue
+            # Later records are still checked after a refusal (to report every
+            # problem at once); the whole batch is then undone.
+            self._entries.append(entry)
+            self._lines.append(line)
+            prev = digest
+        if problems:
+            if len(problems) == 1:
+                raise problems[0]
+            raise InvalidRecords(problems, truncated=len(problems) >= MAX_REPORTED)
+        return tuple(self._entries[start:])
+
+    def _truncate(self, count: int) -> None:
+        del self._entries[count:]
+        del self._lines[count:]
+
+    def _admit(self, entry: Entry, undo: list[Callable[[], None]]) -> None:
+        """Check ``entry`` against the rules and put it in the view; raise RecordRefused."""
+        record, seq = entry.record, entry.seq
+        if isinstance(record, r.Correction):
+            self._admit_correction(record, seq, undo)
+            return
+        used = _used_id(record)
+        if used is not None and used in self._used:
+            raise _refuse(used[0] + "_id", f"a {used[0]}_id never recorded before", used[1], seq)
+        self._view.check(record, seq)
+        self._view.add(Fact(seq, record), undo)
+        if used is not None:
+            self._used.add(used)
+            undo.append(partial(self._used.discard, used))
+
+    def _admit_correction(
+        self, correction: r.Correction, seq: int, undo: list[Callable[[], None]]
+    ) -> None:
+        target = correction.target
+        if target >= seq or target > len(self._entries):
+            raise _refuse("target", f"the seq of an earlier entry (1 to {seq - 1})", target, seq)
+        original = self._entries[target - 1].record
+        if isinstance(original, r.Correction):
+            raise _refuse(
+                "target",
+                "an entry that is not itself a correction (correct the original entry instead)",
+                target,
+                seq,
+            )
+        replacement = correction.replacement
+        if replacement is not None and _identity(replacement) != _identity(original):
+            kind, ident = _identity(original)
+            raise _refuse(
+                "replacement",
+                f"a {kind} record with the same id as seq {target} ({ident or kind})",
+                "{} {}".format(*_identity(replacement)).strip(),
+                seq,
+            )
+        facts = {k: f for k, f in self._view.facts.items() if k != target}
+        if replacement is not None:
+            facts[target] = Fact(target, replacement, corrected_by=seq)
+        fresh = _View()
+        ignore: list[Callable[[], None]] = []
+        for fact in sorted(facts.values(), key=lambda f: f.seq):
+            try:
+                fresh.check(fact.record, fact.seq)
+            except RecordRefused as exc:
+                raise RecordRefused(
+                    ("replacement",) if replacement is not None else ("target",),
+                    f"a correction that leaves every entry valid; seq {fact.seq} would break: "
+                    f"{exc.field}: expected {exc.expected}",
+                    exc.got,
+                    seq=seq,
+                ) from None
+            fresh.add(fact, ignore)
+        fresh.corrected = {**self._view.corrected, target: seq}
+        old = self._view
+        self._view = fresh
+        undo.append(partial(setattr, self, "_view", old))
