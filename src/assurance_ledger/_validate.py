@@ -94,7 +94,7 @@ def country(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
 
 def party(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A country code or an organisation's name (printable, at most 200 characters)."""
-    if not (is_party(value) and _is_text(value, MAX_ID_LENGTH)):
+    if not is_party(value):
         raise fail(
             attribute,
             "a country code like 'CA' or an organisation's name of at most "

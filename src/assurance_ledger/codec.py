@@ -353,7 +353,7 @@ class Codec:
     A codec is immutable: :meth:`with_commitments` returns a new one.
     """
 
-    __slots__ = ("_commitments", "_converter")
+    __slots__ = ("_commitments", "_converter", "_known_commitments")
 
     def __init__(self, commitments: Iterable[type[Commitment]] = ()) -> None:
         """A codec for the built-in kinds plus ``commitments`` (user-defined kinds)."""
@@ -362,6 +362,7 @@ class Codec:
             _check_kind(cls, kinds)
             kinds[cls.KIND] = cls
         self._commitments: Mapping[str, type[Commitment]] = MappingProxyType(kinds)
+        self._known_commitments = frozenset(kinds.values())
         self._converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
         configure_converter(self._converter, self._commitments)
 
@@ -386,6 +387,14 @@ class Codec:
 
         Raise :class:`InvalidRecord` for a commitment kind this codec does not know.
         """
+        for index, commitment in enumerate(getattr(value, "commitments", ())):
+            if type(commitment) not in self._known_commitments:
+                raise InvalidRecord(
+                    ("commitments", index, "kind"),
+                    "a commitment kind this codec knows (register new kinds with "
+                    "Codec.with_commitments)",
+                    type(commitment).__name__,
+                )
         base = Commitment if isinstance(value, Commitment) else Record
         result: dict[str, Any] = self._converter.unstructure(value, unstructure_as=base)
         return result

@@ -42,13 +42,25 @@ def is_country(value: object) -> bool:
     return isinstance(value, str) and value in COUNTRIES
 
 
+#: Longest organisation name accepted as a party.
+MAX_PARTY_LENGTH = 200
+
+
 def is_party(value: object) -> bool:
     """Whether ``value`` names a party: a known country code or an organisation.
+
+    An organisation's name is printable text of at most 200 characters without
+    surrounding spaces; a two-letter name must be a known country code.
 
     >>> is_party("US"), is_party("UNHCR"), is_party("ZZ"), is_party("ca"), is_party("  ")
     (True, True, False, False, False)
     """
-    if not isinstance(value, str) or not value.strip() or value != value.strip():
+    if not (
+        isinstance(value, str)
+        and 0 < len(value) <= MAX_PARTY_LENGTH
+        and value == value.strip()
+        and value.isprintable()
+    ):
         return False
     if len(value) == 2 and value.isascii() and value.isalpha():
         return value in COUNTRIES  # a two-letter name is a country code, never "ca"

@@ -31,9 +31,10 @@ any outcome                the ``outcome_id`` was recorded before; the claimant
 ``notified``               ``regarding`` is not an earlier outcome of the same
                            claimant
 ``correction``             ``target`` is not an earlier entry, or is itself a
-                           correction; the replacement is of another kind or
-                           changes the id; the corrected view would break any
-                           rule above
+                           correction; the replacement is another kind of record
+                           (an outcome may become another type of outcome: a
+                           release mistyped as a detention) or changes the id;
+                           the corrected view would break any rule above
 ``checkpoint``             never
 =========================  =====================================================
 
@@ -491,7 +492,8 @@ class Ledger:
         if not is_party(recorded_by):
             raise InvalidRecord(
                 ("recorded_by",),
-                "a country code like 'CA' or an organisation's name",
+                "a country code like 'CA' or an organisation's name of at most 200 "
+                "printable characters",
                 repr(recorded_by),
             )
         for index, record in enumerate(batch):
@@ -544,7 +546,7 @@ class Ledger:
                 record_json = self._codec.to_json(record)
             except InvalidRecord as exc:
                 problems.append(exc.at(seq=seq))
-                continue
+                record_json = {}  # keeps the seqs after it in place; never stored
             digest, line = encode_entry(
                 seq=seq, recorded_at=time, recorded_by=recorded_by, record=record_json, prev=prev
             )
@@ -560,18 +562,18 @@ class Ledger:
                 self._admit(entry, undo)
             except RecordRefused as exc:
                 problems.append(exc)
-                if len(problems) >= MAX_REPORTED:
+                if len(problems) > MAX_REPORTED:
                     break
-                continue
-            # Later records are still checked after a refusal (to report every
-            # problem at once); the whole batch is then undone.
+            # Later records are still checked after a refusal, to report every
+            # problem at once; the whole batch is then undone. A refused entry
+            # keeps its place so that later seqs stay where they would be.
             self._entries.append(entry)
             self._lines.append(line)
             prev = digest
         if problems:
             if len(problems) == 1:
                 raise problems[0]
-            raise InvalidRecords(problems, truncated=len(problems) >= MAX_REPORTED)
+            raise InvalidRecords(problems[:MAX_REPORTED], truncated=len(problems) > MAX_REPORTED)
         return tuple(self._entries[start:])
 
     def _truncate(self, count: int) -> None:

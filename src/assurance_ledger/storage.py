@@ -301,27 +301,37 @@ class SqliteStore:
             raise StoreError(str(self.path), "no ledger here (create it first)")
         try:
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=60.0)
-            self._db.execute("PRAGMA busy_timeout = 60000")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = FULL")
-            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(str(self.path), f"cannot use as SQLite: {exc}") from None
+        try:
+            self._prepare()
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _prepare(self) -> None:
+        """Check (or set up) the database, changing nothing in a file that is not a ledger."""
+        db = self._db
+        try:
+            db.execute("PRAGMA busy_timeout = 60000")
+            db.execute("BEGIN IMMEDIATE")
             try:
-                app = self._db.execute("PRAGMA application_id").fetchone()[0]
-                tables = self._db.execute(
+                app = db.execute("PRAGMA application_id").fetchone()[0]
+                tables = db.execute(
                     "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
                 ).fetchone()[0]
                 if app == 0 and tables == 0:
-                    self._db.execute(
-                        "CREATE TABLE entries (seq INTEGER PRIMARY KEY, line BLOB NOT NULL)"
-                    )
-                    self._db.execute(f"PRAGMA application_id = {SQLITE_APPLICATION_ID}")
-                    self._db.execute(f"PRAGMA user_version = {SQLITE_FORMAT_VERSION}")
+                    db.execute("CREATE TABLE entries (seq INTEGER PRIMARY KEY, line BLOB NOT NULL)")
+                    db.execute(f"PRAGMA application_id = {SQLITE_APPLICATION_ID}")
+                    db.execute(f"PRAGMA user_version = {SQLITE_FORMAT_VERSION}")
                 elif app != SQLITE_APPLICATION_ID:
                     raise StoreError(str(self.path), "an SQLite database, but not a ledger")
-                self._db.execute("COMMIT")
+                db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                db.execute("ROLLBACK")
                 raise
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = FULL")
         except sqlite3.Error as exc:
             raise StoreError(str(self.path), f"cannot use as SQLite: {exc}") from None
 

@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, get_args
 
+import attrs
+
 try:
     from hypothesis import strategies as st
 except ImportError as exc:  # pragma: no cover -- exercised by a subprocess test
@@ -40,6 +42,7 @@ from .commitments import (
 )
 from .countries import COUNTRIES
 from .dates import DateSpan
+from .ledger import Ledger
 
 __all__ = [
     "COMMITMENT_STRATEGIES",
@@ -49,6 +52,7 @@ __all__ = [
     "date_spans",
     "days",
     "identifiers",
+    "ledgers",
     "parties",
     "records",
     "scopes",
@@ -347,3 +351,166 @@ def records(
     """Any record, or any record of the given classes."""
     chosen = [t.TYPE for t in types] or list(RECORD_STRATEGIES)
     return st.one_of(*(RECORD_STRATEGIES[tag] for tag in chosen))
+
+
+# -- whole ledgers ---------------------------------------------------------------------
+
+_ACTIONS = ("return", "outcome", "outcome", "assurance", "notify", "correct", "checkpoint")
+_OUTCOME_TYPES = (
+    r.Detained.TYPE,
+    r.Released.TYPE,
+    r.AdmittedToProcedure.TYPE,
+    r.ClaimDecided.TYPE,
+    r.Removed.TYPE,
+    r.Departed.TYPE,
+    r.IllTreatment.TYPE,
+    r.MonitoringVisit.TYPE,
+    r.MonitoringDenied.TYPE,
+    r.ContactLost.TYPE,
+)
+
+
+@attrs.define
+class _Plan:
+    """What a ledger being generated holds so far, to draw only valid next records."""
+
+    draw: st.DrawFn
+    recipient: str
+    giver: str
+    returns: dict[str, r.ClaimantReturned] = attrs.Factory(dict)
+    outcomes: dict[str, r.Outcome] = attrs.Factory(dict)
+    referenced: set[str] = attrs.Factory(set)
+    pending: dict[str, r.AssuranceRequested] = attrs.Factory(dict)
+    active: dict[str, r.AssuranceGiven] = attrs.Factory(dict)
+    assurances: int = 0
+
+    def next_record(self, action: str, ledger: Ledger) -> r.Record | None:
+        if action == "return":
+            return attrs.evolve(
+                self.draw(_claimant_returned()),
+                claimant_id=f"c-{len(self.returns) + 1}",
+                returned_by=self.recipient,
+                returned_to=self.giver,
+            )
+        if action in ("outcome", "notify"):
+            return self._outcome(notify=action == "notify", number=len(ledger) + 1)
+        if action == "assurance":
+            return self._assurance()
+        if action == "correct":
+            return self._correction(ledger)
+        return self.draw(RECORD_STRATEGIES[r.Checkpoint.TYPE])
+
+    def _outcome(self, *, notify: bool, number: int) -> r.Outcome:
+        claimant_id = self.draw(st.sampled_from(sorted(self.returns)))
+        on = self.draw(date_spans(min_value=self.returns[claimant_id].on.earliest))
+        mine = sorted(o for o, rec in self.outcomes.items() if rec.claimant_id == claimant_id)
+        if notify and mine:
+            about = self.draw(st.sampled_from(mine))
+            self.referenced.add(about)
+            return r.Notified(
+                outcome_id=f"o-{number}",
+                claimant_id=claimant_id,
+                on=on,
+                by=self.giver,
+                to=self.recipient,
+                regarding=about,
+            )
+        shape = self.draw(st.sampled_from(_OUTCOME_TYPES))
+        drawn: Any = self.draw(RECORD_STRATEGIES[shape])
+        outcome: r.Outcome = attrs.evolve(
+            drawn, outcome_id=f"o-{number}", claimant_id=claimant_id, on=on
+        )
+        return outcome
+
+    def _assurance(self) -> r.Record:
+        self.assurances += 1
+        step = self.draw(st.sampled_from(("request", "give", "later")))
+        if step == "later" and self.active:
+            assurance_id = self.draw(st.sampled_from(sorted(self.active)))
+            given = self.active.pop(assurance_id)  # withdrawn at most once
+            return r.AssuranceWithdrawn(
+                assurance_id=assurance_id,
+                on=self.draw(date_spans(min_value=given.on.earliest)),
+                releases_existing=self.draw(st.booleans()),
+            )
+        if step == "give":
+            base = self.draw(_assurance_given())
+            assurance_id, on = f"a-{self.assurances}", base.on
+            use_request: bool = bool(self.pending) and self.draw(st.booleans())
+            if use_request:
+                assurance_id = self.draw(st.sampled_from(sorted(self.pending)))
+                asked = self.pending.pop(assurance_id)
+                on = self.draw(date_spans(min_value=asked.on.earliest))
+            given = attrs.evolve(
+                base, assurance_id=assurance_id, given_by=self.giver, given_to=self.recipient, on=on
+            )
+            self.active[assurance_id] = given
+            return given
+        asked = attrs.evolve(
+            self.draw(_assurance_requested()),
+            assurance_id=f"a-{self.assurances}",
+            requested_by=self.recipient,
+            requested_of=self.giver,
+        )
+        self.pending[asked.assurance_id] = asked
+        return asked
+
+    def _correction(self, ledger: Ledger) -> r.Record | None:
+        """Re-source any record, or retract a leaf (a checkpoint, an unreferenced outcome)."""
+        facts = ledger.facts()
+        if not facts:
+            return None
+        fact = self.draw(st.sampled_from(facts))
+        record = fact.record
+        leaf = isinstance(record, r.Checkpoint) or (
+            isinstance(record, r.Outcome) and record.outcome_id not in self.referenced
+        )
+        if leaf and self.draw(st.booleans()):
+            if isinstance(record, r.Outcome):
+                del self.outcomes[record.outcome_id]
+            return r.Correction(target=fact.seq, replacement=None, reason="Recorded in error.")
+        return r.Correction(
+            target=fact.seq,
+            replacement=attrs.evolve(
+                record, source=r.Source(citation=f"Corrected source for entry {fact.seq}")
+            ),
+            reason="The source was misattributed.",
+        )
+
+    def remember(self, record: r.Record) -> None:
+        if isinstance(record, r.ClaimantReturned):
+            self.returns[record.claimant_id] = record
+        elif isinstance(record, r.Outcome):
+            self.outcomes[record.outcome_id] = record
+
+
+@st.composite
+def ledgers(
+    draw: st.DrawFn,
+    *,
+    min_size: int = 0,
+    max_size: int = 30,
+    recipient: str = "CA",
+    giver: str = "US",
+) -> Ledger:
+    """A valid ledger in memory: every entry passes the append rules.
+
+    Claimants are returned by ``recipient`` to ``giver``; outcomes come after
+    their returns; assurances go through request, giving and withdrawal in
+    order; notices are about earlier outcomes of the same claimant; corrections
+    re-state or retract earlier entries safely; recording times never go back
+    and sometimes repeat.
+    """
+    ledger = Ledger()
+    plan = _Plan(draw, recipient, giver)
+    time = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+    size = draw(st.integers(min_size, max_size))
+    while len(ledger) < size:
+        action = draw(st.sampled_from(_ACTIONS)) if plan.returns else "return"
+        record = plan.next_record(action, ledger)
+        if record is None:
+            continue
+        time += dt.timedelta(seconds=draw(st.sampled_from((0, 1, 60, 86_400))))
+        ledger.append(record, recorded_by=recipient, recorded_at=time)
+        plan.remember(record)
+    return ledger

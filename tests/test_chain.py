@@ -1,0 +1,175 @@
+"""The hash chain: canonical stored bytes, tamper evidence, and as-recorded views."""
+
+import datetime as dt
+import hashlib
+import json
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from assurance_ledger import (
+    GENESIS,
+    ChainBroken,
+    Ledger,
+    TornTail,
+    canonical_json,
+    verify_lines,
+)
+from assurance_ledger.strategies import ledgers
+
+non_empty = ledgers(min_size=1, max_size=20)
+
+
+@given(non_empty)
+def test_stored_lines_are_canonical_and_hash_the_rest(ledger: Ledger) -> None:
+    """Rule: a stored entry is the canonical JSON of its six keys; hash covers the other five."""
+    prev = GENESIS
+    for entry, line in zip(ledger, ledger.lines(), strict=True):
+        data = json.loads(line)
+        assert canonical_json(data) == line
+        assert set(data) == {"hash", "prev", "record", "recorded_at", "recorded_by", "seq"}
+        rest = {k: v for k, v in data.items() if k != "hash"}
+        assert hashlib.sha256(canonical_json(rest)).hexdigest() == entry.hash == data["hash"]
+        assert data["prev"] == prev
+        assert data["record"] == ledger.codec.to_json(entry.record)
+        prev = entry.hash
+    assert verify_lines(ledger.lines()).ok
+
+
+@given(non_empty, st.data())
+def test_any_changed_byte_is_found_at_its_entry(ledger: Ledger, data: st.DataObject) -> None:
+    """Rule: changing any one byte of any stored line breaks the chain at that line's seq."""
+    lines = list(ledger.lines())
+    seq = data.draw(st.integers(1, len(lines)), label="seq")
+    line = lines[seq - 1]
+    where = data.draw(st.integers(0, len(line) - 1), label="offset")
+    byte = data.draw(st.integers(0, 255).filter(lambda b: b != line[where]), label="byte")
+    lines[seq - 1] = line[:where] + bytes([byte]) + line[where + 1 :]
+    result = verify_lines(lines)
+    assert result.broken_at == seq
+    assert result.entries == seq - 1
+    assert not result.ok
+
+
+@given(non_empty, st.data())
+def test_a_deleted_entry_is_found_where_it_was(ledger: Ledger, data: st.DataObject) -> None:
+    """Rule: deleting an entry breaks the chain at its seq; cutting the last needs a witness."""
+    lines = list(ledger.lines())
+    seq = data.draw(st.integers(1, len(lines)))
+    del lines[seq - 1]
+    if seq <= len(lines):
+        assert verify_lines(lines).broken_at == seq
+    else:
+        assert verify_lines(lines).ok  # a shorter chain is still a chain ...
+    head = ledger.head
+    assert head is not None
+    witnessed = verify_lines(lines, expected_head=(head.seq, head.hash))
+    assert witnessed.broken_at == seq  # ... until checked against a witnessed head
+
+
+@given(ledgers(min_size=2, max_size=20), st.data())
+def test_swapped_entries_are_found_at_the_first(ledger: Ledger, data: st.DataObject) -> None:
+    """Rule: swapping two entries breaks the chain at the earlier one's seq."""
+    lines = list(ledger.lines())
+    first = data.draw(st.integers(1, len(lines) - 1))
+    second = data.draw(st.integers(first + 1, len(lines)))
+    lines[first - 1], lines[second - 1] = lines[second - 1], lines[first - 1]
+    assert verify_lines(lines).broken_at == first
+
+
+@given(non_empty, st.data())
+def test_an_inserted_entry_is_found_where_it_went(ledger: Ledger, data: st.DataObject) -> None:
+    """Rule: inserting any line (a copy of an entry, or another) breaks the chain there."""
+    lines = list(ledger.lines())
+    seq = data.draw(st.integers(1, len(lines)))
+    inserted = data.draw(st.sampled_from(lines) | st.binary(max_size=50))
+    original = lines[seq - 1]
+    lines.insert(seq - 1, inserted)
+    # A copy of entry seq put just before itself *is* entry seq: the break is after it.
+    expected = seq + 1 if inserted == original else seq
+    assert verify_lines(lines).broken_at == expected
+
+
+@given(non_empty, st.data())
+def test_a_rewritten_history_breaks_a_witnessed_head(ledger: Ledger, data: st.DataObject) -> None:
+    """Rule: a chain rebuilt with different content fails against the head witnessed before."""
+    head = ledger.head
+    assert head is not None
+    seq = data.draw(st.integers(1, len(ledger)))
+    rewritten = Ledger()
+    for entry in ledger:
+        record = entry.record
+        if entry.seq == seq:
+            record = record.__class__(**{**_fields(record), "source": None})
+            assume(record != entry.record)
+        rewritten.append(record, recorded_by=entry.recorded_by, recorded_at=entry.recorded_at)
+    assert rewritten.verify().ok  # internally consistent ...
+    result = verify_lines(rewritten.lines(), expected_head=(head.seq, head.hash))
+    assert result.broken_at == head.seq  # ... but not the history that was witnessed
+
+
+def _fields(record: object) -> dict[str, object]:
+    import attrs  # noqa: PLC0415 -- only this helper needs it
+
+    return attrs.asdict(record, recurse=False)  # type: ignore[arg-type]
+
+
+@given(non_empty, st.data())
+def test_as_recorded_is_the_prefix_recorded_by_then(ledger: Ledger, data: st.DataObject) -> None:
+    """Rule: as_recorded(T) equals the ledger of only the entries recorded at or before T."""
+    times = sorted({e.time for e in ledger})
+    cut = data.draw(
+        st.sampled_from(times)
+        | st.sampled_from(times).map(lambda t: t - dt.timedelta(microseconds=1))
+        | st.sampled_from(times).map(lambda t: t + dt.timedelta(seconds=30))
+    )
+    # Any offset means the same instant.
+    offset = data.draw(st.sampled_from([0, -4, 5]))
+    written = cut.astimezone(dt.timezone(dt.timedelta(hours=offset)))
+    view = ledger.as_recorded(written.isoformat())
+    kept = [e for e in ledger if e.time <= cut]
+    assert list(view.lines()) == list(ledger.lines())[: len(kept)]
+    assert [e.hash for e in view] == [e.hash for e in kept]
+    alone = Ledger.from_lines(list(ledger.lines())[: len(kept)])
+    assert view.facts() == alone.facts()
+    assert [e.record for e in view] == [e.record for e in kept]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".sqlite"])
+@given(ledger=non_empty, data=st.data())
+def test_opening_a_store_finds_a_changed_byte(
+    tmp_path_factory: pytest.TempPathFactory, suffix: str, ledger: Ledger, data: st.DataObject
+) -> None:
+    """Rule: a stored ledger with any byte changed does not open; the error names the entry."""
+    path = tmp_path_factory.mktemp("store") / f"ledger{suffix}"
+    ledger.export(path)
+    lines = list(ledger.lines())
+    seq = data.draw(st.integers(1, len(lines)), label="seq")
+    line = lines[seq - 1]
+    if suffix == ".jsonl":
+        raw = bytearray(path.read_bytes())
+        start = sum(len(x) + 1 for x in lines[: seq - 1])
+        where = start + data.draw(st.integers(0, len(line)), label="offset")  # the newline too
+        raw[where] = data.draw(st.integers(0, 255).filter(lambda b: b != raw[where]))
+        path.write_bytes(bytes(raw))
+        torn = where == len(raw) - 1  # the last newline replaced: an unfinished last line
+    else:
+        import sqlite3  # noqa: PLC0415 -- only the SQLite case edits rows by hand
+
+        where = data.draw(st.integers(0, len(line) - 1), label="offset")
+        changed = bytearray(line)
+        changed[where] = data.draw(st.integers(0, 255).filter(lambda b: b != line[where]))
+        with sqlite3.connect(path) as db:
+            db.execute("UPDATE entries SET line = ? WHERE seq = ?", (bytes(changed), seq))
+        db.close()
+        torn = False
+    if torn:
+        with pytest.raises(TornTail) as torn_info:
+            Ledger.open(path)
+        assert torn_info.value.entries == seq - 1
+    else:
+        with pytest.raises(ChainBroken) as info:
+            Ledger.open(path)
+        assert info.value.seq == seq
+        assert str(path) in str(info.value)
