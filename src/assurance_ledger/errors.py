@@ -224,8 +224,8 @@ class TornTail(StoreError):
 
     ``entries`` complete entries come before the torn tail of ``torn_bytes``
     bytes. Nothing is lost that was acknowledged: an append returns only once
-    its entries are durable. Run the store's ``repair()`` (``assurance-ledger
-    repair``) to cut the torn tail off; it touches nothing before it.
+    its entries are durable. Run the store's ``repair()`` to cut the torn tail
+    off; it touches nothing before it.
     """
 
     def __init__(self, path: str, problem: str, *, entries: int = 0, torn_bytes: int = 0) -> None:
