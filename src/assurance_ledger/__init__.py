@@ -14,6 +14,10 @@ from .chain import (
     format_time,
     verify_lines,
 )
+from .checker import (
+    check,
+    covers,
+)
 from .codec import (
     DEFAULT_CODEC,
     Codec,
@@ -92,6 +96,19 @@ from .records import (
     Scope,
     Source,
 )
+from .report import (
+    Breach,
+    Exposure,
+    Report,
+    Summary,
+    UnassuredReturn,
+)
+from .rules import (
+    RULES,
+    Case,
+    Finding,
+    Rule,
+)
 from .storage import (
     JsonLinesStore,
     Repair,
@@ -111,6 +128,7 @@ __all__ = [
     "DEFAULT_CODEC",
     "GENESIS",
     "RECORD_TYPES",
+    "RULES",
     "AccessToProcedure",
     "AdmittedToProcedure",
     "AssuranceDeclined",
@@ -118,6 +136,8 @@ __all__ = [
     "AssuranceRecord",
     "AssuranceRequested",
     "AssuranceWithdrawn",
+    "Breach",
+    "Case",
     "ChainBroken",
     "Checkpoint",
     "ClaimDecided",
@@ -135,7 +155,9 @@ __all__ = [
     "DetentionLimit",
     "Disclosure",
     "Entry",
+    "Exposure",
     "Fact",
+    "Finding",
     "Form",
     "Ground",
     "HumaneTreatment",
@@ -161,18 +183,24 @@ __all__ = [
     "Reliability",
     "Removed",
     "Repair",
+    "Report",
+    "Rule",
     "Scope",
     "Source",
     "SqliteStore",
     "Store",
     "StoreError",
+    "Summary",
     "TornTail",
     "Truth",
+    "UnassuredReturn",
     "Verification",
     "__version__",
     "canonical_json",
+    "check",
     "configure_converter",
     "country_name",
+    "covers",
     "format_path",
     "format_time",
     "is_country",

@@ -1,0 +1,264 @@
+"""Checking a ledger: which returns each assurance covers, and which outcomes breach it.
+
+:func:`check` makes one pass over the ledger's current view, grouping outcomes
+by claimant, and for each returned claimant looks only at the assurances given
+between the two states of that return: the cost grows with the entries, not
+with assurances times outcomes.
+
+Coverage (``DOMAIN.md``, "Deciding a breach"): an assurance *given* by G to R
+covers a claimant returned by R to G when the return date falls in its scope
+window and matches every filter of its scope; a withdrawal stops it covering
+returns after the withdrawal date. Coverage is three-valued too: a return dated
+"March 2020" against a scope from 21 March is *maybe* covered, and every breach
+that rests on it is then at most *possible*. A crossing recorded as
+``unknown`` maybe matches a scope that names crossings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from . import records as r
+from .commitments import Commitment
+from .dates import DateSpan, to_span
+from .errors import LedgerError
+from .ledger import Fact, Ledger
+from .report import Breach, Certainty, Exposure, Report, Summary, UnassuredReturn
+from .rules import RULES, Case, Rule, _removals
+from .truth import Truth
+
+__all__ = ["check", "covers"]
+
+
+def covers(
+    scope: r.Scope, returned: r.ClaimantReturned, *, withdrawn: DateSpan | None = None
+) -> Truth:
+    """Whether a scope covers a return (``withdrawn``: the date a withdrawal took effect).
+
+    >>> from assurance_ledger import Scope, ClaimantReturned
+    >>> back = ClaimantReturned(claimant_id="c-1", on="2020-03", returned_by="CA",
+    ...                         returned_to="US", nationalities=["HT"])
+    >>> covers(Scope(returns_from="2020-03-21"), back)
+    <Truth.MAYBE: 'maybe'>
+    >>> covers(Scope(nationalities=["VE"]), back)
+    <Truth.NO: 'no'>
+    """
+    truth = Truth.YES
+    if scope.returns_from is not None:
+        truth = truth & returned.on.on_or_after(scope.returns_from)
+    if scope.returns_until is not None:
+        truth = truth & returned.on.on_or_before(scope.returns_until)
+    if scope.crossings is not None and returned.crossing not in scope.crossings:
+        truth = truth & (Truth.MAYBE if returned.crossing == "unknown" else Truth.NO)
+    nationalities = set(returned.nationalities)
+    if scope.nationalities is not None and not nationalities & set(scope.nationalities):
+        truth = Truth.NO
+    if nationalities & set(scope.exclude_nationalities):
+        truth = Truth.NO
+    if scope.claimants is not None and returned.claimant_id not in scope.claimants:
+        truth = Truth.NO
+    if scope.minors_only and not returned.minor:
+        truth = Truth.NO
+    if withdrawn is not None:
+        truth = truth & ~returned.on.after(withdrawn)
+    return truth
+
+
+def _day(value: dt.date | str | DateSpan) -> DateSpan:
+    span = to_span(value)
+    if not isinstance(span, DateSpan) or not span.is_exact:
+        raise LedgerError(f"as_of must be one day, like 2020-06-30, not {value!r}")
+    return span
+
+
+def _certainty(truth: Truth) -> Certainty:
+    return "certain" if truth.certain else "possible"
+
+
+@attrs.define
+class _Index:
+    """The current view grouped once, for the single pass over claimants (private)."""
+
+    returns: list[Fact] = attrs.Factory(list)
+    outcomes: dict[str, list[Fact]] = attrs.Factory(lambda: defaultdict(list))
+    given: dict[tuple[str, str], list[Fact]] = attrs.Factory(lambda: defaultdict(list))
+    requested: list[Fact] = attrs.Factory(list)
+    closed: dict[str, Fact] = attrs.Factory(dict)  # assurance_id -> given or declined
+    withdrawn: dict[str, Fact] = attrs.Factory(dict)
+
+    def add(self, fact: Fact, day: DateSpan) -> None:
+        record = fact.record
+        if isinstance(record, r.Outcome):
+            self.outcomes[record.claimant_id].append(fact)
+            return
+        if not isinstance(record, r.ClaimantReturned | r.AssuranceRecord):
+            return
+        if record.on.earliest > day.latest:
+            return  # not yet a fact on the evaluation date
+        if isinstance(record, r.ClaimantReturned):
+            self.returns.append(fact)
+        elif isinstance(record, r.AssuranceGiven):
+            self.given[record.given_by, record.given_to].append(fact)
+            self.closed[record.assurance_id] = fact
+        elif isinstance(record, r.AssuranceRequested):
+            self.requested.append(fact)
+        elif isinstance(record, r.AssuranceDeclined):
+            self.closed[record.assurance_id] = fact
+        elif isinstance(record, r.AssuranceWithdrawn):
+            self.withdrawn[record.assurance_id] = fact
+
+
+def check(
+    ledger: Ledger | Iterable[Fact],
+    as_of: dt.date | str | DateSpan,
+    *,
+    rules: Mapping[type[Commitment], Rule] | None = None,
+) -> Report:
+    """Check a ledger's current view as of one day; return the :class:`~.report.Report`.
+
+    ``as_of`` is the evaluation date: facts dated after it are not yet facts,
+    and deadlines are measured against it. ``rules`` adds (or replaces) the
+    rule of a commitment kind: ``{MyKind: my_rule}`` (see :mod:`.rules`). To
+    reproduce a report as it could have been made at an earlier time, check
+    ``ledger.as_recorded(time)``.
+    """
+    day = _day(as_of)
+    table = {**RULES, **(rules or {})}
+    index = _Index()
+    for fact in ledger.facts() if isinstance(ledger, Ledger) else ledger:
+        index.add(fact, day)
+    breaches: list[Breach] = []
+    unassured: list[UnassuredReturn] = []
+    exposures: list[Exposure] = []
+    covered = removed_home = 0
+    for claimant in index.returns:
+        back = claimant.record
+        assert isinstance(back, r.ClaimantReturned)  # noqa: S101 -- by construction
+        mine = sorted(index.outcomes.get(back.claimant_id, ()), key=_date_order)
+        removals = _removals(back, mine, day)
+        if any(m.to == back.origin for m in removals):
+            removed_home += 1
+        found = _breaches(index, claimant, tuple(mine), day, table)
+        if found is not None:
+            covered += 1
+            breaches.extend(found)
+            continue
+        unassured.append(
+            UnassuredReturn(
+                claimant_id=back.claimant_id,
+                pending_requests=_pending(index.requested, index.closed, back),
+            )
+        )
+        exposures.extend(
+            Exposure(
+                claimant_id=back.claimant_id,
+                returned_by=back.returned_by,
+                evidence=tuple(sorted({claimant.seq, removal.fact.seq})),
+                explanation=(
+                    f"returned by {back.returned_by} on {back.on} with no assurance; "
+                    f"removed by {removal.by} to {removal.to}, a feared country, on {removal.on}"
+                ),
+            )
+            for removal in removals
+            if removal.to in back.feared
+        )
+    breaches.sort(key=lambda b: b.sort_key)
+    return Report(
+        as_of=day.earliest,
+        breaches=tuple(breaches),
+        unassured_returns=tuple(sorted(unassured, key=lambda u: u.claimant_id)),
+        exposures=tuple(sorted(exposures, key=lambda e: (e.claimant_id, e.evidence))),
+        summary=Summary(
+            returns=len(index.returns),
+            covered=covered,
+            unassured=len(unassured),
+            removed_to_country_of_origin=removed_home,
+            breaches=_counts(breaches),
+        ),
+    )
+
+
+def _date_order(fact: Fact) -> tuple[dt.date, dt.date, int]:
+    on: DateSpan = fact.record.on  # type: ignore[attr-defined]
+    return (on.earliest, on.latest, fact.seq)
+
+
+def _breaches(
+    index: _Index,
+    claimant: Fact,
+    outcomes: tuple[Fact, ...],
+    day: DateSpan,
+    table: Mapping[type[Commitment], Rule],
+) -> list[Breach] | None:
+    """Every breach for one claimant, or ``None`` when no given assurance covers them."""
+    back = claimant.record
+    assert isinstance(back, r.ClaimantReturned)  # noqa: S101 -- by construction
+    found: list[Breach] | None = None
+    for assurance in index.given.get((back.returned_to, back.returned_by), ()):
+        promise = assurance.record
+        assert isinstance(promise, r.AssuranceGiven)  # noqa: S101 -- by construction
+        withdrawal = index.withdrawn.get(promise.assurance_id)
+        ended = withdrawal.record.on if withdrawal is not None else None  # type: ignore[attr-defined]
+        coverage = covers(promise.scope, back, withdrawn=ended) & promise.on.on_or_before(day)
+        if not coverage.possible:
+            continue
+        found = found if found is not None else []
+        case = Case(
+            claimant=claimant,
+            assurance=assurance,
+            withdrawal=withdrawal,
+            outcomes=outcomes,
+            as_of=day,
+            coverage=coverage,
+        )
+        for commitment in promise.commitments:
+            rule = table.get(type(commitment))
+            if rule is None:
+                raise LedgerError(
+                    f"no rule for the commitment kind {commitment.KIND!r}: pass "
+                    f"rules={{{type(commitment).__name__}: your_rule}} to check()"
+                )
+            for finding in rule(case, commitment):
+                truth = finding.truth & coverage
+                if truth.possible:
+                    found.append(
+                        Breach(
+                            assurance_id=promise.assurance_id,
+                            commitment=commitment.KIND,
+                            claimant_id=back.claimant_id,
+                            certainty=_certainty(truth),
+                            evidence=finding.evidence,
+                            explanation=finding.explanation,
+                        )
+                    )
+    return found
+
+
+def _counts(breaches: Iterable[Breach]) -> dict[str, dict[Certainty, int]]:
+    counts: dict[str, dict[Certainty, int]] = {}
+    for breach in breaches:
+        kind = counts.setdefault(breach.commitment, {"certain": 0, "possible": 0})
+        kind[breach.certainty] += 1
+    return counts
+
+
+def _pending(
+    requested: list[Fact], closed: Mapping[str, Fact], back: r.ClaimantReturned
+) -> tuple[str, ...]:
+    """Requests by the returning state of the receiving one, still open, that would cover it."""
+    found = []
+    for fact in requested:
+        asked = fact.record
+        assert isinstance(asked, r.AssuranceRequested)  # noqa: S101 -- by construction
+        if (
+            asked.requested_by == back.returned_by
+            and asked.requested_of == back.returned_to
+            and asked.assurance_id not in closed
+            and covers(asked.scope, back).possible
+        ):
+            found.append(asked.assurance_id)
+    return tuple(sorted(found))

@@ -1,0 +1,263 @@
+"""The result of checking a ledger: breaches, unassured returns, exposures, and a summary.
+
+A :class:`Report` is a value. Its JSON form (:meth:`Report.to_json`) is the
+report format of ``DOMAIN.md``; it also renders as plain text
+(:meth:`Report.to_text`), as an HTML table in notebooks (every string from the
+ledger escaped), and as flat rows for pandas (:meth:`Report.to_records`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import attrs
+
+__all__ = ["Breach", "Certainty", "Exposure", "Report", "Summary", "UnassuredReturn"]
+
+#: How sure a breach is: ``certain`` when the record requires it, ``possible``
+#: when it hinges on an imprecise date, a missing record or an unsubstantiated report.
+Certainty = Literal["certain", "possible"]
+CERTAINTIES: tuple[Certainty, ...] = ("certain", "possible")
+
+
+@attrs.frozen(kw_only=True)
+class Breach:
+    """An outcome (or a missing one) that breaches a commitment of an assurance.
+
+    ``evidence`` lists the seqs of the ledger entries it rests on: the return,
+    the assurance, and the outcomes; ``explanation`` says it in one line with
+    the dates.
+    """
+
+    assurance_id: str
+    commitment: str
+    claimant_id: str
+    certainty: Certainty
+    evidence: tuple[int, ...]
+    explanation: str
+
+    @property
+    def sort_key(self) -> tuple[str, str, str, tuple[int, ...]]:
+        """Breaches are listed by claimant, assurance, commitment (then evidence)."""
+        return (self.claimant_id, self.assurance_id, self.commitment, self.evidence)
+
+
+@attrs.frozen(kw_only=True)
+class UnassuredReturn:
+    """A return that no given assurance covers, with requests still pending that would."""
+
+    claimant_id: str
+    pending_requests: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Exposure:
+    """A removal of an unassured claimant to a country they fear.
+
+    The returning state (``returned_by``) bears that chain-refoulement risk itself.
+    """
+
+    claimant_id: str
+    returned_by: str
+    evidence: tuple[int, ...]
+    explanation: str
+
+
+@attrs.frozen(kw_only=True)
+class Summary:
+    """Counts over the whole report.
+
+    ``breaches`` counts breaches by commitment kind and certainty.
+    """
+
+    returns: int
+    covered: int
+    unassured: int
+    removed_to_country_of_origin: int
+    breaches: Mapping[str, Mapping[Certainty, int]] = attrs.field(factory=dict)
+
+
+def _escape(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+@attrs.frozen(kw_only=True)
+class Report:
+    """What :func:`~assurance_ledger.checker.check` found, judged as of ``as_of``."""
+
+    as_of: dt.date
+    breaches: tuple[Breach, ...]
+    unassured_returns: tuple[UnassuredReturn, ...]
+    exposures: tuple[Exposure, ...]
+    summary: Summary
+
+    def to_json(self) -> dict[str, Any]:
+        """The report in the JSON shape of ``DOMAIN.md``."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "breaches": [
+                {
+                    "assurance_id": b.assurance_id,
+                    "commitment": b.commitment,
+                    "claimant_id": b.claimant_id,
+                    "certainty": b.certainty,
+                    "evidence": list(b.evidence),
+                    "explanation": b.explanation,
+                }
+                for b in self.breaches
+            ],
+            "unassured_returns": [
+                {"claimant_id": u.claimant_id, "pending_requests": list(u.pending_requests)}
+                for u in self.unassured_returns
+            ],
+            "exposures": [
+                {
+                    "claimant_id": e.claimant_id,
+                    "returned_by": e.returned_by,
+                    "evidence": list(e.evidence),
+                    "explanation": e.explanation,
+                }
+                for e in self.exposures
+            ],
+            "summary": {
+                "returns": self.summary.returns,
+                "covered": self.summary.covered,
+                "unassured": self.summary.unassured,
+                "removed_to_country_of_origin": self.summary.removed_to_country_of_origin,
+                "breaches": {
+                    kind: dict(counts) for kind, counts in sorted(self.summary.breaches.items())
+                },
+            },
+        }
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat row per breach, exposure and unassured return, for ``pandas.DataFrame``."""
+        rows: list[dict[str, Any]] = []
+        for b in self.breaches:
+            rows.append(
+                {
+                    "as_of": self.as_of.isoformat(),
+                    "finding": "breach",
+                    "claimant_id": b.claimant_id,
+                    "assurance_id": b.assurance_id,
+                    "commitment": b.commitment,
+                    "certainty": b.certainty,
+                    "evidence": list(b.evidence),
+                    "explanation": b.explanation,
+                }
+            )
+        for e in self.exposures:
+            rows.append(
+                {
+                    "as_of": self.as_of.isoformat(),
+                    "finding": "exposure",
+                    "claimant_id": e.claimant_id,
+                    "assurance_id": None,
+                    "commitment": None,
+                    "certainty": None,
+                    "evidence": list(e.evidence),
+                    "explanation": e.explanation,
+                }
+            )
+        for u in self.unassured_returns:
+            pending = ", ".join(u.pending_requests) or "none"
+            why = f"no given assurance covers this return (pending requests: {pending})"
+            rows.append(
+                {
+                    "as_of": self.as_of.isoformat(),
+                    "finding": "unassured_return",
+                    "claimant_id": u.claimant_id,
+                    "assurance_id": None,
+                    "commitment": None,
+                    "certainty": None,
+                    "evidence": [],
+                    "explanation": why,
+                }
+            )
+        return rows
+
+    @property
+    def clean(self) -> bool:
+        """Whether nothing at all was found: no breach and no exposure."""
+        return not self.breaches and not self.exposures
+
+    def count(self, certainty: Certainty | None = None) -> int:
+        """How many breaches, of one certainty or of both."""
+        return sum(1 for b in self.breaches if certainty in (None, b.certainty))
+
+    def to_text(self) -> str:
+        """The report for people, in plain text."""
+        s = self.summary
+        lines = [
+            f"Report as of {self.as_of.isoformat()}",
+            f"  returns: {s.returns}, covered: {s.covered}, unassured: {s.unassured}, "
+            f"removed to country of origin: {s.removed_to_country_of_origin}",
+            f"Breaches: {len(self.breaches)} ({self.count('certain')} certain, "
+            f"{self.count('possible')} possible)",
+        ]
+        lines += [
+            f"  [{b.certainty}] {b.claimant_id} / {b.assurance_id} / {b.commitment}: "
+            f"{b.explanation} (entries {', '.join(map(str, b.evidence))})"
+            for b in self.breaches
+        ]
+        lines.append(f"Exposures: {len(self.exposures)}")
+        lines += [
+            f"  {e.claimant_id} (returned by {e.returned_by}): {e.explanation} "
+            f"(entries {', '.join(map(str, e.evidence))})"
+            for e in self.exposures
+        ]
+        lines.append(f"Unassured returns: {len(self.unassured_returns)}")
+        lines += [
+            f"  {u.claimant_id}"
+            + (f" (pending: {', '.join(u.pending_requests)})" if u.pending_requests else "")
+            for u in self.unassured_returns
+        ]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        """The plain-text report."""
+        return self.to_text()
+
+    def _repr_html_(self) -> str:
+        """The report as an HTML table for notebooks; every value from the ledger is escaped."""
+        s = self.summary
+        head = (
+            f"<p><strong>Report as of {_escape(self.as_of.isoformat())}</strong>: "
+            f"{s.returns} returns, {s.covered} covered, {s.unassured} unassured, "
+            f"{s.removed_to_country_of_origin} removed to country of origin; "
+            f"{self.count('certain')} certain and {self.count('possible')} possible "
+            f"breaches, {len(self.exposures)} exposures.</p>"
+        )
+        rows = "".join(
+            "<tr>"
+            + "".join(
+                f"<td>{_escape(v)}</td>"
+                for v in (
+                    row["finding"],
+                    row["certainty"] or "",
+                    row["claimant_id"],
+                    row["assurance_id"] or "",
+                    row["commitment"] or "",
+                    ", ".join(map(str, row["evidence"])),
+                    row["explanation"],
+                )
+            )
+            + "</tr>"
+            for row in self.to_records()
+        )
+        columns = "".join(
+            f"<th>{c}</th>"
+            for c in (
+                "finding",
+                "certainty",
+                "claimant",
+                "assurance",
+                "commitment",
+                "entries",
+                "explanation",
+            )
+        )
+        return f"{head}<table><thead><tr>{columns}</tr></thead><tbody>{rows}</tbody></table>"

@@ -1,0 +1,500 @@
+"""The breach rules of ``DOMAIN.md``: one function per commitment kind, and the table of them.
+
+How the rules reason, once, for all of them:
+
+* A rule looks at one :class:`Case`: one returned claimant under one assurance
+  that covers them, with the claimant's outcomes (as corrected) in date order.
+  It yields :class:`Finding` values, each with a :class:`~.truth.Truth`: ``YES``
+  when the record requires a breach, ``MAYBE`` when it allows one.
+* Dates are spans: "before", "after" and "within N days" are three-valued
+  (see :mod:`~assurance_ledger.dates`); a span straddling a deadline gives ``MAYBE``.
+* The obligation binds only outcomes on or after the giving date
+  (:meth:`Case.binds`); after a withdrawal that ``releases_existing``, nothing
+  after the withdrawal date counts (on the date still does).
+* "Within N days" allows exactly N; a duration is the difference of two dates.
+* A deadline that has passed as of the evaluation date with nothing recorded
+  is a ``MAYBE`` (a missing record); a late record is a ``YES``.
+* An act that breaches unless an excusing record exists (a removal with no
+  earlier final decision) is ``YES`` when no such record exists: excuses must be
+  on the record. An unsubstantiated report gives ``MAYBE``.
+* The checker then combines each finding with how certainly the assurance
+  covers the claimant: ``YES`` and ``YES`` is a *certain* breach, anything with
+  a ``MAYBE`` a *possible* one.
+
+=========================== ==========================================================
+kind                        breached when (for a covered claimant, by the giver G)
+=========================== ==========================================================
+non_refoulement             G removes the claimant to a feared country, unless not
+                            ``absolute`` and a final refusal came first; with
+                            ``indirect``, also a removal by G to a third state that
+                            then removes them (on) to a feared country
+no_removal_before_decision  G removes the claimant before a final decision
+access_to_procedure         no ``admitted_to_procedure`` by G within N days of the
+                            later of the return and the giving
+detention_limit             a detention by G lasts more than N days inside the
+                            obligation (to its release, or the claimant's removal or
+                            departure, or ``as_of`` if still open)
+notification                a removal by G is not ``notified`` to the recipient
+                            within N days
+humane_treatment            ``ill_treatment`` by G
+monitoring_access           ``monitoring_denied`` by G; with a first-visit deadline,
+                            no visit within N days of the later of return and giving;
+                            with ``private``, a visit that was not private
+=========================== ==========================================================
+
+A coerced departure counts as a removal by the state the claimant left.
+
+Adding a rule for a commitment kind of your own: write a function
+``rule(case, commitment) -> Iterable[Finding]`` and pass
+``rules={MyKind: rule}`` to :func:`~assurance_ledger.checker.check`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+import attrs
+
+from . import records as r
+from .commitments import (
+    AccessToProcedure,
+    Commitment,
+    DetentionLimit,
+    HumaneTreatment,
+    MonitoringAccess,
+    NonRefoulement,
+    NoRemovalBeforeDecision,
+    Notification,
+)
+from .dates import DateSpan
+from .ledger import Fact
+from .truth import Truth
+
+__all__ = ["RULES", "Case", "Finding", "Removal", "Rule"]
+
+C = TypeVar("C", bound=Commitment)
+OutcomeT = TypeVar("OutcomeT", bound=r.Outcome)
+
+
+@attrs.frozen
+class Finding:
+    """What a rule found: how certain (``YES`` or ``MAYBE``), the entries, and why."""
+
+    truth: Truth
+    evidence: tuple[int, ...]
+    explanation: str
+
+
+@attrs.frozen
+class Removal:
+    """A removal as the rules see it: a ``removed`` outcome, or a coerced departure.
+
+    ``by`` is the state that removed (for a departure, the state the claimant left).
+    """
+
+    fact: Fact
+    on: DateSpan
+    by: str
+    to: str
+
+
+def _later(a: DateSpan, b: DateSpan) -> DateSpan:
+    return DateSpan(max(a.earliest, b.earliest), max(a.latest, b.latest))
+
+
+def _earlier(a: DateSpan, b: DateSpan) -> DateSpan:
+    return DateSpan(min(a.earliest, b.earliest), min(a.latest, b.latest))
+
+
+@attrs.frozen(kw_only=True)
+class Case:
+    """One returned claimant under one given assurance, as of an evaluation date."""
+
+    claimant: Fact
+    assurance: Fact
+    withdrawal: Fact | None
+    outcomes: tuple[Fact, ...]
+    as_of: DateSpan
+    coverage: Truth
+
+    @property
+    def returned(self) -> r.ClaimantReturned:
+        """The claimant's return."""
+        record = self.claimant.record
+        assert isinstance(record, r.ClaimantReturned)  # noqa: S101 -- by construction
+        return record
+
+    @property
+    def given(self) -> r.AssuranceGiven:
+        """The assurance as given."""
+        record = self.assurance.record
+        assert isinstance(record, r.AssuranceGiven)  # noqa: S101 -- by construction
+        return record
+
+    @property
+    def giver(self) -> str:
+        """The state that gave the assurance (and took the claimant back)."""
+        return self.given.given_by
+
+    @property
+    def recipient(self) -> str:
+        """The state the assurance was given to (which returned the claimant)."""
+        return self.given.given_to
+
+    @property
+    def start(self) -> DateSpan:
+        """The later of the return and the giving: deadlines run from here."""
+        return _later(self.returned.on, self.given.on)
+
+    @property
+    def release(self) -> DateSpan | None:
+        """The date after which nothing counts (a withdrawal that releases existing claims)."""
+        if self.withdrawal is None:
+            return None
+        record = self.withdrawal.record
+        assert isinstance(record, r.AssuranceWithdrawn)  # noqa: S101 -- by construction
+        return record.on if record.releases_existing else None
+
+    def binds(self, on: DateSpan) -> Truth:
+        """Whether the obligation binds what happened ``on`` (and it happened by ``as_of``)."""
+        truth = on.on_or_after(self.given.on) & on.on_or_before(self.as_of)
+        release = self.release
+        if release is not None:
+            truth = truth & on.on_or_before(release)
+        return truth
+
+    def evidence(self, *facts: Fact) -> tuple[int, ...]:
+        """The seqs a finding rests on: return, assurance, these facts, and their corrections."""
+        seqs = {self.claimant.seq, self.assurance.seq}
+        for fact in (self.claimant, self.assurance, *facts):
+            seqs.add(fact.seq)
+            if fact.corrected_by is not None:
+                seqs.add(fact.corrected_by)
+        return tuple(sorted(seqs))
+
+    def of_type(self, cls: type[OutcomeT], *, by: str | None = None) -> list[tuple[Fact, OutcomeT]]:
+        """The claimant's outcomes of one type (by one state), known by ``as_of``."""
+        found = []
+        for fact in self.outcomes:
+            record = fact.record
+            if (
+                isinstance(record, cls)
+                and (by is None or getattr(record, "by", None) == by)
+                and record.on.earliest <= self.as_of.latest
+            ):
+                found.append((fact, record))
+        return found
+
+    def removals(self) -> list[Removal]:
+        """Every removal, and coerced departure, in date order, with who removed."""
+        return _removals(self.returned, self.outcomes, self.as_of)
+
+    def deadline(
+        self, start: DateSpan, days: int, done: list[tuple[Fact, Any]]
+    ) -> tuple[Truth, DateSpan, list[tuple[Fact, Any]]]:
+        """Whether something was *not* done within ``days`` of ``start``.
+
+        Returns the truth of the breach, the last allowed day, and the late
+        records (empty when it hinges on a missing record).
+        """
+        last = start.plus_days(days)
+        in_time = Truth.NO
+        for _, record in done:
+            in_time = in_time | record.on.on_or_before(last)
+        late = [(f, rec) for f, rec in done if not rec.on.on_or_before(last).certain]
+        if not done:
+            # Nothing recorded: a breach only once the deadline has passed, and
+            # then only possibly (the record may be missing, not the act).
+            passed = self.as_of.after(last)
+            truth = Truth.MAYBE if passed.possible else Truth.NO
+        else:
+            truth = ~in_time
+        # The breach happens the day after the last allowed day.
+        return truth & self.binds(last.plus_days(1)), last, late
+
+
+def _removals(
+    returned: r.ClaimantReturned, outcomes: Iterable[Fact], as_of: DateSpan
+) -> list[Removal]:
+    where = returned.returned_to
+    found = []
+    for fact in outcomes:
+        record = fact.record
+        if record.on.earliest > as_of.latest:  # type: ignore[attr-defined]
+            continue
+        if isinstance(record, r.Removed):
+            found.append(Removal(fact, record.on, record.by, record.to))
+            where = record.to
+        elif isinstance(record, r.Departed):
+            if record.coerced:
+                found.append(Removal(fact, record.on, where, record.to))
+            where = record.to
+    return found
+
+
+def _count(days: int) -> str:
+    return "1 day" if days == 1 else f"{days} days"
+
+
+#: A rule: ``rule(case, commitment)`` yields the findings for one case.
+Rule = Callable[[Case, Any], Iterable[Finding]]
+
+
+def non_refoulement(case: Case, commitment: NonRefoulement) -> Iterator[Finding]:
+    """Removal to a feared country, directly or (``indirect``) through a third state."""
+    feared = set(case.returned.feared)
+    refusals = [
+        rec
+        for _, rec in case.of_type(r.ClaimDecided, by=case.giver)
+        if rec.decision == "refused" and rec.final
+    ]
+    removals = case.removals()
+    for index, removal in enumerate(removals):
+        if removal.by != case.giver:
+            continue
+        truth = case.binds(removal.on)
+        if not commitment.absolute:
+            excused = Truth.NO
+            for decision in refusals:
+                excused = excused | decision.on.on_or_before(removal.on)
+            truth = truth & ~excused
+        if not truth.possible:
+            continue
+        if removal.to in feared:
+            yield Finding(
+                truth,
+                case.evidence(removal.fact),
+                f"{case.giver} removed the claimant to {removal.to}, a feared country, "
+                f"on {removal.on}",
+            )
+        elif commitment.indirect:
+            yield from _chain(case, removals, index, feared, truth)
+
+
+def _chain(
+    case: Case, removals: list[Removal], index: int, feared: set[str], truth: Truth
+) -> Iterator[Finding]:
+    """Follow removals on from a third state; a chain ending in a feared country breaches."""
+    first = removals[index]
+    chain = [first]
+    for onward in removals[index + 1 :]:
+        if onward.by != chain[-1].to:
+            continue
+        step = onward.on.on_or_after(chain[-1].on)
+        if not step.possible:
+            continue
+        truth = truth & step
+        chain.append(onward)
+        if onward.to in feared:
+            route = " then ".join(f"to {c.to} on {c.on}" for c in chain)
+            yield Finding(
+                truth,
+                case.evidence(*(c.fact for c in chain)),
+                f"{case.giver} removed the claimant to {first.to}, which removed them on "
+                f"to {onward.to}, a feared country (chain refoulement: {route})",
+            )
+            return
+
+
+def no_removal_before_decision(case: Case, _: NoRemovalBeforeDecision) -> Iterator[Finding]:
+    """A removal by the giver with no final decision on or before it."""
+    finals = [rec for _, rec in case.of_type(r.ClaimDecided, by=case.giver) if rec.final]
+    for removal in case.removals():
+        if removal.by != case.giver:
+            continue
+        decided = Truth.NO
+        for decision in finals:
+            decided = decided | decision.on.on_or_before(removal.on)
+        truth = case.binds(removal.on) & ~decided
+        if truth.possible:
+            yield Finding(
+                truth,
+                case.evidence(removal.fact),
+                f"{case.giver} removed the claimant to {removal.to} on {removal.on} "
+                "before any final decision on the claim",
+            )
+
+
+def access_to_procedure(case: Case, commitment: AccessToProcedure) -> Iterator[Finding]:
+    """No admission to a procedure by the giver within N days."""
+    admitted = case.of_type(r.AdmittedToProcedure, by=case.giver)
+    truth, last, late = case.deadline(case.start, commitment.within_days, admitted)
+    if not truth.possible:
+        return
+    if late:
+        fact, record = late[0]
+        yield Finding(
+            truth,
+            case.evidence(fact),
+            f"admitted to a procedure on {record.on}, after the last allowed day {last} "
+            f"({_count(commitment.within_days)} from {case.start})",
+        )
+    else:
+        yield Finding(
+            truth,
+            case.evidence(),
+            f"no admission to a procedure by {case.giver} recorded by {case.as_of}; "
+            f"the last allowed day was {last} ({_count(commitment.within_days)} from "
+            f"{case.start})",
+        )
+
+
+def detention_limit(case: Case, commitment: DetentionLimit) -> Iterator[Finding]:
+    """A detention by the giver longer than N days inside the obligation."""
+    releases = case.of_type(r.Released, by=case.giver)
+    leaving = [*case.of_type(r.Removed), *case.of_type(r.Departed)]
+    used: set[int] = set()
+    for fact, detained in case.of_type(r.Detained, by=case.giver):
+        release = next(
+            (
+                (f, rec)
+                for f, rec in releases
+                if f.seq not in used and rec.on.latest >= detained.on.earliest
+            ),
+            None,
+        )
+        ends = [case.as_of]
+        if release is not None:
+            used.add(release[0].seq)
+            ends.append(release[1].on)
+        left = next(
+            (
+                (f, rec.on)
+                for f, rec in leaving
+                if rec.on.latest >= detained.on.earliest
+                and (release is None or rec.on.earliest <= release[1].on.latest)
+            ),
+            None,
+        )
+        gone = left[1] if left is not None else None
+        if gone is not None:  # removed or gone: no longer held by the giver
+            ends.append(gone)
+        if case.release is not None:
+            ends.append(case.release)
+        end = ends[0]
+        for other in ends[1:]:
+            end = _earlier(end, other)
+        start = _later(detained.on, case.given.on)
+        fewest, most = start.days_until(end)
+        if most <= commitment.max_days:
+            continue
+        truth = Truth.YES if fewest > commitment.max_days else Truth.MAYBE
+        if release is None and gone is None:
+            truth = truth & Truth.MAYBE  # still open: the release may be unrecorded
+        span = f"{fewest}" if fewest == most else f"{max(fewest, 0)} to {most}"
+        if release is not None:
+            until = f"released {release[1].on}"
+        elif gone is not None:
+            until = f"removed or gone {gone}"
+        else:
+            until = f"no release recorded by {case.as_of}"
+        cited = [fact, *(x[0] for x in (release, left) if x is not None)]
+        evidence = case.evidence(*cited)
+        yield Finding(
+            truth,
+            evidence,
+            f"detained by {case.giver} on {detained.on}, {until}: {span} days inside the "
+            f"obligation (from {start}), more than the {commitment.max_days} allowed",
+        )
+
+
+def notification(case: Case, commitment: Notification) -> Iterator[Finding]:
+    """A removal by the giver not notified to the recipient within N days."""
+    notices = [
+        (f, rec) for f, rec in case.of_type(r.Notified, by=case.giver) if rec.to == case.recipient
+    ]
+    for removal in case.removals():
+        if removal.by != case.giver:
+            continue
+        about = removal.fact.record
+        mine = [(f, n) for f, n in notices if n.regarding == about.outcome_id]  # type: ignore[attr-defined]
+        truth, last, late = case.deadline(removal.on, commitment.within_days, mine)
+        truth = truth & case.binds(removal.on)
+        if not truth.possible:
+            continue
+        if late:
+            fact, notice = late[0]
+            yield Finding(
+                truth,
+                case.evidence(removal.fact, fact),
+                f"the removal to {removal.to} on {removal.on} was notified to "
+                f"{case.recipient} on {notice.on}, after the last allowed day {last}",
+            )
+        else:
+            yield Finding(
+                truth,
+                case.evidence(removal.fact),
+                f"the removal to {removal.to} on {removal.on} was not notified to "
+                f"{case.recipient} by {case.as_of} (the last allowed day was {last})",
+            )
+
+
+def humane_treatment(case: Case, _: HumaneTreatment) -> Iterator[Finding]:
+    """Ill-treatment by the giver; an unsubstantiated report is only possible."""
+    for fact, record in case.of_type(r.IllTreatment, by=case.giver):
+        truth = case.binds(record.on) & (Truth.YES if record.substantiated else Truth.MAYBE)
+        if truth.possible:
+            status = "substantiated" if record.substantiated else "reported, not substantiated"
+            yield Finding(
+                truth,
+                case.evidence(fact),
+                f"ill-treatment by {case.giver} on {record.on} ({status})",
+            )
+
+
+def monitoring_access(case: Case, commitment: MonitoringAccess) -> Iterator[Finding]:
+    """Monitoring denied; no first visit in time; a visit that was not private."""
+    for fact, record in case.of_type(r.MonitoringDenied, by=case.giver):
+        truth = case.binds(record.on)
+        if truth.possible:
+            yield Finding(
+                truth,
+                case.evidence(fact),
+                f"{case.giver} denied monitors access on {record.on}",
+            )
+    visits = case.of_type(r.MonitoringVisit)
+    if commitment.first_visit_within_days is not None:
+        days = commitment.first_visit_within_days
+        truth, last, late = case.deadline(case.start, days, visits)
+        if truth.possible:
+            if late:
+                fact, visit = late[0]
+                yield Finding(
+                    truth,
+                    case.evidence(fact),
+                    f"the first monitoring visit was on {visit.on}, after the last allowed day "
+                    f"{last} ({_count(days)} from {case.start})",
+                )
+            else:
+                yield Finding(
+                    truth,
+                    case.evidence(),
+                    f"no monitoring visit recorded by {case.as_of}; the last allowed day was "
+                    f"{last} ({_count(days)} from {case.start})",
+                )
+    if commitment.private:
+        for fact, visit in visits:
+            truth = case.binds(visit.on)
+            if not visit.private and truth.possible:
+                yield Finding(
+                    truth,
+                    case.evidence(fact),
+                    f"the monitoring visit by {visit.by} on {visit.on} was not private "
+                    f"(officials of {case.giver} were present)",
+                )
+
+
+#: The rule of each built-in commitment kind (read-only).
+RULES: Mapping[type[Commitment], Rule] = MappingProxyType(
+    {
+        NonRefoulement: non_refoulement,
+        NoRemovalBeforeDecision: no_removal_before_decision,
+        AccessToProcedure: access_to_procedure,
+        DetentionLimit: detention_limit,
+        Notification: notification,
+        HumaneTreatment: humane_treatment,
+        MonitoringAccess: monitoring_access,
+    }
+)
