@@ -1,0 +1,27 @@
+"""The checker against generated ledgers whose breaches are known by construction."""
+
+from hypothesis import given
+
+from assurance_ledger import check
+from assurance_ledger.strategies import Scenario, clean_ledgers, ledgers_with_breaches
+
+
+def _found(scenario: Scenario) -> set[tuple[str, str, str, str]]:
+    report = check(scenario.ledger, scenario.as_of)
+    return {(b.claimant_id, b.assurance_id, b.commitment, b.certainty) for b in report.breaches}
+
+
+@given(clean_ledgers())
+def test_clean_ledgers_have_no_breach(scenario: Scenario) -> None:
+    """Rule: claimants admitted, visited and released in time, removed only after a decision
+    to a country they do not fear and notified in time, breach nothing."""
+    report = check(scenario.ledger, scenario.as_of)
+    assert report.breaches == ()
+    assert report.exposures == ()
+    assert report.summary.covered == report.summary.returns
+
+
+@given(ledgers_with_breaches())
+def test_exactly_the_planted_breach_is_found(scenario: Scenario) -> None:
+    """Rule: one breach planted in a clean ledger is found, with its certainty, and nothing else."""
+    assert _found(scenario) == scenario.breaches
