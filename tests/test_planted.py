@@ -1,6 +1,6 @@
 """The checker against generated ledgers whose breaches are known by construction."""
 
-from hypothesis import given
+from hypothesis import given, settings
 
 from assurance_ledger import check
 from assurance_ledger.strategies import Scenario, clean_ledgers, ledgers_with_breaches
@@ -21,6 +21,8 @@ def test_clean_ledgers_have_no_breach(scenario: Scenario) -> None:
     assert report.summary.covered == report.summary.returns
 
 
+# At least 500 examples in every profile: this is the checker's main oracle.
+@settings(max_examples=max(500, settings().max_examples))
 @given(ledgers_with_breaches())
 def test_exactly_the_planted_breach_is_found(scenario: Scenario) -> None:
     """Rule: one breach planted in a clean ledger is found, with its certainty, and nothing else."""

@@ -438,14 +438,20 @@ class Codec:
         ``\n`` only (a ``\r`` before it is JSON white space); blank lines are
         skipped. Nothing is returned unless every record is valid.
         """
-        records: list[Record] = []
+        return tuple(record for _, record in self.read_numbered(text, limit=limit))
+
+    def read_numbered(
+        self, text: str | bytes, *, limit: int = 100
+    ) -> tuple[tuple[int | None, Record], ...]:
+        """Like :meth:`read_records`, each record with its line (``None`` in a JSON array)."""
+        records: list[tuple[int | None, Record]] = []
         errors: list[InvalidRecord] = []
         for line, prefix, value in _documents(text):
             if isinstance(value, InvalidRecord):
                 errors.append(value)
             else:
                 try:
-                    records.append(self.from_json(value))
+                    records.append((line, self.from_json(value)))
                 except InvalidRecords as exc:
                     errors.extend(e.at(prefix, line=line) for e in exc.errors)
                 except InvalidRecord as exc:

@@ -243,6 +243,15 @@ class _View:
             undo.append(partial(_forget, index, key))
 
 
+def _on_line(
+    error: InvalidRecord, numbered: Sequence[tuple[int | None, Record]], first: int
+) -> InvalidRecord:
+    """The error located on the line of the file its record came from."""
+    if error.seq is None or not 0 <= error.seq - first < len(numbered):
+        return error
+    return error.at(line=numbered[error.seq - first][0])
+
+
 def _forget(mapping: dict[Any, Any], key: Any) -> None:
     mapping.pop(key, None)
 
@@ -515,6 +524,38 @@ class Ledger:
                     step()
                 raise
         return new_entries
+
+    def append_file(
+        self,
+        path: str | Path,
+        *,
+        recorded_by: str,
+        recorded_at: str | dt.datetime | None = None,
+    ) -> tuple[Entry, ...]:
+        """Append the plain records of a JSON Lines file (or a JSON array) as one batch.
+
+        All or nothing: a record that is invalid, or that an append rule refuses,
+        is reported with its line in the file (``.line``) and the seq it would
+        have had (``.seq``), and nothing is appended.
+        """
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise StoreError(str(path), f"cannot read: {exc.strerror}") from None
+        numbered = self._codec.read_numbered(data)
+        first = len(self) + 1
+        try:
+            return self.extend(
+                [record for _, record in numbered],
+                recorded_by=recorded_by,
+                recorded_at=recorded_at,
+            )
+        except InvalidRecords as exc:
+            raise InvalidRecords(
+                [_on_line(e, numbered, first) for e in exc.errors], truncated=exc.truncated
+            ) from None
+        except InvalidRecord as exc:
+            raise _on_line(exc, numbered, first) from None
 
     def _now(self) -> str:
         now = format_time(dt.datetime.now(dt.timezone.utc))
