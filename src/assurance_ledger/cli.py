@@ -1,50 +1,231 @@
-"""The ``assurance-ledger`` command line.
+"""The ``assurance-ledger`` command line (also ``python -m assurance_ledger``).
 
-Every command reports bad input as one clear message on standard error (the
-line, the field, what was expected) and exits with status 2; it never shows a
-traceback for a :class:`~assurance_ledger.errors.LedgerError` or an unreadable
-file.
+Exit status: 0 when all is well, 1 when ``check`` finds breaches at or above
+``--fail-on`` (or ``reconcile``-style disagreement), 2 for bad input or usage.
+Bad input is reported as one clear message on standard error (the file, the
+line or entry, the field, what was expected), never as a traceback, and it
+never changes a ledger.
 
 Commands:
 
-``summary FILE``
-    Read a file of records (JSON Lines or a JSON array), check that each one
-    survives the trip to canonical JSON and back unchanged, and print how many
-    records of each type it holds.
+``init LEDGER``
+    Create an empty ledger (``.jsonl`` or ``.sqlite``).
+``append LEDGER RECORDS --recorded-by PARTY [--recorded-at TIME]``
+    Append the plain records of a JSON Lines (or JSON array) file, all or nothing.
+``check LEDGER [--as-of DAY] [--as-recorded TIME] [--format F] [--fail-on C]``
+    Check for breaches as of a day (default today), optionally on the ledger as
+    it was recorded at an earlier time (``F``: text, json or csv; ``C``: certain
+    or possible).
+``verify LEDGER [--expect SEQ:HASH]``
+    Verify the hash chain (and, with ``--expect``, a witnessed head).
+``show LEDGER [--claimant ID]``
+    List the current view, or one claimant's timeline.
+``export LEDGER TARGET`` / ``import SOURCE LEDGER``
+    Copy a ledger byte for byte between JSON Lines and SQLite.
+``repair LEDGER``
+    Cut off an append that was interrupted (see ``TornTail``).
+``summary RECORDS``
+    Validate a records file, round-trip each record, and count them by type.
+``demo``
+    Check the bundled example (Canada and the United States, March 2020).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import datetime as dt
+import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
+from importlib.resources import as_file, files
 from pathlib import Path
 from typing import TextIO
 
+from .checker import check
 from .codec import DEFAULT_CODEC
-from .errors import InvalidRecords, LedgerError
+from .errors import InvalidRecord, InvalidRecords, LedgerError
+from .ledger import Ledger
+from .records import Outcome
+from .storage import open_store
 
 __all__ = ["main"]
 
 EXIT_OK = 0
+EXIT_FOUND = 1
 EXIT_BAD_INPUT = 2
+DEMO_AS_OF = "2020-06-30"
 
 
-def _summary(path: Path, out: TextIO) -> int:
-    records = DEFAULT_CODEC.read_records(path.read_bytes())
-    counts = Counter(type(r).TYPE for r in records)
+class _Usage(Exception):
+    """A command line that cannot be run as given (exit 2)."""
+
+
+def _open(path: Path) -> Ledger:
+    if not path.exists():
+        raise _Usage(f"{path}: no such ledger (create it with: assurance-ledger init {path})")
+    return Ledger.open(path)
+
+
+def _init(args: argparse.Namespace, out: TextIO) -> int:
+    if args.ledger.exists():
+        raise _Usage(f"{args.ledger}: already exists")
+    Ledger.open(args.ledger, create=True).close()
+    print(f"created an empty ledger at {args.ledger}", file=out)
+    return EXIT_OK
+
+
+def _append(args: argparse.Namespace, out: TextIO) -> int:
+    with _open(args.ledger) as ledger:
+        entries = ledger.append_file(
+            args.records, recorded_by=args.recorded_by, recorded_at=args.recorded_at
+        )
+    if entries:
+        print(
+            f"appended {len(entries)} entries (seq {entries[0].seq} to {entries[-1].seq})", file=out
+        )
+    else:
+        print("nothing to append", file=out)
+    return EXIT_OK
+
+
+def _today() -> str:
+    return dt.datetime.now(dt.timezone.utc).date().isoformat()
+
+
+def _report(ledger: Ledger, args: argparse.Namespace, out: TextIO) -> int:
+    if args.as_recorded:
+        ledger = ledger.as_recorded(args.as_recorded)
+    report = check(ledger, args.as_of or _today())
+    if args.format == "json":
+        json.dump(report.to_json(), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    elif args.format == "csv":
+        rows = report.to_records()
+        fields = [
+            "as_of",
+            "finding",
+            "claimant_id",
+            "assurance_id",
+            "commitment",
+            "certainty",
+            "evidence",
+            "explanation",
+        ]
+        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "evidence": " ".join(map(str, row["evidence"]))})
+    else:
+        print(report.to_text(), file=out)
+    found = report.count("certain") if args.fail_on == "certain" else report.count()
+    return EXIT_FOUND if found else EXIT_OK
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    with _open(args.ledger) as ledger:
+        return _report(ledger, args, out)
+
+
+def _verify(args: argparse.Namespace, out: TextIO) -> int:
+    expected = None
+    if args.expect:
+        seq, _, digest = args.expect.partition(":")
+        if not seq.isdigit() or len(digest) != 64:
+            raise _Usage(
+                f"--expect: expected SEQ:HASH (a number and 64 hex digits), got {args.expect!r}"
+            )
+        expected = (int(seq), digest)
+    store = open_store(args.ledger) if args.ledger.exists() else None
+    if store is None:
+        raise _Usage(f"{args.ledger}: no such ledger")
+    try:
+        from .chain import verify_lines  # noqa: PLC0415 -- only this command needs it
+
+        result = verify_lines(store.read_lines(0), expected_head=expected)
+    finally:
+        store.close()
+    if not result.ok:
+        raise LedgerError(f"{args.ledger}: {result}")
+    print(f"{args.ledger}: {result}", file=out)
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace, out: TextIO) -> int:
+    with _open(args.ledger) as ledger:
+        facts = ledger.facts()
+    if args.claimant:
+        facts = tuple(f for f in facts if getattr(f.record, "claimant_id", None) == args.claimant)
+        if not facts:
+            raise _Usage(f"{args.ledger}: no claimant {args.claimant!r}")
+        facts = tuple(sorted(facts, key=lambda f: (f.record.on.earliest, f.seq)))  # type: ignore[attr-defined]
+    for fact in facts:
+        record = fact.record
+        on = getattr(record, "on", "")
+        corrected = f" (corrected by seq {fact.corrected_by})" if fact.corrected_by else ""
+        what = DEFAULT_CODEC.to_json(record)
+        what.pop("type")
+        detail = ", ".join(f"{k}={v}" for k, v in sorted(what.items()) if k not in ("on", "source"))
+        kind = record.TYPE if not isinstance(record, Outcome) else f"  {record.TYPE}"
+        print(f"seq {fact.seq:>6}  {on!s:<22} {kind}: {detail}{corrected}", file=out)
+    return EXIT_OK
+
+
+def _copy(source: Path, target: Path, out: TextIO) -> int:
+    if target.exists():
+        raise _Usage(f"{target}: already exists (export only to a new ledger)")
+    with _open(source) as ledger:
+        count = ledger.export(target)
+    print(f"copied {count} entries from {source} to {target}", file=out)
+    return EXIT_OK
+
+
+def _repair(args: argparse.Namespace, out: TextIO) -> int:
+    if not args.ledger.exists():
+        raise _Usage(f"{args.ledger}: no such ledger")
+    store = open_store(args.ledger)
+    try:
+        print(f"{args.ledger}: {store.repair()}", file=out)
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def _summary(args: argparse.Namespace, out: TextIO) -> int:
+    path: Path = args.records
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _Usage(f"{path}: cannot read: {exc.strerror}") from None
+    records = DEFAULT_CODEC.read_records(data)
     for record in records:
-        data = DEFAULT_CODEC.dumps(record)
-        if (
-            DEFAULT_CODEC.loads(data) != record
-            or DEFAULT_CODEC.dumps(DEFAULT_CODEC.loads(data)) != data
-        ):  # pragma: no cover -- a round-trip bug; the tests prove it cannot happen
-            raise LedgerError(f"{path}: a record did not survive the JSON round trip: {data!r}")
+        text = DEFAULT_CODEC.dumps(record)
+        if DEFAULT_CODEC.loads(text) != record:  # pragma: no cover -- the tests prove it cannot
+            raise LedgerError(f"{path}: a record did not survive the JSON round trip: {text!r}")
+    counts = Counter(type(r).TYPE for r in records)
     for name in sorted(counts):
         print(f"{name}: {counts[name]}", file=out)
     print(f"{len(records)} records read from {path}; every one round-trips unchanged", file=out)
     return EXIT_OK
+
+
+def _demo(args: argparse.Namespace, out: TextIO) -> int:
+    example = files(__package__).joinpath("data/canada-us-2020.jsonl")
+    with as_file(example) as path:
+        ledger = Ledger()
+        ledger.append_file(path, recorded_by="CA", recorded_at="2020-07-01T00:00:00Z")
+    print(
+        "The bundled example: Canada turns claimants back to the United States in "
+        "March 2020 and asks for assurances (synthetic data).",
+        file=out,
+    )
+    print(f"{len(ledger)} entries; chain {ledger.verify()}", file=out)
+    args.as_of = args.as_of or DEMO_AS_OF
+    args.as_recorded = None
+    _report(ledger, args, out)
+    return EXIT_OK  # the demo succeeds when it shows the breaches
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,10 +234,68 @@ def _parser() -> argparse.ArgumentParser:
         description="A ledger of diplomatic assurances, returned claimants and outcomes.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    summary = commands.add_parser(
-        "summary", help="validate a records file and count its records by type"
-    )
-    summary.add_argument("file", type=Path, help="records as JSON Lines or a JSON array")
+
+    def ledger_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument("ledger", type=Path, help="the ledger file (.jsonl or .sqlite)")
+
+    p = commands.add_parser("init", help="create an empty ledger")
+    ledger_arg(p)
+    p.set_defaults(run=_init)
+
+    p = commands.add_parser("append", help="append a file of records, all or nothing")
+    ledger_arg(p)
+    p.add_argument("records", type=Path, help="records as JSON Lines or a JSON array")
+    p.add_argument("--recorded-by", required=True, help="who records them (e.g. CA, UNHCR)")
+    p.add_argument("--recorded-at", help="when (ISO 8601 with an offset; default now)")
+    p.set_defaults(run=_append)
+
+    def report_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--as-of", help="the evaluation day, YYYY-MM-DD (default today)")
+        p.add_argument("--format", choices=("text", "json", "csv"), default="text")
+        p.add_argument(
+            "--fail-on",
+            choices=("certain", "possible"),
+            default="certain",
+            help="exit 1 when breaches of at least this certainty are found",
+        )
+
+    p = commands.add_parser("check", help="report breaches, unassured returns and exposures")
+    ledger_arg(p)
+    report_args(p)
+    p.add_argument("--as-recorded", help="check the ledger as recorded at this time")
+    p.set_defaults(run=_check)
+
+    p = commands.add_parser("verify", help="verify the hash chain")
+    ledger_arg(p)
+    p.add_argument("--expect", help="a witnessed head, SEQ:HASH")
+    p.set_defaults(run=_verify)
+
+    p = commands.add_parser("show", help="list the current view, or one claimant's timeline")
+    ledger_arg(p)
+    p.add_argument("--claimant", help="a claimant id")
+    p.set_defaults(run=_show)
+
+    p = commands.add_parser("export", help="copy a ledger to a new file (JSON Lines or SQLite)")
+    ledger_arg(p)
+    p.add_argument("target", type=Path)
+    p.set_defaults(run=lambda a, out: _copy(a.ledger, a.target, out))
+
+    p = commands.add_parser("import", help="copy a ledger file into a new ledger")
+    p.add_argument("source", type=Path)
+    ledger_arg(p)
+    p.set_defaults(run=lambda a, out: _copy(a.source, a.ledger, out))
+
+    p = commands.add_parser("repair", help="cut off an interrupted append")
+    ledger_arg(p)
+    p.set_defaults(run=_repair)
+
+    p = commands.add_parser("summary", help="validate a records file and count its records")
+    p.add_argument("records", type=Path, help="records as JSON Lines or a JSON array")
+    p.set_defaults(run=_summary)
+
+    p = commands.add_parser("demo", help="check the bundled Canada-U.S. 2020 example")
+    report_args(p)
+    p.set_defaults(run=_demo)
     return parser
 
 
@@ -68,12 +307,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse has printed its usage message
         return EXIT_BAD_INPUT if exc.code else EXIT_OK
     try:
-        if args.command == "summary":
-            return _summary(args.file, sys.stdout)
-    except InvalidRecords as exc:
-        print(f"assurance-ledger: {args.file}: {exc}", file=sys.stderr)
-    except LedgerError as exc:
-        print(f"assurance-ledger: {args.file}: {exc}", file=sys.stderr)
-    except OSError as exc:
-        print(f"assurance-ledger: {args.file}: cannot read: {exc.strerror}", file=sys.stderr)
-    return EXIT_BAD_INPUT
+        status: int = args.run(args, sys.stdout)
+    except BrokenPipeError:  # the reader went away (`... | head`): stop quietly
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 -- stays open until exit
+        return EXIT_FOUND
+    except (LedgerError, _Usage, OSError) as exc:
+        print(f"assurance-ledger: {_message(exc, args)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return status
+
+
+def _message(exc: Exception, args: argparse.Namespace) -> str:
+    """One line (or one line per bad record) saying what is wrong and where."""
+    if isinstance(exc, InvalidRecord | InvalidRecords):
+        # Record errors know the line and the field, not the file: name it.
+        where = getattr(args, "records", None) or getattr(args, "ledger", None)
+        return f"{where}: {exc}"
+    if isinstance(exc, OSError) and not isinstance(exc, LedgerError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}"
+    return str(exc)

@@ -629,7 +629,10 @@ class Ledger:
             return
         used = _used_id(record)
         if used is not None and used in self._used:
-            raise _refuse(used[0] + "_id", f"a {used[0]}_id never recorded before", used[1], seq)
+            article = "an" if used[0] == "outcome" else "a"
+            raise _refuse(
+                used[0] + "_id", f"{article} {used[0]}_id never recorded before", used[1], seq
+            )
         self._view.check(record, seq)
         self._view.add(Fact(seq, record), undo)
         if used is not None:
