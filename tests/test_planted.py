@@ -13,8 +13,11 @@ def _found(scenario: Scenario) -> set[tuple[str, str, str, str]]:
 
 @given(clean_ledgers())
 def test_clean_ledgers_have_no_breach(scenario: Scenario) -> None:
-    """Rule: claimants admitted, visited and released in time, removed only after a decision
-    to a country they do not fear and notified in time, breach nothing."""
+    """Rule: a story that keeps every commitment breaches nothing.
+
+    Claimants admitted, visited and released in time, removed only after a final
+    decision, to a country they do not fear, and notified in time.
+    """
     report = check(scenario.ledger, scenario.as_of)
     assert report.breaches == ()
     assert report.exposures == ()

@@ -116,6 +116,10 @@ from .storage import (
     Store,
     open_store,
 )
+from .timeline import (
+    Timeline,
+    timeline,
+)
 from .truth import (
     Truth,
 )
@@ -191,6 +195,7 @@ __all__ = [
     "Store",
     "StoreError",
     "Summary",
+    "Timeline",
     "TornTail",
     "Truth",
     "UnassuredReturn",
@@ -208,6 +213,7 @@ __all__ = [
     "loads_json",
     "open_store",
     "parse_date",
+    "timeline",
     "to_span",
     "verify_lines",
 ]

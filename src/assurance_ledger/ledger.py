@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import html
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from functools import partial
@@ -461,6 +462,25 @@ class Ledger:
     def __exit__(self, *exc: object) -> None:
         """Close the store."""
         self.close()
+
+    def _repr_html_(self) -> str:
+        """A summary for notebooks: where, how long, the head, and records by type."""
+        counts: dict[str, int] = {}
+        for fact in self._view.facts.values():
+            counts[fact.record.TYPE] = counts.get(fact.record.TYPE, 0) + 1
+        where = html.escape(str(self._store.path)) if self._store else "in memory"
+        head = self.head
+        rows = "".join(
+            f"<tr><td>{html.escape(kind)}</td><td>{count}</td></tr>"
+            for kind, count in sorted(counts.items())
+        )
+        return (
+            f"<p><strong>Ledger</strong> ({where}): {len(self)} entries"
+            + (f", head seq {head.seq} <code>{head.hash}</code>" if head else "")
+            + f", recorded up to {html.escape(head.recorded_at) if head else '-'}.</p>"
+            + "<table><thead><tr><th>record type (current view)</th><th>count</th></tr>"
+            + f"</thead><tbody>{rows}</tbody></table>"
+        )
 
     def __repr__(self) -> str:
         """Where the ledger is and how long it is."""

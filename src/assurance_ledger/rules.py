@@ -91,13 +91,15 @@ class Finding:
 class Removal:
     """A removal as the rules see it: a ``removed`` outcome, or a coerced departure.
 
-    ``by`` is the state that removed (for a departure, the state the claimant left).
+    ``by`` is the state that removed (for a departure, the state the claimant left);
+    ``truth`` is ``MAYBE`` when imprecise dates leave that state in doubt.
     """
 
     fact: Fact
     on: DateSpan
     by: str
     to: str
+    truth: Truth = Truth.YES
 
 
 def _later(a: DateSpan, b: DateSpan) -> DateSpan:
@@ -218,20 +220,46 @@ class Case:
 def _removals(
     returned: r.ClaimantReturned, outcomes: Iterable[Fact], as_of: DateSpan
 ) -> list[Removal]:
-    where = returned.returned_to
+    """Removals, and coerced departures as removals by the state the claimant left.
+
+    Which state a departure left depends on the order of the moves before it,
+    and imprecise dates may not fix that order: a departure is then a removal
+    by each state it may have left, each only ``MAYBE``.
+    """
+    moves = [
+        f
+        for f in outcomes
+        if isinstance(f.record, r.Removed | r.Departed) and f.record.on.earliest <= as_of.latest
+    ]
     found = []
-    for fact in outcomes:
+    for fact in moves:
         record = fact.record
-        if record.on.earliest > as_of.latest:  # type: ignore[attr-defined]
-            continue
         if isinstance(record, r.Removed):
             found.append(Removal(fact, record.on, record.by, record.to))
-            where = record.to
-        elif isinstance(record, r.Departed):
-            if record.coerced:
-                found.append(Removal(fact, record.on, where, record.to))
-            where = record.to
+        elif isinstance(record, r.Departed) and record.coerced:
+            for left, truth in _whereabouts(returned, moves, fact).items():
+                found.append(Removal(fact, record.on, left, record.to, truth))
     return found
+
+
+def _whereabouts(returned: r.ClaimantReturned, moves: list[Fact], before: Fact) -> dict[str, Truth]:
+    """Where the claimant may have been just before the move ``before``, and how surely."""
+    places = {returned.returned_to: Truth.YES}
+    when: DateSpan = before.record.on  # type: ignore[attr-defined]
+    for move in moves:
+        if move is before:
+            continue
+        on: DateSpan = move.record.on  # type: ignore[attr-defined]
+        earlier = on.before(when)
+        if earlier is Truth.NO:
+            continue
+        to: str = move.record.to  # type: ignore[attr-defined]
+        if earlier is Truth.YES:
+            places = {to: Truth.YES}
+        else:
+            places = {place: truth & Truth.MAYBE for place, truth in places.items()}
+            places[to] = Truth.MAYBE
+    return places
 
 
 def _count(days: int) -> str:
@@ -254,7 +282,7 @@ def non_refoulement(case: Case, commitment: NonRefoulement) -> Iterator[Finding]
     for index, removal in enumerate(removals):
         if removal.by != case.giver:
             continue
-        truth = case.binds(removal.on)
+        truth = case.binds(removal.on) & removal.truth
         if not commitment.absolute:
             excused = Truth.NO
             for decision in refusals:
@@ -276,16 +304,27 @@ def non_refoulement(case: Case, commitment: NonRefoulement) -> Iterator[Finding]
 def _chain(
     case: Case, removals: list[Removal], index: int, feared: set[str], truth: Truth
 ) -> Iterator[Finding]:
-    """Follow removals on from a third state; a chain ending in a feared country breaches."""
+    """Follow removals on from a third state; a chain ending in a feared country breaches.
+
+    An onward removal may be listed before the first one when its date is less
+    precise, so every removal is considered that could have come after.
+    """
     first = removals[index]
     chain = [first]
-    for onward in removals[index + 1 :]:
-        if onward.by != chain[-1].to:
-            continue
-        step = onward.on.on_or_after(chain[-1].on)
-        if not step.possible:
-            continue
-        truth = truth & step
+    while True:
+        onward = next(
+            (
+                m
+                for m in removals
+                if m not in chain
+                and m.by == chain[-1].to
+                and m.on.on_or_after(chain[-1].on).possible
+            ),
+            None,
+        )
+        if onward is None:
+            return
+        truth = truth & onward.truth & onward.on.on_or_after(chain[-1].on)
         chain.append(onward)
         if onward.to in feared:
             route = " then ".join(f"to {c.to} on {c.on}" for c in chain)
@@ -307,7 +346,7 @@ def no_removal_before_decision(case: Case, _: NoRemovalBeforeDecision) -> Iterat
         decided = Truth.NO
         for decision in finals:
             decided = decided | decision.on.on_or_before(removal.on)
-        truth = case.binds(removal.on) & ~decided
+        truth = case.binds(removal.on) & removal.truth & ~decided
         if truth.possible:
             yield Finding(
                 truth,
@@ -411,7 +450,7 @@ def notification(case: Case, commitment: Notification) -> Iterator[Finding]:
         about = removal.fact.record
         mine = [(f, n) for f, n in notices if n.regarding == about.outcome_id]  # type: ignore[attr-defined]
         truth, last, late = case.deadline(removal.on, commitment.within_days, mine)
-        truth = truth & case.binds(removal.on)
+        truth = truth & case.binds(removal.on) & removal.truth
         if not truth.possible:
             continue
         if late:
