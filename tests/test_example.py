@@ -1,0 +1,239 @@
+"""The bundled example ledger, checked as of 30 June 2020: every finding pinned.
+
+``examples/canada-us-2020.jsonl`` is a synthetic ledger modelled on March 2020
+Canada-U.S.; its entries, in order, get these seqs (no entry has a seq of its own
+in the file):
+
+== ===================== ===================================================
+ 1 assurance_requested   a-ca-us-2020, CA of US, 20 March
+ 2 claimant_returned     c-001, 22 March, between ports, HT
+ 3 claimant_returned     c-002, 24 March, port of entry, VE
+ 4 claimant_returned     c-003, "2020-03" (month only), between ports, ER
+ 5 assurance_given       a-ca-us-2020, US to CA, 27 March; returns from
+                         21 March at ports of entry or between ports;
+                         non_refoulement (indirect), access_to_procedure
+                         14 days, detention_limit 14 days, notification
+                         7 days, monitoring_access (first visit within 21
+                         days, private); no humane_treatment
+ 6 detained              c-001, 22 March
+ 7 released              c-001, 20 April (corrected at 21 to 21 April)
+ 8 admitted_to_procedure c-001, 3 April
+ 9 detained              c-002, 24 March
+10 removed               c-002, April 2020, by US to VE
+11 monitoring_visit      c-001, 1 May, by CA, not private
+12 detained              c-003, 31 March
+13 removed               c-003, 15 April, by US to MX
+14 notified              c-003, 18 April, US to CA, about 13
+15 removed               c-003, 1-20 May, by MX to ER
+16 claimant_returned     c-004, 2 April, airport, CO
+17 departed              c-004, May 2020, to CO, coerced
+18 claimant_returned     c-005, 6 April, between ports, stateless, PS
+19 claim_decided         c-005, 15 May, refused, final
+20 ill_treatment         c-005, May 2020, by US, not substantiated
+21 correction            of 7: released 21 April
+22 checkpoint            of US's ledger
+== ===================== ===================================================
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assurance_ledger import DEFAULT_CODEC, Ledger, Report, check
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "canada-us-2020.jsonl"
+AS_OF = "2020-06-30"
+A = "a-ca-us-2020"
+
+
+@pytest.fixture(scope="module")
+def ledger() -> Ledger:
+    """The example records in a new ledger, recorded by Canada at one fixed time."""
+    records = DEFAULT_CODEC.read_records(EXAMPLE.read_bytes())
+    ledger = Ledger()
+    ledger.extend(records, recorded_by="CA", recorded_at="2020-06-30T12:00:00Z")
+    return ledger
+
+
+@pytest.fixture(scope="module")
+def report(ledger: Ledger) -> Report:
+    """The example ledger checked as of 30 June 2020."""
+    return check(ledger, AS_OF)
+
+
+def test_example_loads_as_22_entries_with_one_correction(ledger: Ledger) -> None:
+    """Rule: the example is valid, appends whole, and its correction replaces entry 7."""
+    assert len(ledger) == 22
+    assert ledger.verify().ok
+    fact = next(f for f in ledger.facts() if f.seq == 7)
+    assert (str(fact.record.on), fact.corrected_by) == ("2020-04-21", 21)  # type: ignore[attr-defined]
+
+
+def test_example_breaches(report: Report) -> None:
+    """Rule: every breach of DOMAIN.md's rules in the example, and no other, is reported.
+
+    The assurance (entry 5) was given on 27 March: it binds only what happened
+    from then on, and deadlines run from the later of the return and 27 March.
+
+    c-001 (returned 22 March between ports, covered for certain):
+      * detention_limit, certain: detained from 22 March, the assurance was given
+        on 27 March, released 21 April after a correction: 25 days in the
+        obligation > 14. Evidence: return 2, assurance 5, detention 6, release 7
+        and its correction 21.
+      * monitoring_access, certain, twice: the first visit (1 May) came after the
+        last allowed day, 17 April (21 days from 27 March), and a late record is
+        a certain breach; and that visit was not private, which the assurance's
+        ``private`` forbids.
+      * no access_to_procedure breach: admitted on 3 April, within 14 days of
+        27 March (last day 10 April).
+
+    c-002 (returned 24 March at a port of entry, covered for certain):
+      * non_refoulement, certain: removed by the US to Venezuela, the country of
+        origin and so the feared country, in April 2020 (every day of which is
+        after the giving), with no final refusal on record to excuse it (excuses
+        must be on the record).
+      * detention_limit, possible: detained 24 March, never released, removed in
+        April: from 27 March that is 5 to 34 days, so more than 14 only if the
+        removal came after 10 April, which the month-only date allows.
+      * access_to_procedure, possible: no admission recorded, and the last
+        allowed day (10 April) had passed by 30 June (a missing record).
+      * notification, possible: the April removal was not notified, and the
+        last allowed day (8 April to 7 May) had passed by 30 June.
+      * monitoring_access, possible: no visit recorded by 17 April (missing).
+
+    c-003 (returned "2020-03", between ports): the scope starts on 21 March, so a
+    return in March is only *maybe* covered, and every breach is at most possible.
+      * non_refoulement (indirect), possible: the US removed them to Mexico on
+        15 April, and Mexico removed them on to Eritrea (feared) in May: chain
+        refoulement; possible only because coverage is.
+      * detention_limit, possible: detained 31 March, removed 15 April: 15 days
+        > 14, certain on its own, possible because coverage is.
+      * access_to_procedure and monitoring_access, possible: no admission and no
+        visit recorded; deadlines run from 27-31 March (the later of the return
+        and the giving).
+      * no notification breach: the removal of 15 April was notified on 18 April,
+        within 7 days; the onward removal was by Mexico, not the giver.
+
+    c-004 (airport) is outside the scope's crossings: no breach (unassured).
+
+    c-005 (returned 6 April between ports, covered for certain):
+      * access_to_procedure and monitoring_access, possible: no admission and no
+        visit recorded (deadlines 20 and 27 April).
+      * no breach for the unsubstantiated ill-treatment report: the assurance has
+        no humane_treatment commitment. No removal, so nothing else.
+    """
+    found = [
+        (b.claimant_id, b.assurance_id, b.commitment, b.certainty, b.evidence)
+        for b in report.breaches
+    ]
+    assert found == [
+        ("c-001", A, "detention_limit", "certain", (2, 5, 6, 7, 21)),
+        ("c-001", A, "monitoring_access", "certain", (2, 5, 11)),
+        ("c-001", A, "monitoring_access", "certain", (2, 5, 11)),
+        ("c-002", A, "access_to_procedure", "possible", (3, 5)),
+        ("c-002", A, "detention_limit", "possible", (3, 5, 9, 10)),
+        ("c-002", A, "monitoring_access", "possible", (3, 5)),
+        ("c-002", A, "non_refoulement", "certain", (3, 5, 10)),
+        ("c-002", A, "notification", "possible", (3, 5, 10)),
+        ("c-003", A, "access_to_procedure", "possible", (4, 5)),
+        ("c-003", A, "detention_limit", "possible", (4, 5, 12, 13)),
+        ("c-003", A, "monitoring_access", "possible", (4, 5)),
+        ("c-003", A, "non_refoulement", "possible", (4, 5, 13, 15)),
+        ("c-005", A, "access_to_procedure", "possible", (5, 18)),
+        ("c-005", A, "monitoring_access", "possible", (5, 18)),
+    ]
+
+
+def test_example_explanations_state_the_dates(report: Report) -> None:
+    """Rule: each breach is explained in one line with the dates it rests on."""
+    assert [b.explanation for b in report.breaches] == [
+        "detained by US on 2020-03-22, released 2020-04-21: 25 days inside the obligation "
+        "(from 2020-03-27), more than the 14 allowed",
+        "the first monitoring visit was on 2020-05-01, after the last allowed day 2020-04-17 "
+        "(21 days from 2020-03-27)",
+        "the monitoring visit by CA on 2020-05-01 was not private (officials of US were present)",
+        "no admission to a procedure by US recorded by 2020-06-30; the last allowed day was "
+        "2020-04-10 (14 days from 2020-03-27)",
+        "detained by US on 2020-03-24, removed or gone 2020-04: 5 to 34 days inside the "
+        "obligation (from 2020-03-27), more than the 14 allowed",
+        "no monitoring visit recorded by 2020-06-30; the last allowed day was 2020-04-17 "
+        "(21 days from 2020-03-27)",
+        "US removed the claimant to VE, a feared country, on 2020-04",
+        "the removal to VE on 2020-04 was not notified to CA by 2020-06-30 (the last allowed "
+        "day was 2020-04-08..2020-05-07)",
+        "no admission to a procedure by US recorded by 2020-06-30; the last allowed day was "
+        "2020-04-10..2020-04-14 (14 days from 2020-03-27..2020-03-31)",
+        "detained by US on 2020-03-31, removed or gone 2020-04-15: 15 days inside the "
+        "obligation (from 2020-03-31), more than the 14 allowed",
+        "no monitoring visit recorded by 2020-06-30; the last allowed day was "
+        "2020-04-17..2020-04-21 (21 days from 2020-03-27..2020-03-31)",
+        "US removed the claimant to MX, which removed them on to ER, a feared country "
+        "(chain refoulement: to MX on 2020-04-15 then to ER on 2020-05-01..2020-05-20)",
+        "no admission to a procedure by US recorded by 2020-06-30; the last allowed day was "
+        "2020-04-20 (14 days from 2020-04-06)",
+        "no monitoring visit recorded by 2020-06-30; the last allowed day was 2020-04-27 "
+        "(21 days from 2020-04-06)",
+    ]
+
+
+def test_example_unassured_returns_and_exposures(report: Report) -> None:
+    """Rule: a return no given assurance covers is listed; its removal home is an exposure.
+
+    c-004 was returned on 2 April at an airport; the assurance covers only ports
+    of entry and crossings between them, and no other assurance was given or
+    requested (the one request, a-ca-us-2020, was given), so nothing is pending.
+    c-004 left for Colombia, their feared country of origin, in May 2020 under
+    coercion: a coerced departure counts as a removal by the US, the state they
+    left, so Canada bears that risk itself (evidence: the return 16 and the
+    departure 17).
+    """
+    assert [(u.claimant_id, u.pending_requests) for u in report.unassured_returns] == [
+        ("c-004", ())
+    ]
+    assert [(e.claimant_id, e.returned_by, e.evidence) for e in report.exposures] == [
+        ("c-004", "CA", (16, 17))
+    ]
+    assert [e.explanation for e in report.exposures] == [
+        "returned by CA on 2020-04-02 with no assurance; removed by US to CO, a feared "
+        "country, on 2020-05"
+    ]
+
+
+def test_example_summary(report: Report) -> None:
+    """Rule: the summary counts returns, coverage, removals home and breaches by kind.
+
+    Five returns; c-001, c-002, c-003 (maybe) and c-005 are covered, c-004 is
+    not. Three were removed to their country of origin: c-002 to Venezuela by
+    the US, c-003 to Eritrea by Mexico (after the US removed them to Mexico), and
+    c-004 to Colombia (a coerced departure).
+    """
+    assert report.to_json()["as_of"] == "2020-06-30"
+    assert report.to_json()["summary"] == {
+        "returns": 5,
+        "covered": 4,
+        "unassured": 1,
+        "removed_to_country_of_origin": 3,
+        "breaches": {
+            "access_to_procedure": {"certain": 0, "possible": 3},
+            "detention_limit": {"certain": 1, "possible": 2},
+            "monitoring_access": {"certain": 2, "possible": 3},
+            "non_refoulement": {"certain": 1, "possible": 1},
+            "notification": {"certain": 0, "possible": 1},
+        },
+    }
+    assert (report.count("certain"), report.count("possible")) == (4, 10)
+    assert not report.clean
+
+
+def test_example_report_is_the_same_from_a_later_recording(ledger: Ledger) -> None:
+    """Rule: the report depends on the facts and as_of, not on when they were recorded."""
+    again = Ledger()
+    again.extend(
+        DEFAULT_CODEC.read_records(EXAMPLE.read_bytes()),
+        recorded_by="CA",
+        recorded_at="2024-01-01T00:00:00Z",
+    )
+    assert check(again, AS_OF) == check(ledger, AS_OF)
+    assert check(ledger.facts(), AS_OF) == check(ledger, AS_OF)
