@@ -71,7 +71,9 @@ def covers(
 def _day(value: dt.date | str | DateSpan) -> DateSpan:
     span = to_span(value)
     if not isinstance(span, DateSpan) or not span.is_exact:
-        raise LedgerError(f"as_of must be one day written YYYY-MM-DD, like 2020-06-30, not {value!r}")
+        raise LedgerError(
+            f"as_of must be one day written YYYY-MM-DD, like 2020-06-30, not {value!r}"
+        )
     return span
 
 
