@@ -67,3 +67,14 @@ def test_a_missing_file_is_a_store_error(tmp_path: Path) -> None:
 def _write(path: Path, text: str) -> Path:
     path.write_text(text + "\n", encoding="utf-8")
     return path
+
+
+def test_opening_reports_progress(tmp_path: Path) -> None:
+    """Rule: a progress callback hears how many entries are verified, ending at the total."""
+    store = tmp_path / "ledger.jsonl"
+    Ledger.open(store, create=True).append_file(
+        _write(tmp_path / "a.jsonl", f"{RETURN}\n{DETAINED}"), recorded_by="CA"
+    )
+    calls: list[tuple[int, int]] = []
+    Ledger.open(store, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(2, 2)]

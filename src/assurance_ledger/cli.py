@@ -63,10 +63,18 @@ class _Usage(Exception):
     """A command line that cannot be run as given (exit 2)."""
 
 
+def _progress(done: int, total: int) -> None:
+    """Show how far a long load has got, on a terminal only."""
+    if total < 10_000:
+        return
+    end = "\n" if done == total else ""
+    print(f"\rverifying {done:,} of {total:,} entries", end=end, file=sys.stderr, flush=True)
+
+
 def _open(path: Path) -> Ledger:
     if not path.exists():
         raise _Usage(f"{path}: no such ledger (create it with: assurance-ledger init {path})")
-    return Ledger.open(path)
+    return Ledger.open(path, progress=_progress if sys.stderr.isatty() else None)
 
 
 def _init(args: argparse.Namespace, out: TextIO) -> int:

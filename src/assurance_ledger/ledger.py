@@ -316,11 +316,18 @@ class Ledger:
 
     @classmethod
     def open(
-        cls, path: str | Path, *, create: bool = False, codec: Codec = DEFAULT_CODEC
+        cls,
+        path: str | Path,
+        *,
+        create: bool = False,
+        codec: Codec = DEFAULT_CODEC,
+        progress: Callable[[int, int], None] | None = None,
     ) -> Ledger:
         """Open the ledger stored at ``path`` (``.jsonl`` or ``.sqlite``), verifying it whole.
 
-        With ``create``, a missing file is created empty. Raise
+        With ``create``, a missing file is created empty. ``progress``, if
+        given, is called as ``progress(done, total)`` while entries are verified
+        (every 10,000 and at the end), for long loads. Raise
         :class:`~assurance_ledger.errors.StoreError` (or its
         :class:`~assurance_ledger.errors.TornTail`) for a file that cannot be
         used, and :class:`~assurance_ledger.errors.ChainBroken` or
@@ -332,20 +339,33 @@ class Ledger:
         store = open_store(path, create=create)
         ledger = cls(codec=codec)
         ledger._store = store
-        ledger._ingest(store.read_lines(0), where=str(store.path))
+        lines = store.read_lines(0)
+        try:
+            ledger._ingest(lines, where=str(store.path), progress=progress)
+        except BaseException:
+            store.close()
+            raise
         return ledger
 
     @classmethod
     def from_lines(cls, lines: Iterable[bytes], *, codec: Codec = DEFAULT_CODEC) -> Ledger:
         """A ledger in memory from stored lines (without newlines), verifying each."""
         ledger = cls(codec=codec)
-        ledger._ingest(lines, where=None)
+        ledger._ingest(list(lines), where=None)
         return ledger
 
-    def _ingest(self, lines: Iterable[bytes], *, where: str | None) -> int:
+    def _ingest(
+        self,
+        lines: Sequence[bytes],
+        *,
+        where: str | None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> int:
         """Add already-stored entries after verifying their chain and their rules."""
         count = 0
         for line in lines:
+            if progress is not None and count % 10_000 == 0 and count:
+                progress(count, len(lines))
             seq = len(self._entries) + 1
             prev = self._entries[-1].hash if self._entries else GENESIS
             try:
@@ -359,6 +379,8 @@ class Ledger:
             self._entries.append(entry)
             self._lines.append(line)
             count += 1
+        if progress is not None:
+            progress(count, len(lines))
         return count
 
     # -- reading ------------------------------------------------------------------
