@@ -57,6 +57,7 @@ def format_time(value: str | dt.datetime) -> str:
     >>> format_time("2020-04-01T08:00:00-04:00")
     '2020-04-01T12:00:00.000000Z'
     """
+    given = value
     if isinstance(value, str):
         try:
             value = du_parser.isoparse(value)
@@ -64,15 +65,20 @@ def format_time(value: str | dt.datetime) -> str:
             raise InvalidRecord(
                 ("recorded_at",),
                 "an ISO 8601 time with an offset, like 2020-04-01T12:00:00Z",
-                repr(value),
+                repr(given),
             ) from None
     if not isinstance(value, dt.datetime) or value.utcoffset() is None:
         raise InvalidRecord(
             ("recorded_at",),
             "a time with a UTC offset or Z (a time without one could be any zone)",
-            repr(value),
+            repr(given),
         )
-    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    try:
+        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    except OverflowError:
+        raise InvalidRecord(
+            ("recorded_at",), "a time between the years 1 and 9999 in UTC", repr(given)
+        ) from None
 
 
 @attrs.frozen(kw_only=True)

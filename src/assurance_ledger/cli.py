@@ -37,6 +37,7 @@ import csv
 import datetime as dt
 import json
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -53,6 +54,7 @@ from .storage import open_store
 
 __all__ = ["main"]
 
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 EXIT_OK = 0
 EXIT_FOUND = 1
 EXIT_BAD_INPUT = 2
@@ -72,8 +74,6 @@ def _progress(done: int, total: int) -> None:
 
 
 def _open(path: Path) -> Ledger:
-    if not path.exists():
-        raise _Usage(f"{path}: no such ledger (create it with: assurance-ledger init {path})")
     return Ledger.open(path, progress=_progress if sys.stderr.isatty() else None)
 
 
@@ -91,9 +91,8 @@ def _append(args: argparse.Namespace, out: TextIO) -> int:
             args.records, recorded_by=args.recorded_by, recorded_at=args.recorded_at
         )
     if entries:
-        print(
-            f"appended {len(entries)} entries (seq {entries[0].seq} to {entries[-1].seq})", file=out
-        )
+        count = f"{len(entries)} entries" if len(entries) != 1 else "1 entry"
+        print(f"appended {count} (seq {entries[0].seq} to {entries[-1].seq})", file=out)
     else:
         print("nothing to append", file=out)
     return EXIT_OK
@@ -139,16 +138,16 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 
 def _verify(args: argparse.Namespace, out: TextIO) -> int:
     expected = None
-    if args.expect:
+    if args.expect is not None:
         seq, _, digest = args.expect.partition(":")
-        if not seq.isdigit() or len(digest) != 64:
+        digest = digest.lower()
+        if not (seq.isdigit() and int(seq) >= 1 and _HEX64.fullmatch(digest)):
             raise _Usage(
-                f"--expect: expected SEQ:HASH (a number and 64 hex digits), got {args.expect!r}"
+                "--expect: expected SEQ:HASH, an entry number from 1 and 64 hex digits, "
+                f"got {args.expect!r}"
             )
         expected = (int(seq), digest)
-    store = open_store(args.ledger) if args.ledger.exists() else None
-    if store is None:
-        raise _Usage(f"{args.ledger}: no such ledger")
+    store = open_store(args.ledger)
     try:
         from .chain import verify_lines  # noqa: PLC0415 -- only this command needs it
 
@@ -175,7 +174,11 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
         corrected = f" (corrected by seq {fact.corrected_by})" if fact.corrected_by else ""
         what = DEFAULT_CODEC.to_json(record)
         what.pop("type")
-        detail = ", ".join(f"{k}={v}" for k, v in sorted(what.items()) if k not in ("on", "source"))
+        detail = ", ".join(
+            f"{k}={v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}"
+            for k, v in sorted(what.items())
+            if k not in ("on", "source")
+        )
         kind = record.TYPE if not isinstance(record, Outcome) else f"  {record.TYPE}"
         print(f"seq {fact.seq:>6}  {on!s:<22} {kind}: {detail}{corrected}", file=out)
     return EXIT_OK
@@ -191,8 +194,6 @@ def _copy(source: Path, target: Path, out: TextIO) -> int:
 
 
 def _repair(args: argparse.Namespace, out: TextIO) -> int:
-    if not args.ledger.exists():
-        raise _Usage(f"{args.ledger}: no such ledger")
     store = open_store(args.ledger)
     try:
         print(f"{args.ledger}: {store.repair()}", file=out)
@@ -220,20 +221,30 @@ def _summary(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
+    args.as_of = args.as_of or DEMO_AS_OF
+    args.as_recorded = None
+    check(Ledger(), args.as_of)  # a bad --as-of fails before anything is printed
     example = files(__package__).joinpath("data/canada-us-2020.jsonl")
     with as_file(example) as path:
         ledger = Ledger()
         ledger.append_file(path, recorded_by="CA", recorded_at="2020-07-01T00:00:00Z")
+    # The introduction goes where it cannot spoil a JSON or CSV document.
+    intro = out if args.format == "text" else sys.stderr
     print(
         "The bundled example: Canada turns claimants back to the United States in "
         "March 2020 and asks for assurances (synthetic data).",
-        file=out,
+        file=intro,
     )
-    print(f"{len(ledger)} entries; chain {ledger.verify()}", file=out)
-    args.as_of = args.as_of or DEMO_AS_OF
-    args.as_recorded = None
+    print(f"{len(ledger)} entries; chain {ledger.verify()}", file=intro)
     _report(ledger, args, out)
     return EXIT_OK  # the demo succeeds when it shows the breaches
+
+
+def _given(value: str) -> str:
+    """An option's value, refused when empty (an unset shell variable must not pass)."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -253,12 +264,16 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser("append", help="append a file of records, all or nothing")
     ledger_arg(p)
     p.add_argument("records", type=Path, help="records as JSON Lines or a JSON array")
-    p.add_argument("--recorded-by", required=True, help="who records them (e.g. CA, UNHCR)")
-    p.add_argument("--recorded-at", help="when (ISO 8601 with an offset; default now)")
+    p.add_argument(
+        "--recorded-by", type=_given, required=True, help="who records them (e.g. CA, UNHCR)"
+    )
+    p.add_argument("--recorded-at", type=_given, help="when (ISO 8601 with an offset; default now)")
     p.set_defaults(run=_append)
 
     def report_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--as-of", help="the evaluation day, YYYY-MM-DD (default today)")
+        p.add_argument(
+            "--as-of", type=_given, help="the evaluation day, YYYY-MM-DD (default today)"
+        )
         p.add_argument("--format", choices=("text", "json", "csv"), default="text")
         p.add_argument(
             "--fail-on",
@@ -270,17 +285,17 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser("check", help="report breaches, unassured returns and exposures")
     ledger_arg(p)
     report_args(p)
-    p.add_argument("--as-recorded", help="check the ledger as recorded at this time")
+    p.add_argument("--as-recorded", type=_given, help="check the ledger as recorded at this time")
     p.set_defaults(run=_check)
 
     p = commands.add_parser("verify", help="verify the hash chain")
     ledger_arg(p)
-    p.add_argument("--expect", help="a witnessed head, SEQ:HASH")
+    p.add_argument("--expect", type=_given, help="a witnessed head, SEQ:HASH")
     p.set_defaults(run=_verify)
 
     p = commands.add_parser("show", help="list the current view, or one claimant's timeline")
     ledger_arg(p)
-    p.add_argument("--claimant", help="a claimant id")
+    p.add_argument("--claimant", type=_given, help="a claimant id")
     p.set_defaults(run=_show)
 
     p = commands.add_parser("export", help="copy a ledger to a new file (JSON Lines or SQLite)")

@@ -138,7 +138,10 @@ class JsonLinesStore:
         self._count = 0  # lines in those bytes
         if not self.path.exists():
             if not create:
-                raise StoreError(str(self.path), "no ledger here (create it first)")
+                raise StoreError(
+                    str(self.path),
+                    "no such ledger (create it with create=True, or: assurance-ledger init)",
+                )
             try:
                 fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o644)
             except OSError as exc:
@@ -298,7 +301,11 @@ class SqliteStore:
         self.path = Path(path)
         exists = self.path.exists()
         if not exists and not create:
-            raise StoreError(str(self.path), "no ledger here (create it first)")
+            raise StoreError(
+                str(self.path),
+                "no such ledger (create it with create=True, or: assurance-ledger init)",
+            )
+        self._create = create
         try:
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=60.0)
         except sqlite3.Error as exc:
@@ -320,6 +327,8 @@ class SqliteStore:
                 tables = db.execute(
                     "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
                 ).fetchone()[0]
+                if app == 0 and tables == 0 and not self._create:
+                    raise StoreError(str(self.path), "an empty file, not a ledger (init it first)")
                 if app == 0 and tables == 0:
                     db.execute("CREATE TABLE entries (seq INTEGER PRIMARY KEY, line BLOB NOT NULL)")
                     db.execute(f"PRAGMA application_id = {SQLITE_APPLICATION_ID}")
