@@ -356,28 +356,38 @@ def no_removal_before_decision(case: Case, _: NoRemovalBeforeDecision) -> Iterat
             )
 
 
-def access_to_procedure(case: Case, commitment: AccessToProcedure) -> Iterator[Finding]:
-    """No admission to a procedure by the giver within N days."""
-    admitted = case.of_type(r.AdmittedToProcedure, by=case.giver)
-    truth, last, late = case.deadline(case.start, commitment.within_days, admitted)
+def _first_within(
+    case: Case, days: int, done: list[tuple[Fact, Any]], *, late: str, missing: str
+) -> Iterator[Finding]:
+    """The first of ``done`` must come within ``days`` of the start: late, or missing."""
+    truth, last, after = case.deadline(case.start, days, done)
     if not truth.possible:
         return
-    if late:
-        fact, record = late[0]
+    window = f"{last} ({_count(days)} from {case.start})"
+    if after:
+        fact, record = after[0]
         yield Finding(
             truth,
             case.evidence(fact),
-            f"admitted to a procedure on {record.on}, after the last allowed day {last} "
-            f"({_count(commitment.within_days)} from {case.start})",
+            f"{late} {record.on}, after the last allowed day {window}",
         )
     else:
         yield Finding(
             truth,
             case.evidence(),
-            f"no admission to a procedure by {case.giver} recorded by {case.as_of}; "
-            f"the last allowed day was {last} ({_count(commitment.within_days)} from "
-            f"{case.start})",
+            f"{missing} recorded by {case.as_of}; the last allowed day was {window}",
         )
+
+
+def access_to_procedure(case: Case, commitment: AccessToProcedure) -> Iterator[Finding]:
+    """No admission to a procedure by the giver within N days."""
+    yield from _first_within(
+        case,
+        commitment.within_days,
+        case.of_type(r.AdmittedToProcedure, by=case.giver),
+        late="admitted to a procedure on",
+        missing=f"no admission to a procedure by {case.giver}",
+    )
 
 
 def detention_limit(case: Case, commitment: DetentionLimit) -> Iterator[Finding]:
@@ -495,24 +505,13 @@ def monitoring_access(case: Case, commitment: MonitoringAccess) -> Iterator[Find
             )
     visits = case.of_type(r.MonitoringVisit)
     if commitment.first_visit_within_days is not None:
-        days = commitment.first_visit_within_days
-        truth, last, late = case.deadline(case.start, days, visits)
-        if truth.possible:
-            if late:
-                fact, visit = late[0]
-                yield Finding(
-                    truth,
-                    case.evidence(fact),
-                    f"the first monitoring visit was on {visit.on}, after the last allowed day "
-                    f"{last} ({_count(days)} from {case.start})",
-                )
-            else:
-                yield Finding(
-                    truth,
-                    case.evidence(),
-                    f"no monitoring visit recorded by {case.as_of}; the last allowed day was "
-                    f"{last} ({_count(days)} from {case.start})",
-                )
+        yield from _first_within(
+            case,
+            commitment.first_visit_within_days,
+            visits,
+            late="the first monitoring visit was on",
+            missing="no monitoring visit",
+        )
     if commitment.private:
         for fact, visit in visits:
             truth = case.binds(visit.on)
