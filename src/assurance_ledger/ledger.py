@@ -226,6 +226,31 @@ class _View:
                     seq,
                 )
 
+    def restate(
+        self,
+        seq: int,
+        replacement: Record | None,
+        correction: int,
+        undo: list[Callable[[], None]],
+    ) -> None:
+        """Replace or retract fact ``seq`` in place, where no rule can see the change."""
+        old = self.facts[seq]
+        if replacement is None:
+            del self.facts[seq]
+        else:
+            self.facts[seq] = Fact(seq, replacement, corrected_by=correction)
+        previous = self.corrected.get(seq)
+        self.corrected[seq] = correction
+        undo.append(partial(self._unrestate, old, previous))
+
+    def _unrestate(self, old: Fact, previous: int | None) -> None:
+        self.facts[old.seq] = old
+        self.facts = dict(sorted(self.facts.items()))  # facts stay in seq order
+        if previous is None:
+            self.corrected.pop(old.seq, None)
+        else:
+            self.corrected[old.seq] = previous
+
     def add(self, fact: Fact, undo: list[Callable[[], None]]) -> None:
         """Put ``fact`` in the view (already checked), logging how to take it out."""
         record, seq = fact.record, fact.seq
@@ -251,6 +276,19 @@ def _on_line(
     if error.seq is None or not 0 <= error.seq - first < len(numbered):
         return error
     return error.at(line=numbered[error.seq - first][0])
+
+
+def _unseen_by_rules(current: Record, replacement: Record | None) -> bool:
+    """Whether no append rule can see the change (so the view need not be checked again).
+
+    True for retracting a checkpoint (nothing refers to one) and for a
+    replacement that differs only in its source (no rule reads sources).
+    """
+    if replacement is None:
+        return isinstance(current, r.Checkpoint)
+    return type(current) is type(replacement) and attrs.evolve(
+        current, source=None
+    ) == attrs.evolve(replacement, source=None)
 
 
 def _forget(mapping: dict[Any, Any], key: Any) -> None:
@@ -704,6 +742,10 @@ class Ledger:
                 "{} {}".format(*_identity(replacement)).strip(),
                 seq,
             )
+        current = self._view.facts.get(target)
+        if current is not None and _unseen_by_rules(current.record, replacement):
+            self._view.restate(target, replacement, seq, undo)
+            return
         facts = {k: f for k, f in self._view.facts.items() if k != target}
         if replacement is not None:
             facts[target] = Fact(target, replacement, corrected_by=seq)
