@@ -30,6 +30,7 @@ DateSpan(earliest=datetime.date(2020, 3, 1), latest=datetime.date(2020, 3, 31))
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Mapping
@@ -60,7 +61,8 @@ _NUMERIC = re.compile(r"\s*([0-9]{1,2})\s*[/.\-]\s*([0-9]{1,2})\s*[/.\-]\s*([0-9
 
 
 def _month_end(first: dt.date) -> dt.date:
-    return first + relativedelta(day=31)
+    # calendar, not relativedelta(day=31): this runs for every date written as JSON.
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
 def _is_day(value: object) -> bool:

@@ -286,9 +286,11 @@ def _unseen_by_rules(current: Record, replacement: Record | None) -> bool:
     """
     if replacement is None:
         return isinstance(current, r.Checkpoint)
-    return type(current) is type(replacement) and attrs.evolve(
-        current, source=None
-    ) == attrs.evolve(replacement, source=None)
+    return type(current) is type(replacement) and all(
+        getattr(current, field.name) == getattr(replacement, field.name)
+        for field in attrs.fields(type(current))
+        if field.name != "source"
+    )
 
 
 def _forget(mapping: dict[Any, Any], key: Any) -> None:
