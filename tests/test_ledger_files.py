@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from assurance_ledger import InvalidRecords, Ledger, RecordRefused, StoreError
+from assurance_ledger import ChainBroken, InvalidRecords, Ledger, RecordRefused, StoreError
 
 RETURN = (
     '{"type":"claimant_returned","claimant_id":"c-1","on":"2020-03-22",'
@@ -78,3 +78,29 @@ def test_opening_reports_progress(tmp_path: Path) -> None:
     calls: list[tuple[int, int]] = []
     Ledger.open(store, progress=lambda done, total: calls.append((done, total)))
     assert calls == [(2, 2)]
+
+
+def test_an_overlong_stored_line_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
+    """Rule: a stored line longer than the limit is a ChainBroken at its seq, not a memory sink."""
+    from assurance_ledger.codec import MAX_LINE_BYTES  # noqa: PLC0415 -- the limit under test
+
+    store = tmp_path / "ledger.jsonl"
+    Ledger.open(store, create=True).append_file(
+        _write(tmp_path / "a.jsonl", RETURN), recorded_by="CA"
+    )
+    with store.open("ab") as file:
+        file.write(b"x" * (MAX_LINE_BYTES + 10) + b"\n")
+    with pytest.raises(ChainBroken) as info:
+        Ledger.open(store)
+    assert info.value.seq == 2
+    assert "longer than" in info.value.reason
+
+
+def test_an_overlong_record_line_is_refused(tmp_path: Path) -> None:
+    """Rule: a records file line longer than the limit is an error on that line."""
+    from assurance_ledger.codec import MAX_LINE_BYTES  # noqa: PLC0415 -- the limit under test
+
+    path = _write(tmp_path / "a.jsonl", RETURN + "\n" + " " * (MAX_LINE_BYTES + 1) + "{}")
+    with pytest.raises(InvalidRecords) as info:
+        Ledger().append_file(path, recorded_by="CA")
+    assert [e.line for e in info.value.errors] == [2]

@@ -48,6 +48,9 @@ T = TypeVar("T")
 
 #: Deepest nesting of JSON arrays and objects accepted in one record.
 MAX_DEPTH = 32
+#: Longest line (one record, or one stored entry) accepted, in bytes: a hostile
+#: file cannot exhaust memory through one line.
+MAX_LINE_BYTES = 1_048_576
 _KIND = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
@@ -117,7 +120,7 @@ def loads_json(text: str | bytes) -> Any:
     """Parse one JSON text strictly, raising :class:`InvalidRecord` on anything dubious.
 
     Refused: invalid JSON or UTF-8, duplicate keys in an object, ``NaN``,
-    ``Infinity`` and numbers too large for a float, and nesting deeper than
+    ``Infinity`` and numbers too large for a float, nesting deeper than
     :data:`MAX_DEPTH`.
     """
     try:
@@ -487,6 +490,18 @@ def _documents(text: str | bytes) -> Iterator[tuple[int | None, Path, Any]]:
     # split("\n"), not splitlines(): U+2028 and friends are legal inside JSON strings.
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
+            continue
+        if len(line) > MAX_LINE_BYTES:
+            yield (
+                number,
+                (),
+                InvalidRecord(
+                    (),
+                    f"a line of at most {MAX_LINE_BYTES} bytes",
+                    f"{len(line)} characters",
+                    line=number,
+                ),
+            )
             continue
         try:
             yield number, (), loads_json(line)

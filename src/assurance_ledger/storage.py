@@ -41,6 +41,7 @@ from typing import Protocol
 
 import attrs
 
+from .codec import MAX_LINE_BYTES
 from .errors import ChainBroken, StoreError, TornTail
 
 try:
@@ -184,31 +185,38 @@ class JsonLinesStore:
             )
         size = os.fstat(fd).st_size
         if after == self._count and self._offset <= size:
-            start, skip = self._offset, 0
+            start, before = self._offset, after  # only what was appended since
         else:
-            start, skip = 0, after
+            start, before = 0, 0
+        lines: list[bytes] = []
         with os.fdopen(os.dup(fd), "rb") as file:
             file.seek(start)
-            data = file.read()
-        lines = data.split(b"\n")
-        tail = lines.pop()
-        if tail:
-            whole = after + len(lines) - skip if len(lines) >= skip else after
-            raise TornTail(
-                str(self.path),
-                f"the last line is unfinished ({len(tail)} bytes after entry {whole}); "
-                "run repair to remove it",
-                entries=whole,
-                torn_bytes=len(tail),
-            )
-        if skip > len(lines):
+            while line := file.readline(MAX_LINE_BYTES + 1):
+                if line.endswith(b"\n"):
+                    lines.append(line[:-1])
+                    continue
+                seq = before + len(lines) + 1
+                if len(line) > MAX_LINE_BYTES:  # a hostile file must not exhaust memory
+                    raise ChainBroken(
+                        seq, f"its line is longer than {MAX_LINE_BYTES} bytes", path=str(self.path)
+                    )
+                raise TornTail(
+                    str(self.path),
+                    f"the last line is unfinished ({len(line)} bytes after entry {seq - 1}); "
+                    "run repair to remove it",
+                    entries=seq - 1,
+                    torn_bytes=len(line),
+                )
+            end = file.tell()
+        count = before + len(lines)
+        if count < after:
             raise ChainBroken(
-                len(lines) + 1,
+                count + 1,
                 f"the file has fewer entries than the {after} already read",
                 path=str(self.path),
             )
-        self._offset, self._count = size, len(lines) + after - skip
-        return lines[skip:]
+        self._offset, self._count = end, count
+        return lines[after - before :]
 
     @contextmanager
     def writer(self) -> Iterator[StoreWriter]:

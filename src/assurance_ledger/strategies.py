@@ -823,7 +823,14 @@ class _Claimant:
 
     def days(self) -> list[int]:
         found = [self.returned]
-        for value in (self.admitted, self.visit, self.detained, self.released, self.notice):
+        for value in (
+            self.admitted,
+            self.visit,
+            self.detained,
+            self.released,
+            self.notice,
+            self.denied,
+        ):
             if isinstance(value, int):
                 found.append(value)
             elif isinstance(value, list):
