@@ -60,9 +60,13 @@ def canonical_json(value: Any) -> bytes:
     Keys sorted, no whitespace, UTF-8 (non-ASCII characters as themselves, not
     ``\u`` escapes), and NaN or infinities refused.
     """
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    return _CANONICAL.encode(value).encode("utf-8")
+
+
+# One encoder, made once: json.dumps would build it again on every call.
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
 
 
 class _Duplicated(dict[str, Any]):
