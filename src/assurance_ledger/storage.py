@@ -329,28 +329,41 @@ class SqliteStore:
         db = self._db
         try:
             db.execute("PRAGMA busy_timeout = 60000")
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                app = db.execute("PRAGMA application_id").fetchone()[0]
-                tables = db.execute(
-                    "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-                ).fetchone()[0]
-                if app == 0 and tables == 0 and not self._create:
-                    raise StoreError(str(self.path), "an empty file, not a ledger (init it first)")
-                if app == 0 and tables == 0:
-                    db.execute("CREATE TABLE entries (seq INTEGER PRIMARY KEY, line BLOB NOT NULL)")
-                    db.execute(f"PRAGMA application_id = {SQLITE_APPLICATION_ID}")
-                    db.execute(f"PRAGMA user_version = {SQLITE_FORMAT_VERSION}")
-                elif app != SQLITE_APPLICATION_ID:
-                    raise StoreError(str(self.path), "an SQLite database, but not a ledger")
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("PRAGMA journal_mode = WAL")
+            # A read transaction to look: opening a ledger takes no write lock.
+            if not self._is_ledger("BEGIN"):
+                # An empty database to set up: look again under the write lock, in
+                # case another process is setting it up at the same moment.
+                self._is_ledger("BEGIN IMMEDIATE")
             db.execute("PRAGMA synchronous = FULL")
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
         except sqlite3.Error as exc:
             raise StoreError(str(self.path), f"cannot use as SQLite: {exc}") from None
+
+    def _is_ledger(self, begin: str) -> bool:
+        """Whether the database is a ledger; set it up if empty, under ``BEGIN IMMEDIATE``."""
+        db = self._db
+        db.execute(begin)
+        try:
+            app = db.execute("PRAGMA application_id").fetchone()[0]
+            tables = db.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+            ).fetchone()[0]
+            empty = app == 0 and tables == 0
+            if empty and not self._create:
+                raise StoreError(str(self.path), "an empty file, not a ledger (init it first)")
+            if not empty and app != SQLITE_APPLICATION_ID:
+                raise StoreError(str(self.path), "an SQLite database, but not a ledger")
+            if empty and begin == "BEGIN IMMEDIATE":
+                db.execute("CREATE TABLE entries (seq INTEGER PRIMARY KEY, line BLOB NOT NULL)")
+                db.execute(f"PRAGMA application_id = {SQLITE_APPLICATION_ID}")
+                db.execute(f"PRAGMA user_version = {SQLITE_FORMAT_VERSION}")
+                empty = False
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return not empty
 
     def __repr__(self) -> str:
         """The kind of store and its path."""
