@@ -451,3 +451,48 @@ def test_corrupt_journal_with_an_intact_file_cuts_nothing(tmp_path: Path) -> Non
     with Ledger.open(path) as ledger:
         assert len(ledger) == 4
         assert ledger.verify().ok
+
+
+@pytest.mark.parametrize("crash_after", ["truncate", "fsync"])
+def test_a_repair_interrupted_half_way_can_be_run_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crash_after: str
+) -> None:
+    """Rule: a repair killed between its steps leaves a file that a second repair mends.
+
+    The repair is stopped right after it truncated the file (or synced it),
+    before it removed the journal, as a kill there would. Running it again cuts
+    nothing more than the unfinished batch, and the ledger opens whole.
+    """
+    path = tmp_path / "ledger.jsonl"
+    journal = tmp_path / "ledger.jsonl.pending"
+    _write_ledger(path, 2).close()
+    before = path.read_bytes()
+    extra = _write_ledger(tmp_path / "longer.jsonl", 3)
+    batch = b"".join(line + b"\n" for line in list(extra.lines())[4:])
+    extra.close()
+    journal.write_text(json.dumps({"size_before": len(before)}))
+    with path.open("ab") as file:
+        file.write(batch)
+
+    class Killed(BaseException):
+        """Stands for SIGKILL: nothing after it runs."""
+
+    real = getattr(os, "ftruncate" if crash_after == "truncate" else "fsync")
+
+    def step_then_die(*args: object) -> None:
+        real(*args)
+        raise Killed
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "ftruncate" if crash_after == "truncate" else "fsync", step_then_die)
+        with pytest.raises(Killed):
+            open_store(path).repair()
+    assert journal.exists()  # the kill came before the journal was removed
+    with pytest.raises(TornTail):
+        Ledger.open(path)
+    open_store(path).repair()
+    assert path.read_bytes() == before
+    assert not journal.exists()
+    with Ledger.open(path) as ledger:
+        assert len(ledger) == 4
+        assert ledger.verify().ok
