@@ -360,7 +360,7 @@ class Codec:
     A codec is immutable: :meth:`with_commitments` returns a new one.
     """
 
-    __slots__ = ("_commitments", "_converter", "_known_commitments")
+    __slots__ = ("_commitments", "_converter", "_known_commitments", "_writers")
 
     def __init__(self, commitments: Iterable[type[Commitment]] = ()) -> None:
         """A codec for the built-in kinds plus ``commitments`` (user-defined kinds)."""
@@ -372,6 +372,11 @@ class Codec:
         self._known_commitments = frozenset(kinds.values())
         self._converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
         configure_converter(self._converter, self._commitments)
+        # Each class's own hook, looked up once: to_json runs for every append.
+        self._writers = {
+            cls: self._converter.get_unstructure_hook(cls)
+            for cls in (*self._commitments.values(), *RECORD_TYPES.values())
+        }
 
     def __repr__(self) -> str:
         """Show the kinds beyond the built-in ones."""
@@ -402,8 +407,11 @@ class Codec:
                     "Codec.with_commitments)",
                     type(commitment).__name__,
                 )
-        base = Commitment if isinstance(value, Commitment) else Record
-        result: dict[str, Any] = self._converter.unstructure(value, unstructure_as=base)
+        hook = self._writers.get(type(value))
+        if hook is None:  # not a class this codec knows: the base hook says why
+            base = Commitment if isinstance(value, Commitment) else Record
+            hook = self._converter.get_unstructure_hook(base)
+        result: dict[str, Any] = hook(value)
         return result
 
     @overload
