@@ -4,7 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from assurance_ledger import ChainBroken, InvalidRecords, Ledger, RecordRefused, StoreError
+from assurance_ledger import (
+    ChainBroken,
+    InvalidRecord,
+    InvalidRecords,
+    Ledger,
+    RecordRefused,
+    StoreError,
+)
 
 RETURN = (
     '{"type":"claimant_returned","claimant_id":"c-1","on":"2020-03-22",'
@@ -104,3 +111,26 @@ def test_an_overlong_record_line_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidRecords) as info:
         Ledger().append_file(path, recorded_by="CA")
     assert [e.line for e in info.value.errors] == [2]
+
+
+def test_a_record_too_big_to_store_is_refused(tmp_path: Path) -> None:
+    """Rule: an append whose stored entry would pass the line limit is refused, not stored.
+
+    Otherwise the ledger could never be opened again.
+    """
+    from assurance_ledger import AssuranceRequested, HumaneTreatment, Scope  # noqa: PLC0415
+
+    big = AssuranceRequested(
+        assurance_id="a-big",
+        requested_by="CA",
+        requested_of="US",
+        on="2020-03-20",
+        commitments=[HumaneTreatment()],
+        scope=Scope(claimants=[f"c-{n:06d}-" + "x" * 180 for n in range(6_000)]),
+    )
+    store = tmp_path / "ledger.jsonl"
+    ledger = Ledger.open(store, create=True)
+    with pytest.raises(InvalidRecord, match="stored entry is at most"):
+        ledger.append(big, recorded_by="CA")
+    assert store.read_bytes() == b""
+    assert len(ledger) == 0

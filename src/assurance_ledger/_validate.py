@@ -33,7 +33,9 @@ MAX_URL_LENGTH = 2_000
 MAX_DAYS = 36_525
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Control characters (but tab and line feed), and lone surrogates, which no
+# UTF-8 file can hold.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def short(value: object, limit: int = 60) -> str:
@@ -81,7 +83,7 @@ def text(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
         raise fail(
             attribute,
             f"non-empty text of at most {MAX_TEXT_LENGTH} characters, without leading or "
-            "trailing spaces or control characters other than line breaks and tabs",
+            "trailing spaces, control characters (but line breaks and tabs) or lone surrogates",
             value,
         )
 

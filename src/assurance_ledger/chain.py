@@ -128,7 +128,7 @@ def decode_entry(line: bytes, *, seq: int, prev: str, codec: Codec = DEFAULT_COD
         raise ChainBroken(seq, f"not valid JSON ({exc.got})") from None
     if not isinstance(data, dict) or set(data) != _KEYS:
         raise ChainBroken(seq, "an entry has exactly the keys " + ", ".join(sorted(_KEYS)))
-    if data["seq"] != seq:
+    if type(data["seq"]) is not int or data["seq"] != seq:
         raise ChainBroken(
             seq,
             f"it says seq {data['seq']!r} where seq {seq} belongs "

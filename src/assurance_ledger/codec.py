@@ -482,25 +482,22 @@ def _documents(text: str | bytes) -> Iterator[tuple[int | None, Path, Any]]:
     """Each JSON value of a records file with its line and path prefix.
 
     A value that cannot be parsed is yielded as its :class:`InvalidRecord`.
+    JSON Lines are split and measured as bytes, so the line limit is in bytes
+    and invalid UTF-8 is reported on its line.
     """
-    if isinstance(text, bytes):
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    if data.lstrip().startswith(b"["):
         try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield None, (), InvalidRecord((), "UTF-8 text", f"invalid byte at offset {exc.start}")
-            return
-    text = text.removeprefix("\ufeff")
-    if text.lstrip().startswith("["):
-        try:
-            array = loads_json(text)
+            array = loads_json(data)
         except InvalidRecord as exc:
             yield None, (), exc
             return
         for index, value in enumerate(array):
             yield None, (index,), value
         return
-    # split("\n"), not splitlines(): U+2028 and friends are legal inside JSON strings.
-    for number, line in enumerate(text.split("\n"), start=1):
+    # split(b"\n"), not splitlines(): U+2028 and friends are legal inside JSON strings.
+    for number, line in enumerate(data.split(b"\n"), start=1):
         if not line.strip():
             continue
         if len(line) > MAX_LINE_BYTES:
@@ -510,7 +507,7 @@ def _documents(text: str | bytes) -> Iterator[tuple[int | None, Path, Any]]:
                 InvalidRecord(
                     (),
                     f"a line of at most {MAX_LINE_BYTES} bytes",
-                    f"{len(line)} characters",
+                    f"{len(line)} bytes",
                     line=number,
                 ),
             )

@@ -172,11 +172,12 @@ def _rebuild_many(errors: tuple[InvalidRecord, ...], truncated: bool) -> Invalid
 
 
 class ChainBroken(LedgerError, ValueError):
-    """Stored entries do not form an unbroken hash chain.
+    """Stored entries do not form an unbroken hash chain of valid entries.
 
     ``seq`` is the position of the first entry that is not what the chain says
-    it must be (edited, deleted, reordered or inserted there), ``reason`` says
-    what was wrong with it, and ``path`` names the store, when there is one.
+    it must be (edited, deleted, reordered or inserted there, or an entry no
+    append would have accepted), ``reason`` says what was wrong with it, and
+    ``path`` names the store, when there is one.
     """
 
     seq: int

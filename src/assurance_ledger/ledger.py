@@ -59,7 +59,7 @@ import attrs
 from . import records as r
 from ._validate import short
 from .chain import GENESIS, Entry, Verification, decode_entry, encode_entry, format_time
-from .codec import DEFAULT_CODEC, Codec
+from .codec import DEFAULT_CODEC, MAX_LINE_BYTES, Codec
 from .countries import is_party
 from .dates import DateSpan
 from .errors import ChainBroken, InvalidRecord, InvalidRecords, RecordRefused, StoreError
@@ -414,8 +414,14 @@ class Ledger:
                 raise ChainBroken(exc.seq, exc.reason, path=where) from None
             if self._entries and entry.recorded_at < self._entries[-1].recorded_at:
                 raise ChainBroken(seq, "it was recorded before the entry before it", path=where)
-            undo: list[Callable[[], None]] = []
-            self._admit(entry, undo)
+            try:
+                self._admit(entry, [])
+            except RecordRefused as exc:  # stored, so the ledger is at fault, not the record
+                raise ChainBroken(
+                    seq,
+                    f"it breaks a ledger rule: {exc.field}: expected {exc.expected}, got {exc.got}",
+                    path=where,
+                ) from None
             self._entries.append(entry)
             self._lines.append(line)
             count += 1
@@ -673,6 +679,15 @@ class Ledger:
             digest, line = encode_entry(
                 seq=seq, recorded_at=time, recorded_by=recorded_by, record=record_json, prev=prev
             )
+            if len(line) > MAX_LINE_BYTES:  # it could be stored, but never read back
+                problems.append(
+                    InvalidRecord(
+                        (),
+                        f"a record whose stored entry is at most {MAX_LINE_BYTES} bytes",
+                        f"{len(line)} bytes",
+                        seq=seq,
+                    )
+                )
             entry = Entry(
                 seq=seq,
                 recorded_at=time,

@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -335,10 +336,27 @@ class SqliteStore:
                 # case another process is setting it up at the same moment.
                 self._is_ledger("BEGIN IMMEDIATE")
             db.execute("PRAGMA synchronous = FULL")
-            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                db.execute("PRAGMA journal_mode = WAL")
+            self._use_wal()
         except sqlite3.Error as exc:
             raise StoreError(str(self.path), f"cannot use as SQLite: {exc}") from None
+
+    def _use_wal(self) -> None:
+        """Switch a new database to write-ahead logging (it stays so, in the file).
+
+        The switch needs the database to itself, and SQLite does not wait for
+        that (no busy handler): a process opening the ledger at the same moment
+        makes it fail at once, so it is tried again for up to a minute.
+        """
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self._db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def _is_ledger(self, begin: str) -> bool:
         """Whether the database is a ledger; set it up if empty, under ``BEGIN IMMEDIATE``."""
