@@ -39,6 +39,7 @@ from assurance_ledger import (
     UnassuredReturn,
     check,
 )
+from assurance_ledger.report import ROW_FIELDS
 
 AS_OF = "2020-06-30"
 SCRIPT = "<script>alert(1)</script>"
@@ -388,6 +389,7 @@ def test_records_are_one_flat_row_per_finding_with_the_same_keys(make: Any) -> N
     )
     for row in rows:
         assert set(row) == ROW_KEYS
+        assert tuple(row) == ROW_FIELDS  # the CSV columns, in order
         assert row["as_of"] == "2020-06-30"
         for key, value in row.items():
             if key == "evidence":

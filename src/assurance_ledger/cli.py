@@ -45,11 +45,13 @@ from importlib.resources import as_file, files
 from pathlib import Path
 from typing import TextIO
 
+from .chain import verify_lines
 from .checker import check
 from .codec import DEFAULT_CODEC
 from .errors import InvalidRecord, InvalidRecords, LedgerError
 from .ledger import Ledger
 from .records import Outcome
+from .report import ROW_FIELDS
 from .storage import open_store
 
 __all__ = ["main"]
@@ -111,17 +113,7 @@ def _report(ledger: Ledger, args: argparse.Namespace, out: TextIO) -> int:
         out.write("\n")
     elif args.format == "csv":
         rows = report.to_records()
-        fields = [
-            "as_of",
-            "finding",
-            "claimant_id",
-            "assurance_id",
-            "commitment",
-            "certainty",
-            "evidence",
-            "explanation",
-        ]
-        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+        writer = csv.DictWriter(out, fieldnames=ROW_FIELDS, lineterminator="\n")
         writer.writeheader()
         for row in rows:
             writer.writerow({**row, "evidence": " ".join(map(str, row["evidence"]))})
@@ -149,8 +141,6 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
         expected = (int(seq), digest)
     store = open_store(args.ledger)
     try:
-        from .chain import verify_lines  # noqa: PLC0415 -- only this command needs it
-
         result = verify_lines(store.read_lines(0), expected_head=expected)
     finally:
         store.close()

@@ -52,21 +52,27 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from . import records as r
 from ._validate import short
-from .chain import GENESIS, Entry, Verification, decode_entry, encode_entry, format_time
+from .chain import (
+    GENESIS,
+    Entry,
+    Verification,
+    decode_entry,
+    encode_entry,
+    format_time,
+    verify_lines,
+)
 from .codec import DEFAULT_CODEC, MAX_LINE_BYTES, Codec
 from .countries import is_party
 from .dates import DateSpan
 from .errors import ChainBroken, InvalidRecord, InvalidRecords, RecordRefused, StoreError
 from .records import Record
-
-if TYPE_CHECKING:
-    from .storage import Store
+from .storage import Store, open_store
 
 __all__ = ["Fact", "Ledger"]
 
@@ -374,8 +380,6 @@ class Ledger:
         :class:`~assurance_ledger.errors.RecordRefused` for stored entries that
         do not verify.
         """
-        from .storage import open_store  # noqa: PLC0415 -- storage builds on this module
-
         store = open_store(path, create=create)
         ledger = cls(codec=codec)
         ledger._store = store
@@ -488,8 +492,6 @@ class Ledger:
 
     def verify(self, *, expected_head: tuple[int, str] | None = None) -> Verification:
         """Verify the chain again from the stored bytes (see :func:`.chain.verify_lines`)."""
-        from .chain import verify_lines  # noqa: PLC0415 -- keeps the public import surface small
-
         lines = self._store.read_lines(0) if self._store else self._lines
         return verify_lines(lines, expected_head=expected_head, codec=self._codec)
 
@@ -500,8 +502,6 @@ class Ledger:
         all-or-nothing batch. Returns how many entries were written. This is how
         a ledger moves between JSON Lines and SQLite, and how one in memory is saved.
         """
-        from .storage import open_store  # noqa: PLC0415 -- storage builds on this module
-
         target = open_store(path, create=True)
         try:
             with target.writer() as writer:

@@ -15,12 +15,23 @@ from typing import Any, Literal
 
 import attrs
 
-__all__ = ["Breach", "Certainty", "Exposure", "Report", "Summary", "UnassuredReturn"]
+__all__ = ["ROW_FIELDS", "Breach", "Certainty", "Exposure", "Report", "Summary", "UnassuredReturn"]
 
 #: How sure a breach is: ``certain`` when the record requires it, ``possible``
 #: when it hinges on an imprecise date, a missing record or an unsubstantiated report.
 Certainty = Literal["certain", "possible"]
 CERTAINTIES: tuple[Certainty, ...] = ("certain", "possible")
+#: The keys of every row of :meth:`Report.to_records`, in column order.
+ROW_FIELDS = (
+    "as_of",
+    "finding",
+    "claimant_id",
+    "assurance_id",
+    "commitment",
+    "certainty",
+    "evidence",
+    "explanation",
+)
 
 
 @attrs.frozen(kw_only=True)
