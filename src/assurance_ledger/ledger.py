@@ -124,21 +124,35 @@ def _refuse(field: str, expected: str, got: object, seq: int) -> RecordRefused:
 class _View:
     """The current view's indexes, for checking the rules (private, mutable).
 
-    Every change goes through :meth:`add`, which logs how to undo it, so a
-    refused batch can be rolled back exactly.
+    Every change goes through :meth:`add` or :meth:`restate`, which log how to
+    undo it, so a refused batch can be rolled back exactly. A retracted fact
+    leaves ``None`` in its slot, so ``facts`` stays in seq order whatever is
+    corrected.
+
+    Every rule reads only records of one *group*: a claimant's return and
+    outcomes (``notified`` must be about the same claimant), or one
+    assurance's lifecycle. So a correction need only re-check the groups it
+    touches, whatever the size of the ledger.
     """
 
-    __slots__ = ("assurances", "claimants", "corrected", "facts", "outcomes")
+    __slots__ = ("assurances", "claimants", "corrected", "facts", "groups", "outcomes")
 
     def __init__(self) -> None:
-        self.facts: dict[int, Fact] = {}
+        self.facts: dict[int, Fact | None] = {}
         self.claimants: dict[str, int] = {}
         self.outcomes: dict[str, int] = {}
         self.assurances: dict[tuple[str, str], int] = {}
+        self.groups: dict[tuple[str, str], set[int]] = {}
         self.corrected: dict[int, int] = {}
 
     def record_at(self, seq: int) -> Record:
-        return self.facts[seq].record
+        fact = self.facts[seq]
+        assert fact is not None  # noqa: S101 -- indexes only name facts in the view
+        return fact.record
+
+    def current(self) -> Iterator[Fact]:
+        """The facts in the view, in seq order."""
+        return (fact for fact in self.facts.values() if fact is not None)
 
     def check(self, record: Record, seq: int) -> None:
         """Raise :class:`RecordRefused` if ``record`` at ``seq`` breaks a rule of this view."""
@@ -232,6 +246,12 @@ class _View:
                     seq,
                 )
 
+    def add(self, fact: Fact, undo: list[Callable[[], None]]) -> None:
+        """Put ``fact`` (already checked) in the view, logging how to take it out."""
+        self.facts[fact.seq] = fact
+        undo.append(partial(_forget, self.facts, fact.seq))
+        self._index(fact, undo)
+
     def restate(
         self,
         seq: int,
@@ -239,29 +259,32 @@ class _View:
         correction: int,
         undo: list[Callable[[], None]],
     ) -> None:
-        """Replace or retract fact ``seq`` in place, where no rule can see the change."""
+        """Replace or retract fact ``seq`` (already checked), logging how to undo it."""
         old = self.facts[seq]
-        if replacement is None:
-            del self.facts[seq]
-        else:
-            self.facts[seq] = Fact(seq, replacement, corrected_by=correction)
+        if old is not None:
+            self._unindex(old, undo)
+        new = None if replacement is None else Fact(seq, replacement, corrected_by=correction)
+        self.facts[seq] = new  # in place: the order of the facts is kept
+        undo.append(partial(self.facts.__setitem__, seq, old))
+        if new is not None:
+            self._index(new, undo)
         previous = self.corrected.get(seq)
         self.corrected[seq] = correction
-        undo.append(partial(self._unrestate, old, previous))
-
-    def _unrestate(self, old: Fact, previous: int | None) -> None:
-        self.facts[old.seq] = old
-        self.facts = dict(sorted(self.facts.items()))  # facts stay in seq order
         if previous is None:
-            self.corrected.pop(old.seq, None)
+            undo.append(partial(_forget, self.corrected, seq))
         else:
-            self.corrected[old.seq] = previous
+            undo.append(partial(self.corrected.__setitem__, seq, previous))
 
-    def add(self, fact: Fact, undo: list[Callable[[], None]]) -> None:
-        """Put ``fact`` in the view (already checked), logging how to take it out."""
+    def group_of(self, record: Record) -> tuple[str, str] | None:
+        """The group whose rules read ``record``, if any."""
+        if isinstance(record, r.AssuranceRecord):
+            return ("assurance", record.assurance_id)
+        if isinstance(record, r.ClaimantReturned | r.Outcome):
+            return ("claimant", record.claimant_id)
+        return None
+
+    def _index(self, fact: Fact, undo: list[Callable[[], None]]) -> None:
         record, seq = fact.record, fact.seq
-        self.facts[seq] = fact
-        undo.append(partial(_forget, self.facts, seq))
         index: dict[Any, int] | None = None
         key: Any = None
         if isinstance(record, r.AssuranceRecord):
@@ -273,6 +296,29 @@ class _View:
         if index is not None:
             index[key] = seq
             undo.append(partial(_forget, index, key))
+        group = self.group_of(record)
+        if group is not None:
+            members = self.groups.setdefault(group, set())
+            members.add(seq)
+            undo.append(partial(members.discard, seq))
+
+    def _unindex(self, fact: Fact, undo: list[Callable[[], None]]) -> None:
+        record, seq = fact.record, fact.seq
+        index: dict[Any, int] | None = None
+        key: Any = None
+        if isinstance(record, r.AssuranceRecord):
+            index, key = self.assurances, (record.assurance_id, record.TYPE)
+        elif isinstance(record, r.ClaimantReturned):
+            index, key = self.claimants, record.claimant_id
+        elif isinstance(record, r.Outcome):
+            index, key = self.outcomes, record.outcome_id
+        if index is not None:
+            del index[key]
+            undo.append(partial(index.__setitem__, key, seq))
+        group = self.group_of(record)
+        if group is not None:
+            self.groups[group].discard(seq)
+            undo.append(partial(self.groups[group].add, seq))
 
 
 def _on_line(
@@ -478,7 +524,7 @@ class Ledger:
 
         Corrections themselves are not facts; checkpoints are.
         """
-        return tuple(self._view.facts.values())
+        return tuple(self._view.current())
 
     def as_recorded(self, at: str | dt.datetime) -> Ledger:
         """The ledger as it stood at time ``at``: the entries recorded at or before it.
@@ -534,7 +580,7 @@ class Ledger:
     def _repr_html_(self) -> str:
         """A summary for notebooks: where, how long, the head, and records by type."""
         counts: dict[str, int] = {}
-        for fact in self._view.facts.values():
+        for fact in self._view.current():
             counts[fact.record.TYPE] = counts.get(fact.record.TYPE, 0) + 1
         where = html.escape(str(self._store.path)) if self._store else "in memory"
         head = self.head
@@ -759,16 +805,22 @@ class Ledger:
                 "{} {}".format(*_identity(replacement)).strip(),
                 seq,
             )
-        current = self._view.facts.get(target)
+        view = self._view
+        current = view.facts.get(target)
         if current is not None and _unseen_by_rules(current.record, replacement):
-            self._view.restate(target, replacement, seq, undo)
+            view.restate(target, replacement, seq, undo)
             return
-        facts = {k: f for k, f in self._view.facts.items() if k != target}
+        # Re-check, in seq order, every fact of the groups the change touches.
+        touched = {current.record if current else None, replacement} - {None}
+        groups = {view.group_of(record) for record in touched if record is not None} - {None}
+        seqs = set().union(*(view.groups.get(g, ()) for g in groups if g is not None))
+        seqs.discard(target)
+        facts = [view.facts[s] for s in seqs]
         if replacement is not None:
-            facts[target] = Fact(target, replacement, corrected_by=seq)
+            facts.append(Fact(target, replacement, corrected_by=seq))
         fresh = _View()
         ignore: list[Callable[[], None]] = []
-        for fact in sorted(facts.values(), key=lambda f: f.seq):
+        for fact in sorted((f for f in facts if f is not None), key=lambda f: f.seq):
             try:
                 fresh.check(fact.record, fact.seq)
             except RecordRefused as exc:
@@ -780,7 +832,4 @@ class Ledger:
                     seq=seq,
                 ) from None
             fresh.add(fact, ignore)
-        fresh.corrected = {**self._view.corrected, target: seq}
-        old = self._view
-        self._view = fresh
-        undo.append(partial(setattr, self, "_view", old))
+        view.restate(target, replacement, seq, undo)
