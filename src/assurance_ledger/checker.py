@@ -82,11 +82,9 @@ def _certainty(truth: Truth) -> Certainty:
 
 
 @attrs.define
-class _Index:
-    """The current view grouped once, for the single pass over claimants (private)."""
+class _Assurances:
+    """The assurances known on the evaluation date, grouped for the checker (private)."""
 
-    returns: list[Fact] = attrs.Factory(list)
-    outcomes: dict[str, list[Fact]] = attrs.Factory(lambda: defaultdict(list))
     given: dict[tuple[str, str], list[Fact]] = attrs.Factory(lambda: defaultdict(list))
     requested: list[Fact] = attrs.Factory(list)
     closed: dict[str, Fact] = attrs.Factory(dict)  # assurance_id -> given or declined
@@ -94,16 +92,9 @@ class _Index:
 
     def add(self, fact: Fact, day: DateSpan) -> None:
         record = fact.record
-        if isinstance(record, r.Outcome):
-            self.outcomes[record.claimant_id].append(fact)
-            return
-        if not isinstance(record, r.ClaimantReturned | r.AssuranceRecord):
-            return
-        if record.on.earliest > day.latest:
-            return  # not yet a fact on the evaluation date
-        if isinstance(record, r.ClaimantReturned):
-            self.returns.append(fact)
-        elif isinstance(record, r.AssuranceGiven):
+        if not isinstance(record, r.AssuranceRecord) or record.on.earliest > day.latest:
+            return  # not an assurance, or not yet a fact on the evaluation date
+        if isinstance(record, r.AssuranceGiven):
             self.given[record.given_by, record.given_to].append(fact)
             self.closed[record.assurance_id] = fact
         elif isinstance(record, r.AssuranceRequested):
@@ -112,6 +103,26 @@ class _Index:
             self.closed[record.assurance_id] = fact
         elif isinstance(record, r.AssuranceWithdrawn):
             self.withdrawn[record.assurance_id] = fact
+
+
+@attrs.frozen
+class _Assessment:
+    """What the checker found for one returned claimant (private)."""
+
+    breaches: tuple[Breach, ...]
+    unassured: UnassuredReturn | None
+    exposures: tuple[Exposure, ...]
+    removed_home: bool
+
+
+def _returned(fact: Fact, day: DateSpan) -> bool:
+    """Whether ``fact`` is a return that is a fact on the evaluation date."""
+    record = fact.record
+    return isinstance(record, r.ClaimantReturned) and record.on.earliest <= day.latest
+
+
+def _table(rules: Mapping[type[Commitment], Rule] | None) -> Mapping[type[Commitment], Rule]:
+    return {**RULES, **(rules or {})}
 
 
 def check(
@@ -126,48 +137,89 @@ def check(
     and deadlines are measured against it. ``rules`` adds (or replaces) the
     rule of a commitment kind: ``{MyKind: my_rule}`` (see :mod:`.rules`). To
     reproduce a report as it could have been made at an earlier time, check
-    ``ledger.as_recorded(time)``.
+    ``ledger.as_recorded(time)``. To keep a report up to date while a ledger
+    grows, see :class:`~assurance_ledger.monitor.Monitor`.
     """
     day = _day(as_of)
-    table = {**RULES, **(rules or {})}
-    index = _Index()
+    return _report(day, _assess_all(ledger, day, _table(rules)).values())
+
+
+def _assess_all(
+    ledger: Ledger | Iterable[Fact], day: DateSpan, table: Mapping[type[Commitment], Rule]
+) -> dict[str, _Assessment]:
+    """Every returned claimant's assessment, by claimant_id, in one pass over the view."""
+    assurances = _Assurances()
+    returns: list[Fact] = []
+    outcomes: dict[str, list[Fact]] = defaultdict(list)
     for fact in ledger.facts() if isinstance(ledger, Ledger) else ledger:
-        index.add(fact, day)
+        record = fact.record
+        if isinstance(record, r.Outcome):
+            outcomes[record.claimant_id].append(fact)
+        elif _returned(fact, day):
+            returns.append(fact)
+        else:
+            assurances.add(fact, day)
+    return {
+        claimant.record.claimant_id: _assess(  # type: ignore[attr-defined]
+            assurances,
+            claimant,
+            outcomes.get(claimant.record.claimant_id, ()),  # type: ignore[attr-defined]
+            day,
+            table,
+        )
+        for claimant in returns
+    }
+
+
+def _assess(
+    assurances: _Assurances,
+    claimant: Fact,
+    outcomes: Iterable[Fact],
+    day: DateSpan,
+    table: Mapping[type[Commitment], Rule],
+) -> _Assessment:
+    """Check one returned claimant with their outcomes (in any order)."""
+    back = claimant.record
+    assert isinstance(back, r.ClaimantReturned)  # noqa: S101 -- by construction
+    mine = sorted(outcomes, key=_date_order)
+    removals = _removals(back, mine, day)
+    removed_home = any(m.to == back.origin for m in removals)
+    found = _breaches(assurances, claimant, tuple(mine), day, table)
+    if found is not None:
+        return _Assessment(tuple(found), None, (), removed_home)
+    unassured = UnassuredReturn(
+        claimant_id=back.claimant_id,
+        pending_requests=_pending(assurances.requested, assurances.closed, back),
+    )
+    exposures = tuple(
+        Exposure(
+            claimant_id=back.claimant_id,
+            returned_by=back.returned_by,
+            evidence=tuple(sorted({claimant.seq, removal.fact.seq})),
+            explanation=(
+                f"returned by {back.returned_by} on {back.on} with no assurance; "
+                f"removed by {removal.by} to {removal.to}, a feared country, on {removal.on}"
+            ),
+        )
+        for removal in removals
+        if removal.to in back.feared
+    )
+    return _Assessment((), unassured, exposures, removed_home)
+
+
+def _report(day: DateSpan, assessments: Iterable[_Assessment]) -> Report:
+    """The report made of every claimant's assessment."""
     breaches: list[Breach] = []
     unassured: list[UnassuredReturn] = []
     exposures: list[Exposure] = []
-    covered = removed_home = 0
-    for claimant in index.returns:
-        back = claimant.record
-        assert isinstance(back, r.ClaimantReturned)  # noqa: S101 -- by construction
-        mine = sorted(index.outcomes.get(back.claimant_id, ()), key=_date_order)
-        removals = _removals(back, mine, day)
-        if any(m.to == back.origin for m in removals):
-            removed_home += 1
-        found = _breaches(index, claimant, tuple(mine), day, table)
-        if found is not None:
-            covered += 1
-            breaches.extend(found)
-            continue
-        unassured.append(
-            UnassuredReturn(
-                claimant_id=back.claimant_id,
-                pending_requests=_pending(index.requested, index.closed, back),
-            )
-        )
-        exposures.extend(
-            Exposure(
-                claimant_id=back.claimant_id,
-                returned_by=back.returned_by,
-                evidence=tuple(sorted({claimant.seq, removal.fact.seq})),
-                explanation=(
-                    f"returned by {back.returned_by} on {back.on} with no assurance; "
-                    f"removed by {removal.by} to {removal.to}, a feared country, on {removal.on}"
-                ),
-            )
-            for removal in removals
-            if removal.to in back.feared
-        )
+    returns = removed_home = 0
+    for assessment in assessments:
+        returns += 1
+        removed_home += assessment.removed_home
+        breaches.extend(assessment.breaches)
+        exposures.extend(assessment.exposures)
+        if assessment.unassured is not None:
+            unassured.append(assessment.unassured)
     breaches.sort(key=lambda b: b.sort_key)
     return Report(
         as_of=day.earliest,
@@ -175,8 +227,8 @@ def check(
         unassured_returns=tuple(sorted(unassured, key=lambda u: u.claimant_id)),
         exposures=tuple(sorted(exposures, key=lambda e: (e.claimant_id, e.evidence))),
         summary=Summary(
-            returns=len(index.returns),
-            covered=covered,
+            returns=returns,
+            covered=returns - len(unassured),
             unassured=len(unassured),
             removed_to_country_of_origin=removed_home,
             breaches=_counts(breaches),
@@ -190,7 +242,7 @@ def _date_order(fact: Fact) -> tuple[dt.date, dt.date, int]:
 
 
 def _breaches(
-    index: _Index,
+    index: _Assurances,
     claimant: Fact,
     outcomes: tuple[Fact, ...],
     day: DateSpan,

@@ -526,6 +526,15 @@ class Ledger:
         """
         return tuple(self._view.current())
 
+    def facts_of(self, claimant_id: str) -> tuple[Fact, ...]:
+        """One claimant's facts in the current view (their return and outcomes), in seq order.
+
+        It costs the claimant's facts, not the ledger's: this is how a
+        :class:`~assurance_ledger.monitor.Monitor` re-checks one claimant.
+        """
+        seqs = sorted(self._view.groups.get(("claimant", claimant_id), ()))
+        return tuple(fact for fact in map(self._view.facts.__getitem__, seqs) if fact is not None)
+
     def as_recorded(self, at: str | dt.datetime) -> Ledger:
         """The ledger as it stood at time ``at``: the entries recorded at or before it.
 

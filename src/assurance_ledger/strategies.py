@@ -615,6 +615,17 @@ class _Writer:
             if isinstance(record, r.Outcome):
                 del self.outcomes[record.outcome_id]
             return r.Correction(target=fact.seq, replacement=None, reason="Recorded in error.")
+        if leaf and isinstance(record, r.Outcome) and not isinstance(record, r.Notified):
+            changed = self.restated(
+                record,
+                before=[
+                    f.record.claimant_id
+                    for f in facts
+                    if f.seq < fact.seq and isinstance(f.record, r.ClaimantReturned)
+                ],
+            )
+            self.outcomes[record.outcome_id] = changed
+            return r.Correction(target=fact.seq, replacement=changed, reason="Misrecorded.")
         return r.Correction(
             target=fact.seq,
             replacement=attrs.evolve(
@@ -622,6 +633,28 @@ class _Writer:
             ),
             reason="The source was misattributed.",
         )
+
+    def restated(self, record: r.Outcome, *, before: list[str]) -> r.Outcome:
+        """An unreferenced outcome re-dated, retyped, or moved to a claimant returned ``before``."""
+        rng = self.rng
+        how = rng.random()
+        if how < 0.4:
+            on = self.span(self.returns[record.claimant_id].on.earliest)
+            return attrs.evolve(record, on=on)
+        if how < 0.7:
+            claimant_id = rng.choice(sorted(before))
+            on = self.span(self.returns[claimant_id].on.earliest)
+            return attrs.evolve(record, claimant_id=claimant_id, on=on)
+        if isinstance(record, r.Detained | r.Released):  # a release mistyped as a detention
+            other = r.Released if isinstance(record, r.Detained) else r.Detained
+            return other(
+                outcome_id=record.outcome_id,
+                claimant_id=record.claimant_id,
+                on=record.on,
+                by=record.by,
+                source=record.source,
+            )
+        return attrs.evolve(record, on=self.span(self.returns[record.claimant_id].on.earliest))
 
     def checkpoint(self) -> r.Checkpoint:
         return r.Checkpoint(

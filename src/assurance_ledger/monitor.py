@@ -1,0 +1,179 @@
+"""Keeping a check up to date while a ledger grows, without checking it all again.
+
+Everything :func:`~assurance_ledger.checker.check` decides about a returned
+claimant depends on three things only: the claimant's own facts (their return
+and outcomes, as corrected), the assurances between the two states of the
+return, and the evaluation date. So when an entry is appended:
+
+* an outcome, a return, or a correction of one, changes what is known about one
+  claimant (two, for a correction that moves an outcome to another claimant):
+  only they are checked again;
+* an assurance record, or a correction of one, may change every claimant's
+  coverage: everything is checked again (assurances are few, claimants many);
+* a checkpoint changes nothing.
+
+A :class:`Monitor` keeps each claimant's result, takes in the entries appended
+since it last looked (:meth:`Monitor.update`), and returns what changed. Its
+:attr:`Monitor.report` is always equal to ``check(ledger, as_of)``: the test
+suite checks that, entry by entry, on generated ledgers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from . import records as r
+from .checker import (
+    _assess,
+    _assess_all,
+    _Assessment,
+    _Assurances,
+    _day,
+    _report,
+    _returned,
+    _table,
+)
+from .commitments import Commitment
+from .dates import DateSpan
+from .ledger import Ledger
+from .report import Breach, Report
+from .rules import Rule
+
+__all__ = ["Changes", "Monitor"]
+
+
+@attrs.frozen
+class Changes:
+    """What one :meth:`Monitor.update` changed: breaches found and breaches gone.
+
+    A breach whose certainty or evidence changed (say, a detention's release
+    was recorded) is in both: the old one gone, the new one found. Both are in
+    the order of :attr:`~assurance_ledger.report.Report.breaches`.
+    """
+
+    entries: int
+    added: tuple[Breach, ...]
+    removed: tuple[Breach, ...]
+
+    def __bool__(self) -> bool:
+        """Whether any breach was found or is gone."""
+        return bool(self.added or self.removed)
+
+
+class Monitor:
+    """A check of a ledger, as of one day, kept up to date as the ledger grows.
+
+    >>> from assurance_ledger import Ledger, ClaimantReturned, Removed
+    >>> from assurance_ledger.monitor import Monitor
+    >>> ledger = Ledger()
+    >>> monitor = Monitor(ledger, as_of="2020-06-30")
+    >>> _ = ledger.append(ClaimantReturned(claimant_id="c-1", on="2020-03-22",
+    ...                   returned_by="CA", returned_to="US", nationalities=["HT"]),
+    ...                   recorded_by="CA")
+    >>> monitor.update()
+    Changes(entries=1, added=(), removed=())
+    >>> monitor.report.summary.unassured
+    1
+
+    The monitor holds the ledger and each claimant's result; it is not a
+    value, and it is not safe to share between threads.
+    """
+
+    __slots__ = ("_assurances", "_day", "_ledger", "_results", "_seen", "_table")
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        as_of: dt.date | str | DateSpan,
+        *,
+        rules: Mapping[type[Commitment], Rule] | None = None,
+    ) -> None:
+        """Check ``ledger`` as of ``as_of`` (with ``rules`` as for ``check``), once, in full."""
+        self._ledger = ledger
+        self._day = _day(as_of)
+        self._table = _table(rules)
+        self._assurances = _Assurances()
+        self._results: dict[str, _Assessment] = {}
+        self._seen = 0
+        self._recheck_all()
+
+    @property
+    def ledger(self) -> Ledger:
+        """The ledger being watched."""
+        return self._ledger
+
+    @property
+    def as_of(self) -> dt.date:
+        """The evaluation date."""
+        return self._day.earliest
+
+    @property
+    def report(self) -> Report:
+        """The report as of the last update: always equal to ``check(ledger, as_of)`` then."""
+        return _report(self._day, self._results.values())
+
+    def update(self) -> Changes:
+        """Take in the entries appended since the last update; return what changed."""
+        ledger = self._ledger
+        start, end = self._seen, len(ledger)
+        claimants: set[str] = set()
+        everything = False
+        for seq in range(start + 1, end + 1):
+            record = ledger.entry(seq).record
+            touched: Iterable[r.Record | None] = (record,)
+            if isinstance(record, r.Correction):
+                touched = (ledger.entry(record.target).record, record.replacement)
+            for each in touched:
+                if isinstance(each, r.AssuranceRecord):
+                    everything = True
+                elif isinstance(each, r.ClaimantReturned | r.Outcome):
+                    claimants.add(each.claimant_id)
+        if everything:
+            before = [b for a in self._results.values() for b in a.breaches]
+            self._recheck_all()
+            after = [b for a in self._results.values() for b in a.breaches]
+        else:
+            before, after = [], []
+            for claimant_id in claimants:
+                old = self._results.pop(claimant_id, None)
+                if old is not None:
+                    before.extend(old.breaches)
+                new = self._recheck(claimant_id)
+                if new is not None:
+                    self._results[claimant_id] = new
+                    after.extend(new.breaches)
+        self._seen = end
+        return _changes(end - start, before, after)
+
+    def _recheck(self, claimant_id: str) -> _Assessment | None:
+        facts = self._ledger.facts_of(claimant_id)
+        back = next((f for f in facts if isinstance(f.record, r.ClaimantReturned)), None)
+        if back is None or not _returned(back, self._day):
+            return None
+        outcomes = [f for f in facts if f is not back]
+        return _assess(self._assurances, back, outcomes, self._day, self._table)
+
+    def _recheck_all(self) -> None:
+        facts = self._ledger.facts()
+        self._assurances = _Assurances()
+        for fact in facts:
+            self._assurances.add(fact, self._day)
+        self._results = _assess_all(facts, self._day, self._table)
+        self._seen = len(self._ledger)
+
+    def __repr__(self) -> str:
+        """What is watched, as of when."""
+        return f"<Monitor of {self._ledger!r} as of {self.as_of}: {len(self._results)} claimants>"
+
+
+def _changes(entries: int, before: list[Breach], after: list[Breach]) -> Changes:
+    old, new = Counter(before), Counter(after)
+    return Changes(
+        entries=entries,
+        added=tuple(sorted((new - old).elements(), key=lambda b: b.sort_key)),
+        removed=tuple(sorted((old - new).elements(), key=lambda b: b.sort_key)),
+    )
