@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from typing import Literal
@@ -141,6 +142,10 @@ class DateSpan:
 
     @classmethod
     def _from_text(cls, text: str) -> DateSpan:
+        return _span_of_text(text)
+
+    @classmethod
+    def _parse_text(cls, text: str) -> DateSpan:
         try:
             if _DAY.fullmatch(text):
                 d = dt.date.fromisoformat(text)
@@ -157,14 +162,8 @@ class DateSpan:
 
     def to_json(self) -> str | dict[str, str]:
         """The most compact JSON form (see the module docs)."""
-        e, la = self.earliest, self.latest
-        if e == la:
-            return e.isoformat()
-        if e.day == 1 and la == _month_end(e):
-            return e.isoformat()[:7]
-        if (e.month, e.day, la.month, la.day) == (1, 1, 12, 31) and e.year == la.year:
-            return e.isoformat()[:4]
-        return {"earliest": e.isoformat(), "latest": la.isoformat()}
+        form = _json_form(self.earliest, self.latest)
+        return dict(form) if isinstance(form, dict) else form  # a copy: the cache's is shared
 
     @property
     def precision(self) -> Precision:
@@ -320,3 +319,24 @@ def parse_date(text: str, *, dayfirst: bool | None = None) -> DateSpan:
     if one.day != two.day:
         return DateSpan.month(one.year, one.month)
     return DateSpan(one, one)
+
+
+# Dates repeat: a ledger of a million entries has a few thousand distinct days.
+# Both directions of the JSON form are pure functions of immutable values, so
+# they are memoised (bounded caches; the results are immutable or copied).
+
+
+@functools.lru_cache(maxsize=16_384)
+def _span_of_text(text: str) -> DateSpan:
+    return DateSpan._parse_text(text)
+
+
+@functools.lru_cache(maxsize=16_384)
+def _json_form(e: dt.date, la: dt.date) -> str | dict[str, str]:
+    if e == la:
+        return e.isoformat()
+    if e.day == 1 and la == _month_end(e):
+        return e.isoformat()[:7]
+    if (e.month, e.day, la.month, la.day) == (1, 1, 12, 31) and e.year == la.year:
+        return e.isoformat()[:4]
+    return {"earliest": e.isoformat(), "latest": la.isoformat()}
