@@ -14,6 +14,8 @@ from typing import Any, ClassVar
 
 import attrs
 import pytest
+from hypothesis import given as given_
+from hypothesis import strategies as st
 
 from assurance_ledger import (
     DEFAULT_CODEC,
@@ -39,6 +41,7 @@ from assurance_ledger import (
     StoreError,
     format_time,
 )
+from assurance_ledger import strategies as als
 
 # -- helpers ------------------------------------------------------------------------
 
@@ -1036,10 +1039,6 @@ _MUTATIONS = ("retract", "date", "claimant", "type")
 
 def _mutated(record: Record, how: str, data: Any, ledger: Ledger) -> Record | None:
     """A replacement for ``record`` (``None`` to retract) made one way or another."""
-    from hypothesis import strategies as st
-
-    from assurance_ledger import strategies as als
-
     if how == "retract":
         return None
     if how == "date" and hasattr(record, "on"):
@@ -1064,10 +1063,6 @@ def test_a_correction_is_refused_exactly_when_the_corrected_view_breaks_a_rule()
     this compares that with appending every fact of the corrected view, in
     order, to a new ledger.
     """
-    from hypothesis import given as given_
-    from hypothesis import strategies as st
-
-    from assurance_ledger import strategies as als
 
     @given_(data=st.data(), seed=st.integers(0, 2**32), how=st.sampled_from(_MUTATIONS))
     def run(data: Any, seed: int, how: str) -> None:
