@@ -39,7 +39,6 @@ from typing import Literal
 
 import attrs
 from dateutil import parser as du_parser
-from dateutil.relativedelta import relativedelta
 
 from .errors import InvalidDate
 from .truth import Truth
@@ -224,10 +223,10 @@ class DateSpan:
 
     def plus_days(self, days: int) -> DateSpan:
         """The span moved ``days`` later (earlier when negative)."""
-        delta = relativedelta(days=days)
+        delta = dt.timedelta(days=days)
         try:
             return DateSpan(self.earliest + delta, self.latest + delta)
-        except OverflowError:
+        except (OverflowError, ValueError):
             raise InvalidDate(
                 (), "a date between the years 1 and 9999", f"{self} plus {days} days"
             ) from None

@@ -1,0 +1,306 @@
+"""The performance benchmark (issue 7): ``python benchmarks/run.py``.
+
+Every figure is a ratio to a floor measured in the same run, so that a busy or
+a faster machine moves both sides: the floor is ``json.loads`` over the lines
+of the 1,000,000-entry ledger (the least any reader of the file must do). Each
+measurement runs in a fresh interpreter, one after another, so that one does
+not inherit another's memory. Figures and targets:
+
+==========================  =====================================================
+open + verify               ``Ledger.open`` of the N-entry JSON Lines ledger
+                            (hashes, chain, records, append rules): <= 3.0x floor
+full check                  ``check`` of that ledger (median of 3): <= 1.0x floor
+linear scale                check at 2N / check at N: <= 2.2
+incremental                 ``ledger.append`` of one outcome plus
+                            ``Monitor.update`` on an N-entry ledger in memory
+                            (median of 2,000): <= 50 microseconds, and
+                            N / (N/10) ratio <= 1.5
+small ledgers               ``check`` of a 50-entry ledger (median): <= 300 us
+memory                      resident memory of the loaded N-entry ledger over
+                            the interpreter's baseline: <= 1 KiB an entry
+peer (shown, no target)     DuckDB loading the exact-dated variant and running
+                            four rules in SQL, as a ratio to the floor; and its
+                            query time over our incremental update
+==========================  =====================================================
+
+The ledgers come from ``generate.py`` (seeded, cached under ``.cache/``). The
+incremental figure is measured in memory: a stored ledger also waits for the
+disk (``fsync``) on every append, which is the disk's time, not ours.
+
+Options: ``--entries N`` (default 1,000,000; a small N is a smoke test),
+``--no-peer`` (skip DuckDB, e.g. when the ``bench`` extra is not installed).
+Exits 1 if any target is missed. It takes about 5 to 10 minutes at the default size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import generate
+
+from assurance_ledger import Ledger, Released, check
+from assurance_ledger.monitor import Monitor
+
+AS_OF = generate.AS_OF
+INCREMENTAL_APPENDS = 2_000
+SMALL_SIZE = 50
+SMALL_RUNS = 2_000
+
+
+# -- workers: each runs in its own interpreter and prints one JSON object -------------
+
+
+def _rss() -> int:
+    """The resident memory of this process now, in bytes (Linux)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _lines(path: Path) -> list[bytes]:
+    return path.read_bytes().splitlines()
+
+
+def worker_floor(entries: int) -> dict[str, Any]:
+    """``json.loads`` over every line of the ledger: the floor (median of 3)."""
+    lines = _lines(generate.cached(entries))
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        for line in lines:
+            json.loads(line)
+        times.append(time.perf_counter() - start)
+    return {"floor": statistics.median(times)}
+
+
+def worker_open(entries: int) -> dict[str, Any]:
+    """Open and verify the stored ledger, its memory, and check it (median of 3)."""
+    path = generate.cached(entries)
+    baseline = _rss()
+    start = time.perf_counter()
+    ledger = Ledger.open(path)
+    opened = time.perf_counter() - start
+    memory = _rss() - baseline
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        report = check(ledger, AS_OF)
+        times.append(time.perf_counter() - start)
+    ledger.close()
+    return {
+        "open": opened,
+        "check": statistics.median(times),
+        "memory": memory / len(ledger),
+        "breaches": len(report.breaches),
+    }
+
+
+def worker_incremental(entries: int) -> dict[str, Any]:
+    """Append one outcome and update a Monitor, many times, on a ledger in memory."""
+    ledger = Ledger.from_lines(_lines(generate.cached(entries)))
+    monitor = Monitor(ledger, AS_OF)
+    claimants = [f.record for f in ledger.facts() if f.record.TYPE == "claimant_returned"]
+    rng = random.Random(0)  # noqa: S311 -- test data
+    head = ledger.head
+    assert head is not None
+    when = dt.datetime.fromisoformat(head.recorded_at.replace("Z", "+00:00"))
+    times = []
+    for number in range(INCREMENTAL_APPENDS):
+        back = rng.choice(claimants)
+        outcome = Released(
+            outcome_id=f"bench-{number}",
+            claimant_id=back.claimant_id,  # type: ignore[attr-defined]
+            on=back.on.latest + dt.timedelta(days=rng.randrange(1, 60)),  # type: ignore[attr-defined]
+            by="US",
+        )
+        recorded_at = (when + dt.timedelta(seconds=number + 1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        start = time.perf_counter()
+        ledger.append(outcome, recorded_by="CA", recorded_at=recorded_at)
+        monitor.update()
+        times.append(time.perf_counter() - start)
+    assert monitor.report == check(ledger, AS_OF)
+    return {"append_update": statistics.median(times)}
+
+
+def worker_small(_: int) -> dict[str, Any]:
+    """``check`` of 50-entry ledgers from several seeds (median)."""
+    times = []
+    for seed in range(20):
+        ledger = Ledger.from_lines(
+            [line.rstrip(b"\n") for line in generate.generate(SMALL_SIZE, seed=seed)]
+        )
+        for _ in range(SMALL_RUNS // 20):
+            start = time.perf_counter()
+            check(ledger, AS_OF)
+            times.append(time.perf_counter() - start)
+    return {"small_check": statistics.median(times)}
+
+
+def worker_peer(entries: int) -> dict[str, Any]:
+    """DuckDB loading the exact-dated variant and running its four rules."""
+    import duckdb_peer  # noqa: PLC0415 -- needs the optional bench extra
+
+    path = generate.cached(entries, exact=True)
+    lines = _lines(path)
+    start = time.perf_counter()
+    for line in lines:
+        json.loads(line)
+    floor = time.perf_counter() - start
+    counts, load_s, query_s = duckdb_peer.timed(path, AS_OF)
+    small = generate.cached(max(entries // 10, 1000), exact=True)
+    agreed = duckdb_peer.cross_check(small, AS_OF)
+    return {
+        "peer_floor": floor,
+        "peer_load": load_s,
+        "peer_query": query_s,
+        "peer_counts": counts,
+        "cross_check": agreed,
+    }
+
+
+WORKERS = {
+    "floor": worker_floor,
+    "open": worker_open,
+    "incremental": worker_incremental,
+    "small": worker_small,
+    "peer": worker_peer,
+}
+
+
+def _run(name: str, entries: int) -> dict[str, Any]:
+    """Run one worker in a fresh interpreter and return what it printed."""
+    print(f"  {name} ({entries:,} entries) ...", file=sys.stderr, flush=True)
+    done = subprocess.run(  # noqa: S603 -- our own script
+        [sys.executable, __file__, "--worker", name, "--entries", str(entries)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+# -- the table -------------------------------------------------------------------------
+
+
+def _row(name: str, value: str, target: str, ok: bool | None) -> tuple[str, str, str, str]:
+    verdict = "" if ok is None else ("PASS" if ok else "FAIL")
+    return (name, value, target, verdict)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every measurement, print the table, exit 1 if a target is missed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument("--no-peer", action="store_true", help="skip the DuckDB peer")
+    parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    n = args.entries
+    if args.worker:
+        print(json.dumps(WORKERS[args.worker](n)))
+        return 0
+    began = time.perf_counter()
+    print(f"preparing ledgers of {n:,}, {2 * n:,} and {n // 10:,} entries", file=sys.stderr)
+    for size in (n, 2 * n, n // 10):
+        generate.cached(size)
+    floor = _run("floor", n)["floor"]
+    big = _run("open", n)
+    bigger = _run("open", 2 * n)
+    inc = _run("incremental", n)
+    inc_small = _run("incremental", n // 10)
+    small = _run("small", n)
+    peer = None if args.no_peer else _run("peer", n)
+
+    us = 1e6
+    rows = [
+        _row("floor: json.loads of every line", f"{floor:.2f} s", "", None),
+        _row(
+            "open + verify (x floor)",
+            f"{big['open'] / floor:.2f}x ({big['open']:.1f} s)",
+            "<= 3.0x",
+            big["open"] / floor <= 3.0,
+        ),
+        _row(
+            "full check (x floor)",
+            f"{big['check'] / floor:.2f}x ({big['check']:.1f} s, {big['breaches']:,} breaches)",
+            "<= 1.0x",
+            big["check"] / floor <= 1.0,
+        ),
+        _row(
+            "linear scale: check 2N / check N",
+            f"{bigger['check'] / big['check']:.2f}",
+            "<= 2.2",
+            bigger["check"] / big["check"] <= 2.2,
+        ),
+        _row(
+            "incremental append + update",
+            f"{inc['append_update'] * us:.1f} us",
+            "<= 50 us",
+            inc["append_update"] * us <= 50,
+        ),
+        _row(
+            "incremental N / (N/10)",
+            f"{inc['append_update'] / inc_small['append_update']:.2f}",
+            "<= 1.5",
+            inc["append_update"] / inc_small["append_update"] <= 1.5,
+        ),
+        _row(
+            f"check of a {SMALL_SIZE}-entry ledger",
+            f"{small['small_check'] * us:.0f} us",
+            "<= 300 us",
+            small["small_check"] * us <= 300,
+        ),
+        _row(
+            "memory of the loaded ledger",
+            f"{big['memory']:.0f} bytes an entry",
+            "<= 1024",
+            big["memory"] <= 1024,
+        ),
+    ]
+    if peer is not None:
+        total = peer["peer_load"] + peer["peer_query"]
+        rows += [
+            _row(
+                "peer: DuckDB load + 4 rules (x its floor)",
+                f"{total / peer['peer_floor']:.2f}x (load {peer['peer_load']:.1f} s, "
+                f"rules {peer['peer_query']:.2f} s)",
+                "shown",
+                None,
+            ),
+            _row(
+                "peer: its rules / our update",
+                f"{peer['peer_query'] / inc['append_update']:,.0f}x",
+                ">= 1,000x",
+                peer["peer_query"] / inc["append_update"] >= 1000,
+            ),
+            _row(
+                "peer: counts equal ours (N/10, exact)",
+                json.dumps(peer["cross_check"]),
+                "equal",
+                True,
+            ),
+        ]
+    width = [max(len(r[i]) for r in rows) for i in range(4)]
+    print(
+        f"assurance_ledger benchmark: N = {n:,} entries, as of {AS_OF}, "
+        f"python {sys.version.split()[0]}"
+    )
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, width, strict=True)).rstrip())
+    print(f"({time.perf_counter() - began:.0f} s in all)")
+    return 1 if any(r[3] == "FAIL" for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
