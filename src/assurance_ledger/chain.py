@@ -26,6 +26,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -157,7 +158,7 @@ def _quick(line: bytes, seq: int, prev: str, codec: Codec) -> Entry | None:
     return Entry(
         seq=seq,
         recorded_at=data["recorded_at"],
-        recorded_by=data["recorded_by"],
+        recorded_by=sys.intern(data["recorded_by"]),  # one copy of each party's name
         record=record,
         prev=prev,
         hash=digest,

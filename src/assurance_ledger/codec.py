@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar, get_args, get_origin, overload
@@ -156,6 +157,13 @@ def _strict(kind: type[Any], expected: str) -> Callable[[Any, Any], Any]:
     return structure
 
 
+def _text(value: Any, _: Any) -> str:
+    if type(value) is not str:
+        raise InvalidRecord((), "text", short(value))
+    # Country codes and other short tags recur in every record: one copy of each.
+    return sys.intern(value) if len(value) <= 3 else value
+
+
 def _number(value: Any, _: Any) -> float:
     if type(value) not in (int, float) or not math.isfinite(value):
         raise InvalidRecord((), "a finite number", short(value))
@@ -283,7 +291,7 @@ def configure_converter(
 
     The bytes that are stored and hashed are :func:`canonical_json` of the result.
     """
-    conv.register_structure_hook(str, _strict(str, "text"))
+    conv.register_structure_hook(str, _text)
     conv.register_structure_hook(bool, _strict(bool, "true or false"))
     conv.register_structure_hook(int, _strict(int, "a whole number"))
     conv.register_structure_hook(float, _number)

@@ -48,6 +48,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import html
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from functools import partial
@@ -142,7 +143,7 @@ class _View:
         self.claimants: dict[str, int] = {}
         self.outcomes: dict[str, int] = {}
         self.assurances: dict[tuple[str, str], int] = {}
-        self.groups: dict[tuple[str, str], set[int]] = {}
+        self.groups: dict[tuple[str, str], list[int]] = {}
         self.corrected: dict[int, int] = {}
 
     def record_at(self, seq: int) -> Record:
@@ -298,9 +299,9 @@ class _View:
             undo.append(partial(_forget, index, key))
         group = self.group_of(record)
         if group is not None:
-            members = self.groups.setdefault(group, set())
-            members.add(seq)
-            undo.append(partial(members.discard, seq))
+            members = self.groups.setdefault(group, [])  # a list: smaller than a set
+            members.append(seq)
+            undo.append(partial(members.remove, seq))
 
     def _unindex(self, fact: Fact, undo: list[Callable[[], None]]) -> None:
         record, seq = fact.record, fact.seq
@@ -317,8 +318,8 @@ class _View:
             undo.append(partial(index.__setitem__, key, seq))
         group = self.group_of(record)
         if group is not None:
-            self.groups[group].discard(seq)
-            undo.append(partial(self.groups[group].add, seq))
+            self.groups[group].remove(seq)
+            undo.append(partial(self.groups[group].append, seq))
 
 
 def _on_line(
@@ -473,7 +474,8 @@ class Ledger:
                     path=where,
                 ) from None
             self._entries.append(entry)
-            self._lines.append(line)
+            if self._store is None:  # a stored ledger's lines are on disk (see lines())
+                self._lines.append(line)
             count += 1
         if progress is not None:
             progress(count, len(lines))
@@ -516,8 +518,25 @@ class Ledger:
         return self._entries[seq - 1]
 
     def lines(self) -> Iterator[bytes]:
-        """The stored form of every entry: canonical JSON, one line each, no newline."""
-        return iter(self._lines)
+        """The stored form of every entry: canonical JSON, one line each, no newline.
+
+        A ledger in memory holds these bytes. A stored ledger does not keep a
+        second copy of its file in memory: its lines are encoded again from
+        its entries, which gives the stored bytes exactly, since a ledger only
+        opens when every stored entry is in canonical form.
+        """
+        if self._store is None:
+            return iter(self._lines)
+        return (self._line(entry) for entry in self._entries)
+
+    def _line(self, entry: Entry) -> bytes:
+        return encode_entry(
+            seq=entry.seq,
+            recorded_at=entry.recorded_at,
+            recorded_by=entry.recorded_by,
+            record=self._codec.to_json(entry.record),
+            prev=entry.prev,
+        )[1]
 
     def facts(self) -> tuple[Fact, ...]:
         """The current view: every record as corrected, retracted ones left out, in seq order.
@@ -543,7 +562,7 @@ class Ledger:
         """
         cutoff = format_time(at)
         count = bisect.bisect_right([e.recorded_at for e in self._entries], cutoff)
-        return Ledger.from_lines(self._lines[:count], codec=self._codec)
+        return Ledger.from_lines(itertools.islice(self.lines(), count), codec=self._codec)
 
     def verify(self, *, expected_head: tuple[int, str] | None = None) -> Verification:
         """Verify the chain again from the stored bytes (see :func:`.chain.verify_lines`)."""
@@ -562,10 +581,10 @@ class Ledger:
             with target.writer() as writer:
                 if writer.read_lines(0):
                     raise StoreError(str(target.path), "not empty: export only to a new ledger")
-                writer.write(self._lines)
+                writer.write(list(self.lines()))
         finally:
             target.close()
-        return len(self._lines)
+        return len(self._entries)
 
     def refresh(self) -> int:
         """Read entries other processes appended to the store since; return how many."""
@@ -659,9 +678,9 @@ class Ledger:
             time = given_time or self._now()
             undo: list[Callable[[], None]] = []
             try:
-                new_entries = self._stage(batch, recorded_by, time, undo)
+                new_entries, new_lines = self._stage(batch, recorded_by, time, undo)
                 if store is not None:
-                    store.write(self._lines[-len(new_entries) :] if new_entries else [])
+                    store.write(new_lines)
             except BaseException:
                 for step in reversed(undo):
                     step()
@@ -712,7 +731,7 @@ class Ledger:
         recorded_by: str,
         time: str,
         undo: list[Callable[[], None]],
-    ) -> tuple[Entry, ...]:
+    ) -> tuple[tuple[Entry, ...], list[bytes]]:
         head = self.head
         if head and time < head.recorded_at:
             raise InvalidRecord(
@@ -723,6 +742,7 @@ class Ledger:
         start = len(self._entries)
         undo.append(partial(self._truncate, start))
         problems: list[InvalidRecord] = []
+        staged: list[bytes] = []
         prev = head.hash if head else GENESIS
         for index, record in enumerate(batch):
             seq = start + index + 1
@@ -761,13 +781,15 @@ class Ledger:
             # problem at once; the whole batch is then undone. A refused entry
             # keeps its place so that later seqs stay where they would be.
             self._entries.append(entry)
-            self._lines.append(line)
+            staged.append(line)
+            if self._store is None:
+                self._lines.append(line)
             prev = digest
         if problems:
             if len(problems) == 1:
                 raise problems[0]
             raise InvalidRecords(problems[:MAX_REPORTED], truncated=len(problems) > MAX_REPORTED)
-        return tuple(self._entries[start:])
+        return tuple(self._entries[start:]), staged
 
     def _truncate(self, count: int) -> None:
         del self._entries[count:]
