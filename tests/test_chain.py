@@ -16,6 +16,7 @@ from assurance_ledger import (
     canonical_json,
     verify_lines,
 )
+from assurance_ledger.chain import _quick, _strict
 from assurance_ledger.strategies import ledgers
 
 non_empty = ledgers(min_size=1, max_size=20)
@@ -173,3 +174,81 @@ def test_opening_a_store_finds_a_changed_byte(
             Ledger.open(path)
         assert info.value.seq == seq
         assert str(path) in str(info.value)
+
+
+# -- the quick reading of stored lines agrees with the strict one -------------------------
+
+_LIBERTIES = (
+    "space after a colon",
+    "keys out of order",
+    "a character escaped",
+    "a key twice",
+    "a day as an object",
+    "a default written out",
+    "a float for an integer",
+    "none",
+)
+
+
+def _rehashed(body: bytes) -> bytes:
+    """A line with ``body`` (the entry without its hash) and the right hash for it."""
+    digest = hashlib.sha256(body).hexdigest()
+    return b'{"hash":"' + digest.encode() + b'",' + body[1:]
+
+
+def _take_liberty(line: bytes, how: str) -> bytes:
+    """The line written another way that a careless tool might, and hashed again."""
+    data = json.loads(line)
+    del data["hash"]
+    body = canonical_json(data)
+    record = data["record"]
+    if how == "space after a colon":
+        body = body.replace(b'":', b'": ', 1)
+    elif how == "keys out of order":
+        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)  # unsorted
+        body = text.encode()
+        if body == canonical_json(data):
+            body = json.dumps(dict(reversed(data.items())), separators=(",", ":")).encode()
+    elif how == "a character escaped":
+        at = body.index(b'"type":"') + len(b'"type":"')
+        body = body[:at] + b"\\u%04x" % body[at] + body[at + 1 :]
+    elif how == "a key twice":
+        body = body.replace(b'"record":{', b'"record":{"type":"x",', 1)
+    elif (
+        how == "a day as an object"
+        and isinstance(record.get("on"), str)
+        and len(record["on"]) == 10
+    ):
+        record["on"] = {"earliest": record["on"], "latest": record["on"]}
+        body = canonical_json(data)
+    elif how == "a default written out" and record.get("type") == "claimant_returned":
+        record["minor"] = False
+        body = canonical_json(data)
+    elif how == "a float for an integer":
+        body = body.replace(b'"seq":', b'"seq":1.0,"x":', 1)
+    return _rehashed(body)
+
+
+@given(non_empty, st.sampled_from(_LIBERTIES), st.data())
+def test_the_quick_reading_accepts_only_what_the_strict_one_does(
+    ledger: Ledger, how: str, data: st.DataObject
+) -> None:
+    """Rule: a stored line is read the quick way only when the strict way gives the same entry.
+
+    Lines written with a liberty (white space, key order, escapes, duplicated
+    keys, a long date form, a default written out) and hashed again must fall
+    through to the strict reading, which refuses them as not canonical.
+    """
+    lines = list(ledger.lines())
+    index = data.draw(st.integers(0, len(lines) - 1))
+    line = _take_liberty(lines[index], how)
+    seq, prev = index + 1, ledger.entry(index + 1).prev
+    quick = _quick(line, seq, prev, ledger.codec)
+    try:
+        strict = _strict(line, seq, prev, ledger.codec)
+    except ChainBroken:
+        assert quick is None
+        return
+    assert quick == strict
+    if how != "none":
+        assert line == lines[index]  # only an unchanged line can be accepted

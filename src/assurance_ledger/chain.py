@@ -47,6 +47,8 @@ _KEYS = frozenset({"hash", "prev", "record", "recorded_at", "recorded_by", "seq"
 _HEX = re.compile(rb"[0-9a-f]{64}")
 _PREFIX = b'{"hash":"'
 _BODY_START = len(_PREFIX) + 64 + 2  # after '{"hash":"<64 hex>",'
+_TAIL = b',"recorded_at":"'
+_TAIL_KEYS = frozenset({"recorded_at", "recorded_by", "seq"})
 _TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
 
 
@@ -131,34 +133,47 @@ def decode_entry(line: bytes, *, seq: int, prev: str, codec: Codec = DEFAULT_COD
 
 
 def _quick(line: bytes, seq: int, prev: str, codec: Codec) -> Entry | None:
-    """The entry if ``line`` is a good one (the common case), else ``None``."""
-    if not (line.startswith(_PREFIX) and _HEX.fullmatch(line, 9, 73) and line[73:75] == b'",'):
+    """The entry if ``line`` is a good one (the common case), else ``None``.
+
+    A good line is exactly ``{"hash":H,"prev":P,"record":R,<tail>}``, where
+    everything but ``R`` and ``<tail>`` is known before reading, ``<tail>``
+    (recorded_at, recorded_by, seq) is small, and ``R`` must be the canonical
+    bytes of the record read from it. So only ``R`` is parsed in full, and
+    comparing it with the record's canonical bytes proves the whole line
+    canonical: no duplicated key, white space, escape or other liberty can
+    survive that comparison. (A recorded_by containing the text of the tail's
+    first key would make the cut below fall wrong; the strict path reads it.)
+    """
+    head = b'%s%s","prev":"%s","record":' % (_PREFIX, line[9:73], prev.encode("ascii"))
+    cut = line.rfind(_TAIL)
+    if not (_HEX.fullmatch(line, 9, 73) and line.startswith(head) and cut >= len(head)):
         return None
     digest = line[9:73].decode("ascii")
     if hashlib.sha256(b"{" + line[_BODY_START:]).hexdigest() != digest:
         return None
     try:
-        data = json.loads(line)
+        tail = json.loads(b"{" + line[cut + 1 :])
         if (
-            type(data) is not dict
-            or data.keys() != _KEYS
-            or type(data["seq"]) is not int
-            or data["seq"] != seq
-            or data["prev"] != prev
-            or type(data["recorded_at"]) is not str
-            or not _TIME.fullmatch(data["recorded_at"])
-            or not is_party(data["recorded_by"])
+            type(tail) is not dict
+            or tail.keys() != _TAIL_KEYS
+            or type(tail["seq"]) is not int
+            or tail["seq"] != seq
+            or type(tail["recorded_at"]) is not str
+            or not _TIME.fullmatch(tail["recorded_at"])
+            or not is_party(tail["recorded_by"])
+            or canonical_json(tail) != b"{" + line[cut + 1 :]
         ):
             return None
-        record = codec.from_json(data["record"])
-        if codec.to_json(record) != data["record"] or canonical_json(data) != line:
+        body = line[len(head) : cut]
+        record = codec.from_json(json.loads(body))
+        if canonical_json(codec.to_json(record)) != body:
             return None
     except (LedgerError, ValueError, TypeError, RecursionError):
         return None
     return Entry(
         seq=seq,
-        recorded_at=data["recorded_at"],
-        recorded_by=sys.intern(data["recorded_by"]),  # one copy of each party's name
+        recorded_at=tail["recorded_at"],
+        recorded_by=sys.intern(tail["recorded_by"]),  # one copy of each party's name
         record=record,
         prev=prev,
         hash=digest,
