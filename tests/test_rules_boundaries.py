@@ -548,6 +548,20 @@ def test_detention_of_exactly_n_days_is_allowed_n_plus_one_is_certain(
     assert s.found() == ([breach("detention_limit", "certain", held, freed)] if breached else [])
 
 
+def test_a_detention_ends_at_the_first_move_after_it_not_a_later_one() -> None:
+    """A detention ends at the claimant's first removal or departure after it, in date order.
+
+    Detained by the US on 1 April, gone to Mexico of their own accord on 4
+    April, removed by Mexico on 20 May: held 3 days, no breach of a 10-day
+    limit (the later removal by Mexico does not stretch the detention).
+    """
+    s = story(DetentionLimit(max_days=10))
+    s.outcome(Detained, "2020-04-01", by="US")
+    s.outcome(Removed, "2020-05-20", by="MX", to="HT")
+    s.outcome(Departed, "2020-04-04", to="MX", coerced=False)
+    assert s.found() == []
+
+
 @pytest.mark.parametrize(
     ("released_on", "breached"),
     [("2020-04-03", False), ("2020-04-04", True)],

@@ -85,7 +85,11 @@ def _certainty(truth: Truth) -> Certainty:
 class _Assurances:
     """The assurances known on the evaluation date, grouped for the checker (private)."""
 
-    given: dict[tuple[str, str], list[Fact]] = attrs.Factory(lambda: defaultdict(list))
+    # By (giver, recipient): each given assurance with the first and last day its
+    # scope window could cover, so most assurances are passed over at a glance.
+    given: dict[tuple[str, str], list[tuple[Fact, dt.date, dt.date]]] = attrs.Factory(
+        lambda: defaultdict(list)
+    )
     requested: list[Fact] = attrs.Factory(list)
     closed: dict[str, Fact] = attrs.Factory(dict)  # assurance_id -> given or declined
     withdrawn: dict[str, Fact] = attrs.Factory(dict)
@@ -95,7 +99,10 @@ class _Assurances:
         if not isinstance(record, r.AssuranceRecord) or record.on.earliest > day.latest:
             return  # not an assurance, or not yet a fact on the evaluation date
         if isinstance(record, r.AssuranceGiven):
-            self.given[record.given_by, record.given_to].append(fact)
+            scope = record.scope
+            first = scope.returns_from.earliest if scope.returns_from else dt.date.min
+            last = scope.returns_until.latest if scope.returns_until else dt.date.max
+            self.given[record.given_by, record.given_to].append((fact, first, last))
             self.closed[record.assurance_id] = fact
         elif isinstance(record, r.AssuranceRequested):
             self.requested.append(fact)
@@ -252,7 +259,9 @@ def _breaches(
     back = claimant.record
     assert isinstance(back, r.ClaimantReturned)  # noqa: S101 -- by construction
     found: list[Breach] | None = None
-    for assurance in index.given.get((back.returned_to, back.returned_by), ()):
+    for assurance, first, last in index.given.get((back.returned_to, back.returned_by), ()):
+        if back.on.latest < first or back.on.earliest > last:
+            continue  # certainly outside the scope's window: covers() would say NO
         promise = assurance.record
         assert isinstance(promise, r.AssuranceGiven)  # noqa: S101 -- by construction
         withdrawal = index.withdrawn.get(promise.assurance_id)

@@ -393,7 +393,10 @@ def access_to_procedure(case: Case, commitment: AccessToProcedure) -> Iterator[F
 def detention_limit(case: Case, commitment: DetentionLimit) -> Iterator[Finding]:
     """A detention by the giver longer than N days inside the obligation."""
     releases = case.of_type(r.Released, by=case.giver)
-    leaving = [*case.of_type(r.Removed), *case.of_type(r.Departed)]
+    # Removals and departures in date order: a detention ends at the first move after it.
+    leaving = [
+        (f, rec) for f, rec in case.of_type(r.Outcome) if isinstance(rec, r.Removed | r.Departed)
+    ]
     used: set[int] = set()
     for fact, detained in case.of_type(r.Detained, by=case.giver):
         release = next(
