@@ -62,6 +62,13 @@ def format_time(value: str | dt.datetime) -> str:
     '2020-04-01T12:00:00.000000Z'
     """
     given = value
+    if isinstance(value, str) and _TIME.fullmatch(value):
+        try:  # already canonical (as every stored time is): only check it is a real time
+            dt.datetime.fromisoformat(value[:-1])
+        except ValueError:
+            pass  # the full reading below says what is wrong
+        else:
+            return value
     if isinstance(value, str):
         try:
             value = du_parser.isoparse(value)
