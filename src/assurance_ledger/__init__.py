@@ -63,6 +63,17 @@ from .ledger import (
     Fact,
     Ledger,
 )
+from .monitor import (
+    Changes,
+    Monitor,
+)
+from .reconcile import (
+    Discrepancy,
+    EmptyLedger,
+    Reconciliation,
+    checkpoint_of,
+    reconcile,
+)
 from .records import (
     RECORD_TYPES,
     AdmittedToProcedure,
@@ -109,6 +120,13 @@ from .rules import (
     Finding,
     Rule,
 )
+from .stats import (
+    StatsError,
+    StatsRow,
+    StatsTable,
+    Suppression,
+    stats,
+)
 from .storage import (
     JsonLinesStore,
     Repair,
@@ -143,6 +161,7 @@ __all__ = [
     "Breach",
     "Case",
     "ChainBroken",
+    "Changes",
     "Checkpoint",
     "ClaimDecided",
     "ClaimantReturned",
@@ -158,6 +177,8 @@ __all__ = [
     "Detained",
     "DetentionLimit",
     "Disclosure",
+    "Discrepancy",
+    "EmptyLedger",
     "Entry",
     "Exposure",
     "Fact",
@@ -172,6 +193,7 @@ __all__ = [
     "JsonLinesStore",
     "Ledger",
     "LedgerError",
+    "Monitor",
     "MonitoringAccess",
     "MonitoringDenied",
     "MonitoringVisit",
@@ -181,6 +203,7 @@ __all__ = [
     "Notified",
     "Outcome",
     "Precision",
+    "Reconciliation",
     "Record",
     "RecordRefused",
     "Released",
@@ -192,9 +215,13 @@ __all__ = [
     "Scope",
     "Source",
     "SqliteStore",
+    "StatsError",
+    "StatsRow",
+    "StatsTable",
     "Store",
     "StoreError",
     "Summary",
+    "Suppression",
     "Timeline",
     "TornTail",
     "Truth",
@@ -203,6 +230,7 @@ __all__ = [
     "__version__",
     "canonical_json",
     "check",
+    "checkpoint_of",
     "configure_converter",
     "country_name",
     "covers",
@@ -213,6 +241,8 @@ __all__ = [
     "loads_json",
     "open_store",
     "parse_date",
+    "reconcile",
+    "stats",
     "timeline",
     "to_span",
     "verify_lines",

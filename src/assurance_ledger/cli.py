@@ -1,7 +1,7 @@
 """The ``assurance-ledger`` command line (also ``python -m assurance_ledger``).
 
 Exit status: 0 when all is well, 1 when ``check`` finds breaches at or above
-``--fail-on`` (or ``reconcile``-style disagreement), 2 for bad input or usage.
+``--fail-on`` (or ``reconcile`` finds the two ledgers disagree), 2 for bad input or usage.
 Bad input is reported as one clear message on standard error (the file, the
 line or entry, the field, what was expected), never as a traceback, and it
 never changes a ledger.
@@ -18,12 +18,19 @@ Commands:
     or possible).
 ``verify LEDGER [--expect SEQ:HASH]``
     Verify the hash chain (and, with ``--expect``, a witnessed head).
+``reconcile A B [--format F] [--a-party PARTY] [--b-party PARTY]``
+    Compare two ledgers of one arrangement: witnessed heads, the chains, and
+    the facts (``F``: text or json); exit 1 when they disagree.
 ``show LEDGER [--claimant ID]``
     List the current view, or one claimant's timeline.
 ``export LEDGER TARGET`` / ``import SOURCE LEDGER``
     Copy a ledger byte for byte between JSON Lines and SQLite.
 ``repair LEDGER``
     Cut off an append that was interrupted (see ``TornTail``).
+``stats LEDGER [--by FIELD ...] [--as-of DAY] [--suppression S] [--since FILE] [--format F]``
+    Count returns and their outcomes for publication, grouped by fields, with
+    small counts suppressed (``S``: default, strict or none; ``F``: text, json
+    or csv); ``--since`` an earlier release (its JSON), repeatable.
 ``summary RECORDS``
     Validate a records file, round-trip each record, and count them by type.
 ``demo``
@@ -50,8 +57,10 @@ from .checker import check
 from .codec import DEFAULT_CODEC
 from .errors import InvalidRecord, InvalidRecords, LedgerError
 from .ledger import Ledger
+from .reconcile import reconcile
 from .records import Outcome
 from .report import ROW_FIELDS
+from .stats import FIELDS, StatsError, StatsTable, Suppression, stats
 from .storage import open_store
 
 __all__ = ["main"]
@@ -150,6 +159,26 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _reconcile(args: argparse.Namespace, out: TextIO) -> int:
+    with _open(args.a) as a, _open(args.b) as b:
+        result = reconcile(a, b, a_party=args.a_party, b_party=args.b_party)
+    if args.format == "json":
+        json.dump(result.to_json(), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        print(result.to_text(), file=out)
+    return EXIT_OK if result.agrees else EXIT_FOUND
+
+
+def _reconcile_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("a", type=Path, metavar="A", help="one side's ledger (.jsonl or .sqlite)")
+    p.add_argument("b", type=Path, metavar="B", help="the other side's ledger")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--a-party", type=_given, help="whose ledger A is (e.g. CA)")
+    p.add_argument("--b-party", type=_given, help="whose ledger B is (e.g. US)")
+    p.set_defaults(run=_reconcile)
+
+
 def _show(args: argparse.Namespace, out: TextIO) -> int:
     with _open(args.ledger) as ledger:
         facts = ledger.facts()
@@ -230,6 +259,85 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK  # the demo succeeds when it shows the breaches
 
 
+def _release(path: Path) -> StatsTable:
+    """An earlier stats release, read from the JSON that ``stats --format json`` wrote."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise _Usage(f"--since {path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise _Usage(
+            f"--since {path}: expected a stats release as JSON, got bytes that are not UTF-8"
+        ) from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise _Usage(
+            f"--since {path}: expected a stats release as JSON (as stats --format json writes it), "
+            f"got invalid JSON ({exc})"
+        ) from None
+    try:
+        return StatsTable.from_json(data)
+    except StatsError as exc:
+        raise _Usage(f"--since {path}: not a stats release: {exc}") from None
+
+
+def _stats(args: argparse.Namespace, out: TextIO) -> int:
+    paths = args.since or []
+    since = [_release(path) for path in paths]
+    with _open(args.ledger) as ledger:
+        try:
+            table = stats(
+                ledger,
+                args.by or (),
+                as_of=args.as_of or _today(),
+                suppression=Suppression.preset(args.suppression),
+                since=since,
+            )
+        except StatsError as exc:  # name the --since file rather than since[i]
+            which = re.fullmatch(r"since\[([0-9]+)\]", exc.field)
+            if which is None:
+                raise
+            got = f", got {exc.got}" if exc.got is not None else ""
+            raise _Usage(f"--since {paths[int(which[1])]}: expected {exc.expected}{got}") from None
+    if args.format == "json":
+        json.dump(table.to_json(), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    elif args.format == "csv":
+        out.write(table.to_csv())
+    else:
+        print(table.to_text(), file=out)
+    return EXIT_OK
+
+
+def _stats_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("ledger", type=Path, help="the ledger file (.jsonl or .sqlite)")
+    p.add_argument(
+        "--by",
+        nargs="+",
+        action="extend",
+        type=_given,
+        metavar="FIELD",
+        help=f"group by these fields: {', '.join(FIELDS)} (default: the total alone)",
+    )
+    p.add_argument("--as-of", type=_given, help="the evaluation day, YYYY-MM-DD (default today)")
+    p.add_argument(
+        "--suppression",
+        choices=tuple(Suppression.PRESETS),
+        default="default",
+        help="default: 1-4 shown as --, others rounded to 5; strict: 1-10; none: raw counts",
+    )
+    p.add_argument(
+        "--since",
+        type=Path,
+        action="append",
+        metavar="PREVIOUS.json",
+        help="an earlier release of the same table (its --format json output); repeatable",
+    )
+    p.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    p.set_defaults(run=_stats)
+
+
 def _given(value: str) -> str:
     """An option's value, refused when empty (an unset shell variable must not pass)."""
     if not value.strip():
@@ -283,6 +391,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--expect", type=_given, help="a witnessed head, SEQ:HASH")
     p.set_defaults(run=_verify)
 
+    _reconcile_args(
+        commands.add_parser("reconcile", help="compare two ledgers of the same arrangement")
+    )
+
     p = commands.add_parser("show", help="list the current view, or one claimant's timeline")
     ledger_arg(p)
     p.add_argument("--claimant", type=_given, help="a claimant id")
@@ -305,6 +417,10 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser("summary", help="validate a records file and count its records")
     p.add_argument("records", type=Path, help="records as JSON Lines or a JSON array")
     p.set_defaults(run=_summary)
+
+    _stats_args(
+        commands.add_parser("stats", help="count returns for publication, small counts hidden")
+    )
 
     p = commands.add_parser("demo", help="check the bundled Canada-U.S. 2020 example")
     report_args(p)
