@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from hypothesis import given
 
 from assurance_ledger import (
     AccessToProcedure,
@@ -44,8 +45,13 @@ from assurance_ledger import (
     Removed,
     Report,
     Scope,
+    Truth,
     check,
+    covers,
 )
+from assurance_ledger.checker import _Gate
+from assurance_ledger.ledger import Fact
+from assurance_ledger.strategies import date_spans, records, scopes
 
 REQUESTED = "2020-03-18"
 GIVEN = "2020-03-20"
@@ -1115,3 +1121,33 @@ def test_breaches_are_sorted_by_claimant_assurance_commitment() -> None:
             ("a-2", "non_refoulement", claimant, "certain", (a2, ret, removal)),
         ]
     assert s.found() == [(a, k, c, t, tuple(sorted(e))) for a, k, c, t, e in rows]
+
+
+# -- the checker's quick look at a scope ------------------------------------------------
+
+
+@given(
+    scope=scopes(),
+    back=records(ClaimantReturned),
+    on=date_spans(),
+)
+def test_the_quick_look_at_a_scope_passes_over_only_what_cannot_cover(
+    scope: Scope, back: ClaimantReturned, on: Any
+) -> None:
+    """Rule: the checker skips an assurance at a glance only where covers() says NO.
+
+    (The glance reads the window, nationalities, listed claimants and minors
+    only; covers() is the rule.)
+    """
+    given_ = AssuranceGiven(
+        assurance_id="a-1",
+        given_by="US",
+        given_to="CA",
+        on=on,
+        form="diplomatic_note",
+        commitments=[HumaneTreatment()],
+        scope=scope,
+    )
+    gate = _Gate.of(Fact(1, given_))
+    if gate.shuts(back):
+        assert covers(scope, back) is Truth.NO

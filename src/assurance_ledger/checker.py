@@ -81,15 +81,55 @@ def _certainty(truth: Truth) -> Certainty:
     return "certain" if truth.certain else "possible"
 
 
+@attrs.frozen
+class _Gate:
+    """A given assurance, with its scope's hard limits ready for a quick look (private).
+
+    :meth:`shuts` is true exactly where :func:`covers` would certainly say
+    ``NO`` for a reason these limits decide (the window, nationalities,
+    listed claimants, minors only): the common case, so it is checked first.
+    """
+
+    fact: Fact
+    first: dt.date
+    last: dt.date
+    nationalities: frozenset[str] | None
+    excluded: frozenset[str]
+    claimants: frozenset[str] | None
+    minors_only: bool
+
+    @classmethod
+    def of(cls, fact: Fact) -> _Gate:
+        scope = fact.record.scope  # type: ignore[attr-defined]
+        return cls(
+            fact=fact,
+            first=scope.returns_from.earliest if scope.returns_from else dt.date.min,
+            last=scope.returns_until.latest if scope.returns_until else dt.date.max,
+            nationalities=None if scope.nationalities is None else frozenset(scope.nationalities),
+            excluded=frozenset(scope.exclude_nationalities),
+            claimants=None if scope.claimants is None else frozenset(scope.claimants),
+            minors_only=scope.minors_only,
+        )
+
+    def shuts(self, back: r.ClaimantReturned) -> bool:
+        return (
+            back.on.latest < self.first
+            or back.on.earliest > self.last
+            or (self.claimants is not None and back.claimant_id not in self.claimants)
+            or (self.minors_only and not back.minor)
+            or (
+                self.nationalities is not None and self.nationalities.isdisjoint(back.nationalities)
+            )
+            or not self.excluded.isdisjoint(back.nationalities)
+        )
+
+
 @attrs.define
 class _Assurances:
     """The assurances known on the evaluation date, grouped for the checker (private)."""
 
-    # By (giver, recipient): each given assurance with the first and last day its
-    # scope window could cover, so most assurances are passed over at a glance.
-    given: dict[tuple[str, str], list[tuple[Fact, dt.date, dt.date]]] = attrs.Factory(
-        lambda: defaultdict(list)
-    )
+    # By (giver, recipient): most given assurances are passed over at a glance.
+    given: dict[tuple[str, str], list[_Gate]] = attrs.Factory(lambda: defaultdict(list))
     requested: list[Fact] = attrs.Factory(list)
     closed: dict[str, Fact] = attrs.Factory(dict)  # assurance_id -> given or declined
     withdrawn: dict[str, Fact] = attrs.Factory(dict)
@@ -99,10 +139,7 @@ class _Assurances:
         if not isinstance(record, r.AssuranceRecord) or record.on.earliest > day.latest:
             return  # not an assurance, or not yet a fact on the evaluation date
         if isinstance(record, r.AssuranceGiven):
-            scope = record.scope
-            first = scope.returns_from.earliest if scope.returns_from else dt.date.min
-            last = scope.returns_until.latest if scope.returns_until else dt.date.max
-            self.given[record.given_by, record.given_to].append((fact, first, last))
+            self.given[record.given_by, record.given_to].append(_Gate.of(fact))
             self.closed[record.assurance_id] = fact
         elif isinstance(record, r.AssuranceRequested):
             self.requested.append(fact)
@@ -259,9 +296,10 @@ def _breaches(
     back = claimant.record
     assert isinstance(back, r.ClaimantReturned)  # noqa: S101 -- by construction
     found: list[Breach] | None = None
-    for assurance, first, last in index.given.get((back.returned_to, back.returned_by), ()):
-        if back.on.latest < first or back.on.earliest > last:
-            continue  # certainly outside the scope's window: covers() would say NO
+    for gate in index.given.get((back.returned_to, back.returned_by), ()):
+        if gate.shuts(back):
+            continue  # covers() would certainly say NO
+        assurance = gate.fact
         promise = assurance.record
         assert isinstance(promise, r.AssuranceGiven)  # noqa: S101 -- by construction
         withdrawal = index.withdrawn.get(promise.assurance_id)
