@@ -69,14 +69,19 @@ def _is_day(value: object) -> bool:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
-def _check_order(instance: DateSpan, attribute: attrs.Attribute[dt.date], value: dt.date) -> None:
-    if not _is_day(value):
-        raise InvalidDate((attribute.name,), "a datetime.date (not a datetime)", repr(value))
-    if attribute.name == "latest" and _is_day(instance.earliest) and instance.earliest > value:
+def _check_span(instance: DateSpan, _: attrs.Attribute[dt.date], latest: dt.date) -> None:
+    """Both ends are days (not datetimes), earliest first (one check for both: it runs often)."""
+    earliest = instance.earliest
+    if type(earliest) is dt.date and type(latest) is dt.date and earliest <= latest:
+        return
+    for name, value in (("earliest", earliest), ("latest", latest)):
+        if not _is_day(value):
+            raise InvalidDate((name,), "a datetime.date (not a datetime)", repr(value))
+    if earliest > latest:
         raise InvalidDate(
             (),
             "earliest on or before latest",
-            f"earliest {instance.earliest.isoformat()} after latest {value.isoformat()}",
+            f"earliest {earliest.isoformat()} after latest {latest.isoformat()}",
         )
 
 
@@ -89,8 +94,8 @@ class DateSpan:
     same days, whatever form they were written in.
     """
 
-    earliest: dt.date = attrs.field(validator=_check_order)
-    latest: dt.date = attrs.field(validator=_check_order)
+    earliest: dt.date
+    latest: dt.date = attrs.field(validator=_check_span)
 
     # -- building -------------------------------------------------------------------
 
