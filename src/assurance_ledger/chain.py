@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import json.scanner
 import re
 import sys
 from collections.abc import Iterable
@@ -48,7 +49,14 @@ _HEX = re.compile(rb"[0-9a-f]{64}")
 _PREFIX = b'{"hash":"'
 _BODY_START = len(_PREFIX) + 64 + 2  # after '{"hash":"<64 hex>",'
 _TAIL = b',"recorded_at":"'
-_TAIL_KEYS = frozenset({"recorded_at", "recorded_by", "seq"})
+# The tail of a good line, as canonical JSON writes it: a canonical time, a
+# party's name with nothing to escape, a seq without leading zeros.
+_QUICK_TAIL = re.compile(
+    rb',"recorded_at":"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z)"'
+    rb',"recorded_by":"([^"\\\x00-\x1f]*)","seq":([1-9][0-9]{0,17})\}'
+)
+# (typeshed types the scanner's argument wrongly: it is the decoder whose settings it uses.)
+_SCAN = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 _TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
 
 
@@ -151,39 +159,44 @@ def _quick(line: bytes, seq: int, prev: str, codec: Codec) -> Entry | None:
     survive that comparison. (A recorded_by containing the text of the tail's
     first key would make the cut below fall wrong; the strict path reads it.)
     """
+    try:
+        return _read_quick(line, seq, prev, codec)
+    except (_NotQuick, LedgerError, ValueError, TypeError, RecursionError, StopIteration):
+        return None
+
+
+class _NotQuick(Exception):
+    """The line is not a plain good one: read it strictly."""
+
+
+def _read_quick(line: bytes, seq: int, prev: str, codec: Codec) -> Entry:
     head = b'%s%s","prev":"%s","record":' % (_PREFIX, line[9:73], prev.encode("ascii"))
     cut = line.rfind(_TAIL)
-    if not (_HEX.fullmatch(line, 9, 73) and line.startswith(head) and cut >= len(head)):
-        return None
-    digest = line[9:73].decode("ascii")
-    if hashlib.sha256(b"{" + line[_BODY_START:]).hexdigest() != digest:
-        return None
-    try:
-        tail = json.loads(b"{" + line[cut + 1 :])
-        if (
-            type(tail) is not dict
-            or tail.keys() != _TAIL_KEYS
-            or type(tail["seq"]) is not int
-            or tail["seq"] != seq
-            or type(tail["recorded_at"]) is not str
-            or not _TIME.fullmatch(tail["recorded_at"])
-            or not is_party(tail["recorded_by"])
-            or canonical_json(tail) != b"{" + line[cut + 1 :]
-        ):
-            return None
-        body = line[len(head) : cut]
-        record = codec.from_json(json.loads(body))
-        if canonical_json(codec.to_json(record)) != body:
-            return None
-    except (LedgerError, ValueError, TypeError, RecursionError):
-        return None
+    tail = _QUICK_TAIL.fullmatch(line, cut) if cut >= len(head) else None
+    if not (
+        tail is not None
+        and int(tail[3]) == seq
+        and _HEX.fullmatch(line, 9, 73)
+        and line.startswith(head)
+        and hashlib.sha256(b"{" + line[_BODY_START:]).digest() == bytes.fromhex(line[9:73].decode())
+    ):
+        raise _NotQuick
+    recorded_by = tail[2].decode("utf-8")
+    body = line[len(head) : cut]
+    text = body.decode("utf-8")
+    value, end = _SCAN(text, 0)  # the C parser, without its wrapping
+    if end != len(text) or not is_party(recorded_by):
+        raise _NotQuick
+    record = codec.from_json(value)
+    if canonical_json(codec.to_json(record)) != body:
+        raise _NotQuick
     return Entry(
         seq=seq,
-        recorded_at=tail["recorded_at"],
-        recorded_by=sys.intern(tail["recorded_by"]),  # one copy of each party's name
+        recorded_at=tail[1].decode("ascii"),
+        recorded_by=sys.intern(recorded_by),  # one copy of each party's name
         record=record,
         prev=prev,
-        hash=digest,
+        hash=line[9:73].decode("ascii"),
     )
 
 
