@@ -115,6 +115,7 @@ from .report import (
     UnassuredReturn,
 )
 from .rules import (
+    READS,
     RULES,
     Case,
     Finding,
@@ -149,6 +150,7 @@ __all__ = [
     "COUNTRIES",
     "DEFAULT_CODEC",
     "GENESIS",
+    "READS",
     "RECORD_TYPES",
     "RULES",
     "AccessToProcedure",

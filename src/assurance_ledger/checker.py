@@ -28,7 +28,7 @@ from .dates import DateSpan, to_span
 from .errors import LedgerError
 from .ledger import Fact, Ledger
 from .report import Breach, Certainty, Exposure, Report, Summary, UnassuredReturn
-from .rules import RULES, Case, Rule, _removals
+from .rules import READS, RULES, Case, Rule, _removals
 from .truth import Truth
 
 __all__ = ["check", "covers"]
@@ -149,14 +149,23 @@ class _Assurances:
             self.withdrawn[record.assurance_id] = fact
 
 
+#: The breaches one rule found for one claimant under one assurance, by the
+#: assurance's seq and the commitment's place in it (only those with any).
+_Parts = dict[tuple[int, int], tuple[Breach, ...]]
+
+
 @attrs.frozen
 class _Assessment:
     """What the checker found for one returned claimant (private)."""
 
-    breaches: tuple[Breach, ...]
+    parts: _Parts
     unassured: UnassuredReturn | None
     exposures: tuple[Exposure, ...]
     removed_home: bool
+
+    @property
+    def breaches(self) -> tuple[Breach, ...]:
+        return tuple(b for part in self.parts.values() for b in part)
 
 
 def _returned(fact: Fact, day: DateSpan) -> bool:
@@ -221,16 +230,23 @@ def _assess(
     outcomes: Iterable[Fact],
     day: DateSpan,
     table: Mapping[type[Commitment], Rule],
+    *,
+    reuse: tuple[_Parts, frozenset[type[r.Outcome]]] | None = None,
 ) -> _Assessment:
-    """Check one returned claimant with their outcomes (in any order)."""
+    """Check one returned claimant with their outcomes (in any order).
+
+    ``reuse``: the claimant's earlier parts, and the outcome types changed
+    since (nothing else changed): a built-in rule that reads none of those
+    types is not run again (see :data:`~.rules.READS`).
+    """
     back = claimant.record
     assert isinstance(back, r.ClaimantReturned)  # noqa: S101 -- by construction
     mine = sorted(outcomes, key=_date_order)
     removals = _removals(back, mine, day)
     removed_home = any(m.to == back.origin for m in removals)
-    found = _breaches(assurances, claimant, tuple(mine), day, table)
+    found = _breaches(assurances, claimant, tuple(mine), day, table, reuse=reuse)
     if found is not None:
-        return _Assessment(tuple(found), None, (), removed_home)
+        return _Assessment(found, None, (), removed_home)
     unassured = UnassuredReturn(
         claimant_id=back.claimant_id,
         pending_requests=_pending(assurances.requested, assurances.closed, back),
@@ -248,7 +264,7 @@ def _assess(
         for removal in removals
         if removal.to in back.feared
     )
-    return _Assessment((), unassured, exposures, removed_home)
+    return _Assessment({}, unassured, exposures, removed_home)
 
 
 def _report(day: DateSpan, assessments: Iterable[_Assessment]) -> Report:
@@ -291,11 +307,13 @@ def _breaches(
     outcomes: tuple[Fact, ...],
     day: DateSpan,
     table: Mapping[type[Commitment], Rule],
-) -> list[Breach] | None:
+    *,
+    reuse: tuple[_Parts, frozenset[type[r.Outcome]]] | None = None,
+) -> _Parts | None:
     """Every breach for one claimant, or ``None`` when no given assurance covers them."""
     back = claimant.record
     assert isinstance(back, r.ClaimantReturned)  # noqa: S101 -- by construction
-    found: list[Breach] | None = None
+    found: _Parts | None = None
     for gate in index.given.get((back.returned_to, back.returned_by), ()):
         if gate.shuts(back):
             continue  # covers() would certainly say NO
@@ -307,7 +325,7 @@ def _breaches(
         coverage = covers(promise.scope, back, withdrawn=ended) & promise.on.on_or_before(day)
         if not coverage.possible:
             continue
-        found = found if found is not None else []
+        found = found if found is not None else {}
         case = Case(
             claimant=claimant,
             assurance=assurance,
@@ -316,26 +334,31 @@ def _breaches(
             as_of=day,
             coverage=coverage,
         )
-        for commitment in promise.commitments:
+        for place, commitment in enumerate(promise.commitments):
             rule = table.get(type(commitment))
             if rule is None:
                 raise LedgerError(
                     f"no rule for the commitment kind {commitment.KIND!r}: pass "
                     f"rules={{{type(commitment).__name__}: your_rule}} to check()"
                 )
-            for finding in rule(case, commitment):
-                truth = finding.truth & coverage
-                if truth.possible:
-                    found.append(
-                        Breach(
-                            assurance_id=promise.assurance_id,
-                            commitment=commitment.KIND,
-                            claimant_id=back.claimant_id,
-                            certainty=_certainty(truth),
-                            evidence=finding.evidence,
-                            explanation=finding.explanation,
-                        )
+            key = (assurance.seq, place)
+            if reuse is not None and rule in READS and READS[rule].isdisjoint(reuse[1]):
+                part = reuse[0].get(key, ())  # nothing this rule reads has changed
+            else:
+                part = tuple(
+                    Breach(
+                        assurance_id=promise.assurance_id,
+                        commitment=commitment.KIND,
+                        claimant_id=back.claimant_id,
+                        certainty=_certainty(truth),
+                        evidence=finding.evidence,
+                        explanation=finding.explanation,
                     )
+                    for finding in rule(case, commitment)
+                    if (truth := finding.truth & coverage).possible
+                )
+            if part:
+                found[key] = part
     return found
 
 

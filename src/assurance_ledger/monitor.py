@@ -7,7 +7,9 @@ return, and the evaluation date. So when an entry is appended:
 
 * an outcome, a return, or a correction of one, changes what is known about one
   claimant (two, for a correction that moves an outcome to another claimant):
-  only they are checked again;
+  only they are checked again; and when only their outcomes changed, only the
+  rules that read outcomes of those types are run again
+  (:data:`~assurance_ledger.rules.READS`; your own rules always run);
 * an assurance record, or a correction of one, may change every claimant's
   coverage: everything is checked again (assurances are few, claimants many);
 * a checkpoint changes nothing.
@@ -33,6 +35,7 @@ from .checker import (
     _Assessment,
     _Assurances,
     _day,
+    _Parts,
     _report,
     _returned,
     _table,
@@ -118,44 +121,60 @@ class Monitor:
 
     def update(self) -> Changes:
         """Take in the entries appended since the last update; return what changed."""
-        ledger = self._ledger
-        start, end = self._seen, len(ledger)
-        claimants: set[str] = set()
-        everything = False
-        for seq in range(start + 1, end + 1):
-            record = ledger.entry(seq).record
-            touched: Iterable[r.Record | None] = (record,)
-            if isinstance(record, r.Correction):
-                touched = (ledger.entry(record.target).record, record.replacement)
-            for each in touched:
-                if isinstance(each, r.AssuranceRecord):
-                    everything = True
-                elif isinstance(each, r.ClaimantReturned | r.Outcome):
-                    claimants.add(each.claimant_id)
-        if everything:
+        start, end = self._seen, len(self._ledger)
+        claimants = self._touched(start, end)
+        if claimants is None:  # an assurance changed: everyone
             before = [b for a in self._results.values() for b in a.breaches]
             self._recheck_all()
             after = [b for a in self._results.values() for b in a.breaches]
         else:
             before, after = [], []
-            for claimant_id in claimants:
+            for claimant_id, changed in claimants.items():
                 old = self._results.pop(claimant_id, None)
                 if old is not None:
                     before.extend(old.breaches)
-                new = self._recheck(claimant_id)
+                reuse = None
+                if old is not None and changed is not None:
+                    reuse = (old.parts, frozenset(changed))
+                new = self._recheck(claimant_id, reuse)
                 if new is not None:
                     self._results[claimant_id] = new
                     after.extend(new.breaches)
         self._seen = end
         return _changes(end - start, before, after)
 
-    def _recheck(self, claimant_id: str) -> _Assessment | None:
+    def _touched(self, start: int, end: int) -> dict[str, set[type[r.Outcome]] | None] | None:
+        """Who entries ``start + 1`` to ``end`` touch, or ``None`` if an assurance changed.
+
+        Each claimant comes with the outcome types that changed, or ``None``
+        when their return did (everything about them is checked again).
+        """
+        claimants: dict[str, set[type[r.Outcome]] | None] = {}
+        for seq in range(start + 1, end + 1):
+            record = self._ledger.entry(seq).record
+            touched: Iterable[r.Record | None] = (record,)
+            if isinstance(record, r.Correction):
+                touched = (self._ledger.entry(record.target).record, record.replacement)
+            for each in touched:
+                if isinstance(each, r.AssuranceRecord):
+                    return None
+                if isinstance(each, r.ClaimantReturned):
+                    claimants[each.claimant_id] = None
+                elif isinstance(each, r.Outcome):
+                    changed = claimants.setdefault(each.claimant_id, set())
+                    if changed is not None:
+                        changed.add(type(each))
+        return claimants
+
+    def _recheck(
+        self, claimant_id: str, reuse: tuple[_Parts, frozenset[type[r.Outcome]]] | None
+    ) -> _Assessment | None:
         facts = self._ledger.facts_of(claimant_id)
         back = next((f for f in facts if isinstance(f.record, r.ClaimantReturned)), None)
         if back is None or not _returned(back, self._day):
             return None
         outcomes = [f for f in facts if f is not back]
-        return _assess(self._assurances, back, outcomes, self._day, self._table)
+        return _assess(self._assurances, back, outcomes, self._day, self._table, reuse=reuse)
 
     def _recheck_all(self) -> None:
         facts = self._ledger.facts()

@@ -72,7 +72,7 @@ from .dates import DateSpan
 from .ledger import Fact
 from .truth import Truth
 
-__all__ = ["RULES", "Case", "Finding", "Removal", "Rule"]
+__all__ = ["READS", "RULES", "Case", "Finding", "Removal", "Rule"]
 
 C = TypeVar("C", bound=Commitment)
 OutcomeT = TypeVar("OutcomeT", bound=r.Outcome)
@@ -537,5 +537,23 @@ RULES: Mapping[type[Commitment], Rule] = MappingProxyType(
         Notification: notification,
         HumaneTreatment: humane_treatment,
         MonitoringAccess: monitoring_access,
+    }
+)
+
+_MOVES = (r.Removed, r.Departed)
+
+#: The outcome types each built-in rule reads (read-only). An outcome of any
+#: other type cannot change what the rule finds, so the incremental checker
+#: (:class:`~assurance_ledger.monitor.Monitor`) does not run it again when
+#: only such outcomes changed. A rule not listed here (your own) always runs.
+READS: Mapping[Rule, frozenset[type[r.Outcome]]] = MappingProxyType(
+    {
+        non_refoulement: frozenset({r.ClaimDecided, *_MOVES}),
+        no_removal_before_decision: frozenset({r.ClaimDecided, *_MOVES}),
+        access_to_procedure: frozenset({r.AdmittedToProcedure}),
+        detention_limit: frozenset({r.Detained, r.Released, *_MOVES}),
+        notification: frozenset({r.Notified, *_MOVES}),
+        humane_treatment: frozenset({r.IllTreatment}),
+        monitoring_access: frozenset({r.MonitoringDenied, r.MonitoringVisit}),
     }
 )
