@@ -190,6 +190,8 @@ class Monitor:
 
 
 def _changes(entries: int, before: list[Breach], after: list[Breach]) -> Changes:
+    if before == after:  # the common case: nothing found, nothing gone
+        return Changes(entries=entries, added=(), removed=())
     old, new = Counter(before), Counter(after)
     return Changes(
         entries=entries,
