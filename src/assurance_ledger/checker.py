@@ -28,7 +28,7 @@ from .dates import DateSpan, to_span
 from .errors import LedgerError
 from .ledger import Fact, Ledger
 from .report import Breach, Certainty, Exposure, Report, Summary, UnassuredReturn
-from .rules import READS, RULES, Case, Rule, _removals
+from .rules import NEEDS, READS, RULES, Case, Rule, _removals
 from .truth import Truth
 
 __all__ = ["check", "covers"]
@@ -314,6 +314,7 @@ def _breaches(
     back = claimant.record
     assert isinstance(back, r.ClaimantReturned)  # noqa: S101 -- by construction
     found: _Parts | None = None
+    present = {type(fact.record) for fact in outcomes}
     for gate in index.given.get((back.returned_to, back.returned_by), ()):
         if gate.shuts(back):
             continue  # covers() would certainly say NO
@@ -342,6 +343,8 @@ def _breaches(
                     f"rules={{{type(commitment).__name__}: your_rule}} to check()"
                 )
             key = (assurance.seq, place)
+            if rule in NEEDS and NEEDS[rule].isdisjoint(present):
+                continue  # it would find nothing
             if reuse is not None and rule in READS and READS[rule].isdisjoint(reuse[1]):
                 part = reuse[0].get(key, ())  # nothing this rule reads has changed
             else:

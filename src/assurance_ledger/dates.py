@@ -230,7 +230,7 @@ class DateSpan:
         """The span moved ``days`` later (earlier when negative)."""
         delta = dt.timedelta(days=days)
         try:
-            return DateSpan(self.earliest + delta, self.latest + delta)
+            return _span(self.earliest + delta, self.latest + delta)
         except (OverflowError, ValueError):
             raise InvalidDate(
                 (), "a date between the years 1 and 9999", f"{self} plus {days} days"
@@ -344,3 +344,9 @@ def _json_form(e: dt.date, la: dt.date) -> str | dict[str, str]:
     if (e.month, e.day, la.month, la.day) == (1, 1, 12, 31) and e.year == la.year:
         return e.isoformat()[:4]
     return {"earliest": e.isoformat(), "latest": la.isoformat()}
+
+
+@functools.lru_cache(maxsize=65_536)
+def _span(earliest: dt.date, latest: dt.date) -> DateSpan:
+    """``DateSpan(earliest, latest)``, one object for each span (the rules make many)."""
+    return DateSpan(earliest, latest)

@@ -68,11 +68,11 @@ from .commitments import (
     NoRemovalBeforeDecision,
     Notification,
 )
-from .dates import DateSpan
+from .dates import DateSpan, _span
 from .ledger import Fact
 from .truth import Truth
 
-__all__ = ["READS", "RULES", "Case", "Finding", "Removal", "Rule"]
+__all__ = ["NEEDS", "READS", "RULES", "Case", "Finding", "Removal", "Rule"]
 
 C = TypeVar("C", bound=Commitment)
 OutcomeT = TypeVar("OutcomeT", bound=r.Outcome)
@@ -103,11 +103,11 @@ class Removal:
 
 
 def _later(a: DateSpan, b: DateSpan) -> DateSpan:
-    return DateSpan(max(a.earliest, b.earliest), max(a.latest, b.latest))
+    return _span(max(a.earliest, b.earliest), max(a.latest, b.latest))
 
 
 def _earlier(a: DateSpan, b: DateSpan) -> DateSpan:
-    return DateSpan(min(a.earliest, b.earliest), min(a.latest, b.latest))
+    return _span(min(a.earliest, b.earliest), min(a.latest, b.latest))
 
 
 @attrs.frozen(kw_only=True)
@@ -203,9 +203,12 @@ class Case:
         """
         last = start.plus_days(days)
         in_time = Truth.NO
-        for _, record in done:
-            in_time = in_time | record.on.on_or_before(last)
-        late = [(f, rec) for f, rec in done if not rec.on.on_or_before(last).certain]
+        late = []
+        for fact, record in done:
+            on_time = record.on.on_or_before(last)
+            in_time = in_time | on_time
+            if not on_time.certain:
+                late.append((fact, record))
         if not done:
             # Nothing recorded: a breach only once the deadline has passed, and
             # then only possibly (the record may be missing, not the act).
@@ -555,5 +558,19 @@ READS: Mapping[Rule, frozenset[type[r.Outcome]]] = MappingProxyType(
         notification: frozenset({r.Notified, *_MOVES}),
         humane_treatment: frozenset({r.IllTreatment}),
         monitoring_access: frozenset({r.MonitoringDenied, r.MonitoringVisit}),
+    }
+)
+
+#: The outcome types without which a built-in rule finds nothing (read-only):
+#: a rule listed here is not run for a claimant with no outcome of these types.
+#: The rules that find a *missing* record (no admission, no monitoring visit in
+#: time) are not listed: they must always run.
+NEEDS: Mapping[Rule, frozenset[type[r.Outcome]]] = MappingProxyType(
+    {
+        non_refoulement: frozenset(_MOVES),
+        no_removal_before_decision: frozenset(_MOVES),
+        detention_limit: frozenset({r.Detained}),
+        notification: frozenset(_MOVES),
+        humane_treatment: frozenset({r.IllTreatment}),
     }
 )
