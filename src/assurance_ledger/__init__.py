@@ -115,6 +115,7 @@ from .report import (
     UnassuredReturn,
 )
 from .rules import (
+    NEEDS,
     READS,
     RULES,
     Case,
@@ -150,6 +151,7 @@ __all__ = [
     "COUNTRIES",
     "DEFAULT_CODEC",
     "GENESIS",
+    "NEEDS",
     "READS",
     "RECORD_TYPES",
     "RULES",
