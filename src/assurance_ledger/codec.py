@@ -164,6 +164,10 @@ def _text(value: Any, _: Any) -> str:
     return sys.intern(value) if len(value) <= 3 else value
 
 
+def _date_span(value: Any, _: Any) -> DateSpan:
+    return DateSpan.from_json(value)
+
+
 def _number(value: Any, _: Any) -> float:
     if type(value) not in (int, float) or not math.isfinite(value):
         raise InvalidRecord((), "a finite number", short(value))
@@ -230,7 +234,8 @@ def _object(
         if tag in value:
             if value[tag] != name:
                 raise InvalidRecord((tag,), repr(name), short(value[tag]))
-            value = {key: item for key, item in value.items() if key != tag}
+            value = value.copy()
+            del value[tag]
         return fields(value, cls)
 
     return structure
@@ -242,6 +247,7 @@ def _tagged(
     """Structure and unstructure hooks for a family of classes told apart by ``tag``."""
     expected = "one of " + ", ".join(repr(k) for k in classes)
     known = frozenset(classes.values())
+    hooks: dict[type[Any], Callable[[Any, Any], Any]] = {}
 
     def structure(value: Any, _: Any) -> Any:
         if not isinstance(value, dict):
@@ -252,7 +258,10 @@ def _tagged(
         if not isinstance(name, str) or name not in classes:
             raise InvalidRecord((tag,), expected, short(name))
         cls = classes[name]
-        return conv.get_structure_hook(cls)(value, cls)
+        hook = hooks.get(cls)
+        if hook is None:  # looked up once, at first use: every hook is registered by then
+            hook = hooks[cls] = conv.get_structure_hook(cls)
+        return hook(value, cls)
 
     def unstructure(value: Any) -> Any:
         if type(value) not in known:
@@ -297,7 +306,7 @@ def configure_converter(
     conv.register_structure_hook(float, _number)
     conv.register_structure_hook_factory(_is_literal, _literal_hook)
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook_factory(conv))
-    conv.register_structure_hook(DateSpan, lambda value, _: DateSpan.from_json(value))
+    conv.register_structure_hook(DateSpan, _date_span)
     conv.register_unstructure_hook(DateSpan, DateSpan.to_json)
 
     conv.register_structure_hook(Source, _object(conv, Source, "a source"))
