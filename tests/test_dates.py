@@ -194,3 +194,14 @@ def test_arithmetic_past_the_calendar_is_an_invalid_date() -> None:
         DateSpan.year(9999).plus_days(1)
     with pytest.raises(InvalidDate):
         DateSpan.day(1, 1, 1).plus_days(-1)
+
+
+@given(date_spans(), date_spans())
+def test_the_comparisons_are_before_turned_around(a: DateSpan, b: DateSpan) -> None:
+    """Rule: on_or_before, after and on_or_after are before() with its sides swapped or negated.
+
+    (They are written out for speed; this keeps them the same logic.)
+    """
+    assert a.on_or_before(b) is ~b.before(a)
+    assert a.after(b) is b.before(a)
+    assert a.on_or_after(b) is ~a.before(b)

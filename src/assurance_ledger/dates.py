@@ -212,17 +212,32 @@ class DateSpan:
             return Truth.NO
         return Truth.MAYBE
 
+    # The three below are "not other.before(self)", "other.before(self)" and
+    # "not self.before(other)", written out: the rules call them very often.
+
     def on_or_before(self, other: DateSpan) -> Truth:
         """Was this on the same day as ``other`` or earlier?"""
-        return ~other.before(self)
+        if self.latest <= other.earliest:
+            return Truth.YES
+        if self.earliest > other.latest:
+            return Truth.NO
+        return Truth.MAYBE
 
     def after(self, other: DateSpan) -> Truth:
         """Was this strictly after ``other``?"""
-        return other.before(self)
+        if other.latest < self.earliest:
+            return Truth.YES
+        if other.earliest >= self.latest:
+            return Truth.NO
+        return Truth.MAYBE
 
     def on_or_after(self, other: DateSpan) -> Truth:
         """Was this on the same day as ``other`` or later?"""
-        return ~self.before(other)
+        if self.earliest >= other.latest:
+            return Truth.YES
+        if self.latest < other.earliest:
+            return Truth.NO
+        return Truth.MAYBE
 
     # -- arithmetic -----------------------------------------------------------------
 

@@ -284,17 +284,21 @@ class _View:
             return ("claimant", record.claimant_id)
         return None
 
+    def _slot(self, record: Record) -> tuple[dict[Any, int], Any] | None:
+        """The index that finds ``record`` by its id, and its key there."""
+        if isinstance(record, r.AssuranceRecord):
+            return self.assurances, (record.assurance_id, record.TYPE)
+        if isinstance(record, r.ClaimantReturned):
+            return self.claimants, record.claimant_id
+        if isinstance(record, r.Outcome):
+            return self.outcomes, record.outcome_id
+        return None
+
     def _index(self, fact: Fact, undo: list[Callable[[], None]]) -> None:
         record, seq = fact.record, fact.seq
-        index: dict[Any, int] | None = None
-        key: Any = None
-        if isinstance(record, r.AssuranceRecord):
-            index, key = self.assurances, (record.assurance_id, record.TYPE)
-        elif isinstance(record, r.ClaimantReturned):
-            index, key = self.claimants, record.claimant_id
-        elif isinstance(record, r.Outcome):
-            index, key = self.outcomes, record.outcome_id
-        if index is not None:
+        slot = self._slot(record)
+        if slot is not None:
+            index, key = slot
             index[key] = seq
             undo.append(partial(_forget, index, key))
         group = self.group_of(record)
@@ -305,15 +309,9 @@ class _View:
 
     def _unindex(self, fact: Fact, undo: list[Callable[[], None]]) -> None:
         record, seq = fact.record, fact.seq
-        index: dict[Any, int] | None = None
-        key: Any = None
-        if isinstance(record, r.AssuranceRecord):
-            index, key = self.assurances, (record.assurance_id, record.TYPE)
-        elif isinstance(record, r.ClaimantReturned):
-            index, key = self.claimants, record.claimant_id
-        elif isinstance(record, r.Outcome):
-            index, key = self.outcomes, record.outcome_id
-        if index is not None:
+        slot = self._slot(record)
+        if slot is not None:
+            index, key = slot
             del index[key]
             undo.append(partial(index.__setitem__, key, seq))
         group = self.group_of(record)
