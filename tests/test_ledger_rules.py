@@ -677,6 +677,19 @@ def test_recorded_at_with_an_offset_is_stored_in_utc() -> None:
     assert later.recorded_at == "2020-04-01T12:30:00.000000Z"
 
 
+@given_(st.datetimes(timezones=st.just(dt.timezone.utc)))
+def test_any_recording_time_is_stored_so_that_the_ledger_reads_back(when: dt.datetime) -> None:
+    """Rule: every recording time is stored in the canonical form the reader accepts.
+
+    Years before 1000 included (four digits, zero-padded): a time the reader
+    refused would make the ledger unreadable after the append.
+    """
+    ledger = Ledger()
+    ledger.append(returned(), recorded_by="CA", recorded_at=when)
+    assert ledger.entry(1).recorded_at == format_time(when.isoformat())
+    assert Ledger.from_lines(ledger.lines()).entry(1).recorded_at == ledger.entry(1).recorded_at
+
+
 @pytest.mark.parametrize(
     "naive",
     [

@@ -93,7 +93,9 @@ def format_time(value: str | dt.datetime) -> str:
             repr(given),
         )
     try:
-        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        utc = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        # isoformat, not strftime: %Y does not pad years before 1000 to four digits.
+        return utc.isoformat(timespec="microseconds") + "Z"
     except OverflowError:
         raise InvalidRecord(
             ("recorded_at",), "a time between the years 1 and 9999 in UTC", repr(given)

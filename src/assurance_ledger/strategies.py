@@ -32,6 +32,7 @@ except ImportError as exc:  # pragma: no cover -- exercised by a subprocess test
     ) from exc
 
 from . import records as r
+from .chain import format_time
 from .commitments import (
     BUILTIN_COMMITMENTS,
     AccessToProcedure,
@@ -722,12 +723,16 @@ def write_steps(
     writer = _Writer(recipient, giver, window, kinds)
     ledger = Ledger()
     time = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+    stamp = format_time(time)
     for seed in steps:
         writer.rng.seed(seed)
         record = writer.next_record(ledger)
         assert record is not None  # noqa: S101 -- a return comes first, so a step always writes
-        time += dt.timedelta(seconds=writer.rng.choice((0, 1, 60, 86_400)))
-        ledger.append(record, recorded_by=recipient, recorded_at=time)
+        step = writer.rng.choice((0, 1, 60, 86_400))
+        if step:
+            time += dt.timedelta(seconds=step)
+            stamp = format_time(time)
+        ledger.append(record, recorded_by=recipient, recorded_at=stamp)
     return ledger
 
 
