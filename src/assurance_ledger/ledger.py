@@ -117,6 +117,11 @@ _LIFECYCLE: dict[str, tuple[tuple[str, ...], tuple[str, ...], str | None]] = {
 }
 
 
+#: How to take back each change of a batch, in order (``None``: the changes are
+#: never taken back, as when stored entries are read).
+_Undo = list[Callable[[], None]] | None
+
+
 def _refuse(field: str, expected: str, got: object, seq: int) -> RecordRefused:
     shown = str(got) if isinstance(got, DateSpan) else short(got)
     return RecordRefused((field,), expected, shown, seq=seq)
@@ -247,10 +252,11 @@ class _View:
                     seq,
                 )
 
-    def add(self, fact: Fact, undo: list[Callable[[], None]]) -> None:
+    def add(self, fact: Fact, undo: _Undo) -> None:
         """Put ``fact`` (already checked) in the view, logging how to take it out."""
         self.facts[fact.seq] = fact
-        undo.append(partial(_forget, self.facts, fact.seq))
+        if undo is not None:
+            undo.append(partial(_forget, self.facts, fact.seq))
         self._index(fact, undo)
 
     def restate(
@@ -258,7 +264,7 @@ class _View:
         seq: int,
         replacement: Record | None,
         correction: int,
-        undo: list[Callable[[], None]],
+        undo: _Undo,
     ) -> None:
         """Replace or retract fact ``seq`` (already checked), logging how to undo it."""
         old = self.facts[seq]
@@ -266,15 +272,17 @@ class _View:
             self._unindex(old, undo)
         new = None if replacement is None else Fact(seq, replacement, corrected_by=correction)
         self.facts[seq] = new  # in place: the order of the facts is kept
-        undo.append(partial(self.facts.__setitem__, seq, old))
+        if undo is not None:
+            undo.append(partial(self.facts.__setitem__, seq, old))
         if new is not None:
             self._index(new, undo)
         previous = self.corrected.get(seq)
         self.corrected[seq] = correction
-        if previous is None:
-            undo.append(partial(_forget, self.corrected, seq))
-        else:
-            undo.append(partial(self.corrected.__setitem__, seq, previous))
+        if undo is not None:
+            if previous is None:
+                undo.append(partial(_forget, self.corrected, seq))
+            else:
+                undo.append(partial(self.corrected.__setitem__, seq, previous))
 
     def group_of(self, record: Record) -> tuple[str, str] | None:
         """The group whose rules read ``record``, if any."""
@@ -294,30 +302,34 @@ class _View:
             return self.outcomes, record.outcome_id
         return None
 
-    def _index(self, fact: Fact, undo: list[Callable[[], None]]) -> None:
+    def _index(self, fact: Fact, undo: _Undo) -> None:
         record, seq = fact.record, fact.seq
         slot = self._slot(record)
         if slot is not None:
             index, key = slot
             index[key] = seq
-            undo.append(partial(_forget, index, key))
+            if undo is not None:
+                undo.append(partial(_forget, index, key))
         group = self.group_of(record)
         if group is not None:
             members = self.groups.setdefault(group, [])  # a list: smaller than a set
             members.append(seq)
-            undo.append(partial(members.remove, seq))
+            if undo is not None:
+                undo.append(partial(members.remove, seq))
 
-    def _unindex(self, fact: Fact, undo: list[Callable[[], None]]) -> None:
+    def _unindex(self, fact: Fact, undo: _Undo) -> None:
         record, seq = fact.record, fact.seq
         slot = self._slot(record)
         if slot is not None:
             index, key = slot
             del index[key]
-            undo.append(partial(index.__setitem__, key, seq))
+            if undo is not None:
+                undo.append(partial(index.__setitem__, key, seq))
         group = self.group_of(record)
         if group is not None:
             self.groups[group].remove(seq)
-            undo.append(partial(self.groups[group].append, seq))
+            if undo is not None:
+                undo.append(partial(self.groups[group].append, seq))
 
 
 def _on_line(
@@ -464,7 +476,7 @@ class Ledger:
             if self._entries and entry.recorded_at < self._entries[-1].recorded_at:
                 raise ChainBroken(seq, "it was recorded before the entry before it", path=where)
             try:
-                self._admit(entry, [])
+                self._admit(entry, None)  # stored entries are never undone
             except RecordRefused as exc:  # stored, so the ledger is at fault, not the record
                 raise ChainBroken(
                     seq,
@@ -793,7 +805,7 @@ class Ledger:
         del self._entries[count:]
         del self._lines[count:]
 
-    def _admit(self, entry: Entry, undo: list[Callable[[], None]]) -> None:
+    def _admit(self, entry: Entry, undo: _Undo) -> None:
         """Check ``entry`` against the rules and put it in the view; raise RecordRefused."""
         record, seq = entry.record, entry.seq
         if isinstance(record, r.Correction):
@@ -809,11 +821,10 @@ class Ledger:
         self._view.add(Fact(seq, record), undo)
         if used is not None:
             self._used.add(used)
-            undo.append(partial(self._used.discard, used))
+            if undo is not None:
+                undo.append(partial(self._used.discard, used))
 
-    def _admit_correction(
-        self, correction: r.Correction, seq: int, undo: list[Callable[[], None]]
-    ) -> None:
+    def _admit_correction(self, correction: r.Correction, seq: int, undo: _Undo) -> None:
         target = correction.target
         if target >= seq or target > len(self._entries):
             raise _refuse("target", f"the seq of an earlier entry (1 to {seq - 1})", target, seq)
@@ -848,7 +859,6 @@ class Ledger:
         if replacement is not None:
             facts.append(Fact(target, replacement, corrected_by=seq))
         fresh = _View()
-        ignore: list[Callable[[], None]] = []
         for fact in sorted((f for f in facts if f is not None), key=lambda f: f.seq):
             try:
                 fresh.check(fact.record, fact.seq)
@@ -860,5 +870,5 @@ class Ledger:
                     exc.got,
                     seq=seq,
                 ) from None
-            fresh.add(fact, ignore)
+            fresh.add(fact, None)
         view.restate(target, replacement, seq, undo)
