@@ -18,6 +18,8 @@ incremental                 ``ledger.append`` of one outcome plus
                             (median of 2,000): <= 50 microseconds, and
                             N / (N/10) ratio <= 1.5
 small ledgers               ``check`` of a 50-entry ledger (median): <= 300 us
+                            (shown beside it: the 50-entry ledgers the
+                            hypothesis strategies write)
 memory                      resident memory of the loaded N-entry ledger over
                             the interpreter's baseline: <= 1 KiB an entry
 peer (shown, no target)     DuckDB loading the exact-dated variant and running
