@@ -139,11 +139,10 @@ def encode_entry(
 def decode_entry(line: bytes, *, seq: int, prev: str, codec: Codec = DEFAULT_CODEC) -> Entry:
     """Check one stored line as entry ``seq`` after ``prev``; raise :class:`ChainBroken` if not.
 
-    Nearly every stored line is a good one, so it is first read the quick way:
-    the plain JSON parser, then the same checks, then one comparison of the
-    line with the canonical bytes of what was read, which a duplicated key,
-    ``NaN``, white space or any other liberty would fail. Only a line that
-    fails any of that is read again the strict way, to say exactly what is wrong.
+    Nearly every stored line is a good one, so it is first read the quick way
+    (see :func:`_quick`); only a line that fails any part of that is read
+    again the strict way, which accepts exactly the same lines and says
+    exactly what is wrong with the others.
     """
     entry = _quick(line, seq, prev, codec)
     return entry if entry is not None else _strict(line, seq, prev, codec)
@@ -158,8 +157,9 @@ def _quick(line: bytes, seq: int, prev: str, codec: Codec) -> Entry | None:
     bytes of the record read from it. So only ``R`` is parsed in full, and
     comparing it with the record's canonical bytes proves the whole line
     canonical: no duplicated key, white space, escape or other liberty can
-    survive that comparison. (A recorded_by containing the text of the tail's
-    first key would make the cut below fall wrong; the strict path reads it.)
+    survive that comparison. The tail's first key cannot occur inside the
+    record or the party's name (a quote there is escaped), so its last
+    occurrence is where the tail starts.
     """
     try:
         return _read_quick(line, seq, prev, codec)
