@@ -53,9 +53,10 @@ __all__ = ["Changes", "Monitor"]
 class Changes:
     """What one :meth:`Monitor.update` changed: breaches found and breaches gone.
 
-    ``entries`` is how many entries the update took in. A breach whose certainty or evidence changed (say, a detention's release
-    was recorded) is in both: the old one gone, the new one found. Both are in
-    the order of :attr:`~assurance_ledger.report.Report.breaches`.
+    ``entries`` is how many entries the update took in. A breach whose
+    certainty or evidence changed (say, a detention's release was recorded) is
+    in both: the old one gone, the new one found. Both are in the order of
+    :attr:`~assurance_ledger.report.Report.breaches`.
     """
 
     entries: int
