@@ -13,7 +13,6 @@ import csv
 import io
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from _cli_helpers import installed_command
 from assurance_ledger import Ledger
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,20 +43,15 @@ GOOD = (
 )
 
 
-def _command() -> list[str]:
-    """The installed entry point, next to the running interpreter when in a venv."""
-    beside = Path(sys.executable).with_name("assurance-ledger")
-    if beside.exists():
-        return [str(beside)]
-    found = shutil.which("assurance-ledger")
-    assert found, "the assurance-ledger command is not installed"
-    return [found]
-
-
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run the command with ``args`` (in ``cwd``, if given) and capture what it prints."""
     return subprocess.run(
-        [*_command(), *args], capture_output=True, text=True, check=False, timeout=60, cwd=cwd
+        [*installed_command(), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        cwd=cwd,
     )
 
 

@@ -44,7 +44,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -53,6 +52,7 @@ from typing import Any
 
 import pytest
 
+from _cli_helpers import installed_command
 from assurance_ledger import (
     DEFAULT_CODEC,
     InvalidRecord,
@@ -417,16 +417,6 @@ def test_each_damaged_ledger_is_the_base_with_only_its_stated_damage(
 # -- the command line ------------------------------------------------------------------------
 
 
-def _command() -> list[str]:
-    """The installed entry point next to the running interpreter (or on PATH)."""
-    beside = Path(sys.executable).with_name("assurance-ledger")
-    if beside.exists():
-        return [str(beside)]
-    found = shutil.which("assurance-ledger")
-    assert found, "the assurance-ledger command is not installed"
-    return [found]
-
-
 @dataclass(frozen=True)
 class Run:
     """One command run on a case: what it printed, and its directory before and after."""
@@ -471,7 +461,7 @@ def cli_runs(
     def run(job: tuple[str, Path, list[str], dict[str, bytes]]) -> tuple[str, Run]:
         name, directory, args, before = job
         result = subprocess.run(
-            [*_command(), *args],
+            [*installed_command(), *args],
             cwd=directory,
             capture_output=True,
             text=True,

@@ -11,13 +11,9 @@ checkpoint is found missing unless a test makes it so.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 import json
-import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,6 +23,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from _cli_helpers import installed_command, run_main
 from assurance_ledger import (
     AssuranceGiven,
     AssuranceRecord,
@@ -47,7 +44,6 @@ from assurance_ledger import (
     Scope,
     Source,
 )
-from assurance_ledger.cli import main
 from assurance_ledger.dates import DateSpan
 from assurance_ledger.reconcile import (
     KINDS,
@@ -748,23 +744,16 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return paths
 
 
-def _main(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = main(list(args))
-    return status, out.getvalue(), err.getvalue()
-
-
 def test_cli_exit_status_says_whether_they_agree(files: dict[str, Path]) -> None:
     """Rule: `reconcile A B` exits 0 when the ledgers agree and 1 when they disagree."""
     parties = ("--a-party", "CA", "--b-party", "US")
-    status, out, err = _main("reconcile", str(files["ca"]), str(files["us"]), *parties)
+    status, out, err = run_main("reconcile", str(files["ca"]), str(files["us"]), *parties)
     assert (status, err) == (0, "")
     assert "The ledgers agree." in out
-    status, out, err = _main("reconcile", str(files["ca"]), str(files["us-changed"]), *parties)
+    status, out, err = run_main("reconcile", str(files["ca"]), str(files["us-changed"]), *parties)
     assert (status, err) == (1, "")
     assert "c-only-us" in out
-    status, out, _ = _main(
+    status, out, _ = run_main(
         "reconcile", str(files["ca"]), str(files["us-changed"]), *parties, "--format", "json"
     )
     data = json.loads(out)
@@ -778,7 +767,7 @@ def test_cli_bad_input_is_one_line_and_exit_2(files: dict[str, Path], tmp_path: 
     notes = tmp_path / "notes.txt"
     notes.write_text("not a ledger\n")
     for bad in (tmp_path / "missing.jsonl", notes):
-        status, out, err = _main("reconcile", str(files["ca"]), str(bad))
+        status, out, err = run_main("reconcile", str(files["ca"]), str(bad))
         assert status == 2
         assert out == ""
         assert len(err.splitlines()) == 1
@@ -786,21 +775,19 @@ def test_cli_bad_input_is_one_line_and_exit_2(files: dict[str, Path], tmp_path: 
         assert "Traceback" not in err
 
 
-def _command() -> list[str]:
-    """The installed entry point, next to the running interpreter when in a venv."""
-    beside = Path(sys.executable).with_name("assurance-ledger")
-    if beside.exists():
-        return [str(beside)]
-    found = shutil.which("assurance-ledger")
-    assert found, "the assurance-ledger command is not installed"
-    return [found]
-
-
 def test_the_installed_command_reconciles(files: dict[str, Path], tmp_path: Path) -> None:
     """Rule: the installed `assurance-ledger reconcile` exits 0, 1 or 2 as `main` returns."""
     runs = {
         expected: subprocess.run(
-            [*_command(), "reconcile", *map(str, args), "--a-party", "CA", "--b-party", "US"],
+            [
+                *installed_command(),
+                "reconcile",
+                *map(str, args),
+                "--a-party",
+                "CA",
+                "--b-party",
+                "US",
+            ],
             capture_output=True,
             text=True,
             check=False,

@@ -21,14 +21,11 @@ threshold and rounding matters.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import io
 import json
-import shutil
 import subprocess
-import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -37,8 +34,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from _cli_helpers import installed_command, run_main
 from assurance_ledger import DEFAULT_CODEC, Ledger, check
-from assurance_ledger.cli import main
 from assurance_ledger.commitments import NonRefoulement
 from assurance_ledger.errors import LedgerError
 from assurance_ledger.records import (
@@ -914,29 +911,12 @@ def test_a_bad_grouping_is_refused(example: Ledger, by: list[Any], field: str) -
 # -- the command line --------------------------------------------------------------------------
 
 
-def _command() -> list[str]:
-    beside = Path(sys.executable).with_name("assurance-ledger")
-    if beside.exists():
-        return [str(beside)]
-    found = shutil.which("assurance-ledger")
-    assert found, "the assurance-ledger command is not installed"
-    return [found]
-
-
 @pytest.fixture(scope="module")
 def stored(tmp_path_factory: pytest.TempPathFactory, example: Ledger) -> Path:
     """The example ledger in a JSON Lines file."""
     path = tmp_path_factory.mktemp("stats") / "ledger.jsonl"
     example.export(path)
     return path
-
-
-def run_main(*args: str) -> tuple[int, str, str]:
-    """Run cli.main in this process; its status, standard output and standard error."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = main(list(args))
-    return status, out.getvalue(), err.getvalue()
 
 
 def test_cli_stats_in_every_format(stored: Path) -> None:
@@ -1017,7 +997,7 @@ def test_installed_command_runs_stats(stored: Path, tmp_path: Path) -> None:
     """Rule: the installed entry point runs stats (exit 0) and refuses a missing ledger (exit 2)."""
     done = subprocess.run(
         [
-            *_command(),
+            *installed_command(),
             "stats",
             str(stored),
             "--as-of",
@@ -1037,7 +1017,7 @@ def test_installed_command_runs_stats(stored: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == ",".join(["nationality", *MEASURES])
     missing = subprocess.run(
-        [*_command(), "stats", str(tmp_path / "missing.jsonl"), "--as-of", "2020-06-30"],
+        [*installed_command(), "stats", str(tmp_path / "missing.jsonl"), "--as-of", "2020-06-30"],
         capture_output=True,
         text=True,
         check=False,
