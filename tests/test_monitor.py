@@ -10,28 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assurance_ledger import (
-    READS,
-    RULES,
-    AdmittedToProcedure,
-    AssuranceGiven,
-    Case,
-    ClaimantReturned,
-    ClaimDecided,
-    ContactLost,
-    DateSpan,
-    Departed,
-    Detained,
-    Fact,
-    IllTreatment,
     Ledger,
     LedgerError,
-    MonitoringDenied,
-    MonitoringVisit,
-    Notified,
-    Outcome,
-    Released,
-    Removed,
-    Truth,
     check,
 )
 from assurance_ledger.monitor import Changes, Monitor
@@ -124,88 +104,3 @@ def test_a_monitor_refuses_a_bad_evaluation_date() -> None:
     """Rule: the evaluation date is one day, as for check()."""
     with pytest.raises(LedgerError, match="as_of must be one day"):
         Monitor(Ledger(), "2020-06")
-
-
-_OUTCOMES = (
-    Detained,
-    Released,
-    AdmittedToProcedure,
-    ClaimDecided,
-    Removed,
-    Departed,
-    IllTreatment,
-    MonitoringVisit,
-    MonitoringDenied,
-    Notified,
-    ContactLost,
-)
-
-
-def _outcome_near(
-    data: st.DataObject,
-    cls: type[Outcome],
-    back: ClaimantReturned,
-    outcomes: list[Outcome],
-    as_of: dt.date,
-) -> Outcome:
-    """An outcome of type ``cls``, by the giver, dated between the return and ``as_of``."""
-    start = back.on.earliest
-    day = start + dt.timedelta(days=data.draw(st.integers(0, max((as_of - start).days, 0))))
-    fields: dict[str, object] = {
-        "outcome_id": "o-extra",
-        "claimant_id": back.claimant_id,
-        "on": day,
-    }
-    if cls not in (Departed, ContactLost):
-        fields["by"] = "US"
-    if cls in (Removed, Departed):
-        fields["to"] = data.draw(st.sampled_from((*back.feared, "MX")))
-    if cls is Departed:
-        fields["coerced"] = data.draw(st.booleans())
-    if cls is ClaimDecided:
-        fields.update(decision="refused", final=True)
-    if cls is Notified:
-        removals = [o.outcome_id for o in outcomes if isinstance(o, Removed)]
-        fields.update(to="CA", regarding=data.draw(st.sampled_from(removals or ["o-none"])))
-    if cls is MonitoringVisit:
-        fields.update(by="CA", private=data.draw(st.booleans()))
-    return cls(**fields)  # type: ignore[no-any-return]
-
-
-@given(ledgers_with_breaches(), st.data())
-def test_a_rule_finds_the_same_when_only_outcomes_it_does_not_read_change(
-    scenario: Scenario, data: st.DataObject
-) -> None:
-    """Rule: READS lists every outcome type a built-in rule reads.
-
-    An outcome of a type not listed for a rule, added to a claimant's record,
-    leaves that rule's findings unchanged: the Monitor relies on it to skip
-    rules. One outcome of each type is tried, at a drawn date.
-    """
-    facts = scenario.ledger.facts()
-    back = data.draw(st.sampled_from([f for f in facts if isinstance(f.record, ClaimantReturned)]))
-    returned = back.record
-    assert isinstance(returned, ClaimantReturned)
-    outcomes = [f for f in scenario.ledger.facts_of(returned.claimant_id) if f.seq != back.seq]
-    day = DateSpan.day(scenario.as_of.year, scenario.as_of.month, scenario.as_of.day)
-    assurances = [f for f in facts if isinstance(f.record, AssuranceGiven)]
-
-    def case(assurance: Fact, more: list[Fact]) -> Case:
-        return Case(
-            claimant=back,
-            assurance=assurance,
-            withdrawal=None,
-            outcomes=tuple(sorted(more, key=lambda f: (f.record.on.earliest, f.seq))),  # type: ignore[attr-defined]
-            as_of=day,
-            coverage=Truth.YES,
-        )
-
-    for cls in _OUTCOMES:
-        mine = [f.record for f in outcomes if isinstance(f.record, Outcome)]
-        extra = Fact(10_000, _outcome_near(data, cls, returned, mine, scenario.as_of))
-        for assurance in assurances:
-            before, after = case(assurance, outcomes), case(assurance, [*outcomes, extra])
-            for commitment in assurance.record.commitments:  # type: ignore[attr-defined]
-                rule = RULES[type(commitment)]
-                if cls not in READS[rule]:
-                    assert list(rule(before, commitment)) == list(rule(after, commitment))

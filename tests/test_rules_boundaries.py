@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 from assurance_ledger import (
     AccessToProcedure,
@@ -27,7 +26,6 @@ from assurance_ledger import (
     ClaimantReturned,
     ClaimDecided,
     Commitment,
-    DateSpan,
     Departed,
     Detained,
     DetentionLimit,
@@ -53,14 +51,10 @@ from assurance_ledger import (
 )
 from assurance_ledger.checker import _Gate
 from assurance_ledger.ledger import Fact
-from assurance_ledger.rules import NEEDS, RULES, Case
 from assurance_ledger.strategies import (
-    Scenario,
     date_spans,
-    ledgers_with_breaches,
     records,
     scopes,
-    write_ledger,
 )
 
 REQUESTED = "2020-03-18"
@@ -1161,51 +1155,3 @@ def test_the_quick_look_at_a_scope_passes_over_only_what_cannot_cover(
     gate = _Gate.of(Fact(1, given_))
     if gate.shuts(back):
         assert covers(scope, back) is Truth.NO
-
-
-@given(scenario=ledgers_with_breaches(), data=st.data())
-def test_a_rule_that_needs_an_outcome_finds_nothing_without_one(
-    scenario: Scenario, data: st.DataObject
-) -> None:
-    """Rule: NEEDS is right: without an outcome of those types, the rule finds nothing.
-
-    The checker skips such a rule for a claimant with none of them. A claimant
-    of a ledger with a planted breach is tried with those outcomes taken away,
-    under every given assurance, with the rule alone.
-    """
-    _needs_holds(scenario.ledger, scenario.as_of, data)
-
-
-@given(seed=st.integers(0, 2**32 - 1), as_of=st.dates(dt.date(2019, 6, 1), dt.date(2021, 12, 31)))
-def test_needs_holds_on_generated_ledgers(seed: int, as_of: dt.date) -> None:
-    """Rule: as above, on generated ledgers (coerced departures, third states, corrections)."""
-    ledger = write_ledger(60, seed=seed)
-    _needs_holds(ledger, as_of, None)
-
-
-def _needs_holds(ledger: Ledger, as_of: dt.date, data: st.DataObject | None) -> None:
-    facts = ledger.facts()
-    day = DateSpan.day(as_of.year, as_of.month, as_of.day)
-    returns = [f for f in facts if isinstance(f.record, ClaimantReturned)]
-    chosen = returns if data is None else [data.draw(st.sampled_from(returns))]
-    for back in chosen:
-        mine = [
-            f
-            for f in ledger.facts_of(back.record.claimant_id)  # type: ignore[attr-defined]
-            if f.seq != back.seq
-        ]
-        for assurance in (f for f in facts if isinstance(f.record, AssuranceGiven)):
-            for commitment in assurance.record.commitments:  # type: ignore[attr-defined]
-                rule = RULES[type(commitment)]
-                if rule not in NEEDS:
-                    continue
-                without = [f for f in mine if type(f.record) not in NEEDS[rule]]
-                case = Case(
-                    claimant=back,
-                    assurance=assurance,
-                    withdrawal=None,
-                    outcomes=tuple(sorted(without, key=lambda f: (f.record.on.earliest, f.seq))),  # type: ignore[attr-defined]
-                    as_of=day,
-                    coverage=Truth.YES,
-                )
-                assert list(rule(case, commitment)) == []
