@@ -194,13 +194,13 @@ def check(
     grows, see :class:`~assurance_ledger.monitor.Monitor`.
     """
     day = _day(as_of)
-    return _report(day, _assess_all(ledger, day, _table(rules)).values())
+    return _report(day, _assess_all(ledger, day, _table(rules))[1].values())
 
 
 def _assess_all(
     ledger: Ledger | Iterable[Fact], day: DateSpan, table: Mapping[type[Commitment], Rule]
-) -> dict[str, _Assessment]:
-    """Every returned claimant's assessment, by claimant_id, in one pass over the view."""
+) -> tuple[_Assurances, dict[str, _Assessment]]:
+    """The assurances, and every returned claimant's assessment by claimant_id, in one pass."""
     assurances = _Assurances()
     returns: list[Fact] = []
     outcomes: dict[str, list[Fact]] = defaultdict(list)
@@ -212,7 +212,7 @@ def _assess_all(
             returns.append(fact)
         else:
             assurances.add(fact, day)
-    return {
+    return assurances, {
         claimant.record.claimant_id: _assess(  # type: ignore[attr-defined]
             assurances,
             claimant,

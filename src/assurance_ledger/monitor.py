@@ -33,7 +33,6 @@ from .checker import (
     _assess,
     _assess_all,
     _Assessment,
-    _Assurances,
     _day,
     _Parts,
     _report,
@@ -100,10 +99,8 @@ class Monitor:
         self._ledger = ledger
         self._day = _day(as_of)
         self._table = _table(rules)
-        self._assurances = _Assurances()
-        self._results: dict[str, _Assessment] = {}
-        self._seen = 0
-        self._recheck_all()
+        self._assurances, self._results = _assess_all(ledger, self._day, self._table)
+        self._seen = len(ledger)
 
     @property
     def ledger(self) -> Ledger:
@@ -178,11 +175,7 @@ class Monitor:
         return _assess(self._assurances, back, outcomes, self._day, self._table, reuse=reuse)
 
     def _recheck_all(self) -> None:
-        facts = self._ledger.facts()
-        self._assurances = _Assurances()
-        for fact in facts:
-            self._assurances.add(fact, self._day)
-        self._results = _assess_all(facts, self._day, self._table)
+        self._assurances, self._results = _assess_all(self._ledger, self._day, self._table)
         self._seen = len(self._ledger)
 
     def __repr__(self) -> str:
