@@ -60,7 +60,7 @@ from typing import Any, ClassVar, Final, Literal, TypeAlias, cast
 import attrs
 
 from . import records as r
-from .checker import check
+from .checker import _date_order, check
 from .commitments import Commitment
 from .dates import DateSpan
 from .errors import LedgerError
@@ -537,11 +537,6 @@ def _month(on: DateSpan) -> str:
     return "unknown"
 
 
-def _order(fact: Fact) -> tuple[dt.date, dt.date, int]:
-    on: DateSpan = fact.record.on  # type: ignore[attr-defined]
-    return (on.earliest, on.latest, fact.seq)
-
-
 @attrs.frozen
 class _Grid:
     """True counts: one row per non-empty group (sorted by key), five measures each."""
@@ -571,7 +566,7 @@ def _count(ledger: Ledger, by: tuple[str, ...], report: Report) -> _Grid:
             outcomes[record.claimant_id].append(fact)
     groups: dict[tuple[str, ...], list[int]] = {}
     for back in returns:
-        mine = sorted(outcomes.get(back.claimant_id, ()), key=_order)
+        mine = sorted(outcomes.get(back.claimant_id, ()), key=_date_order)  # the checker's order
         moves = [f.record for f in mine if isinstance(f.record, r.Removed | r.Departed)]
         forced = [m for m in moves if isinstance(m, r.Removed) or m.coerced]
         values = {
