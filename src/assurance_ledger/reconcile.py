@@ -60,7 +60,7 @@ from .chain import Entry
 from .commitments import Commitment
 from .dates import DateSpan
 from .errors import LedgerError
-from .ledger import Fact, Ledger
+from .ledger import Fact, Ledger, _identity
 
 __all__ = [
     "KINDS",
@@ -478,16 +478,12 @@ def _one_side(fact: Fact, side: Side, key: tuple[str, str], names: dict[str, str
 
 def _keyed(facts: Sequence[Fact]) -> dict[tuple[str, str], Fact]:
     """The comparable facts of one ledger by (subject, id); checkpoints are not compared."""
-    keyed: dict[tuple[str, str], Fact] = {}
-    for fact in facts:
-        record = fact.record
-        if isinstance(record, r.ClaimantReturned):
-            keyed[record.TYPE, record.claimant_id] = fact
-        elif isinstance(record, r.Outcome):
-            keyed["outcome", record.outcome_id] = fact
-        elif isinstance(record, r.AssuranceRecord):
-            keyed[record.TYPE, record.assurance_id] = fact
-    return keyed
+    # The identity a correction may not change: the kind of thing and its id.
+    return {
+        _identity(fact.record): fact
+        for fact in facts
+        if isinstance(fact.record, r.ClaimantReturned | r.Outcome | r.AssuranceRecord)
+    }
 
 
 # -- comparing two records -----------------------------------------------------------
