@@ -65,6 +65,47 @@ def test_canonical_bytes_are_canonical(record: Record) -> None:
     assert canonical_json(value) == data
 
 
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(_JSON)
+def test_canonical_bytes_are_json_dumps_with_the_canonical_settings(value: object) -> None:
+    """Rule: canonical_json is json.dumps with sorted keys, no spaces, UTF-8, no NaN.
+
+    (It runs the standard library's C encoder made once, not again on every
+    call: the bytes must be exactly the ones json.dumps writes.)
+    """
+    assert canonical_json(value) == json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), {"a": [float("-inf")]}])
+def test_canonical_json_refuses_what_json_cannot_hold(bad: object) -> None:
+    """Rule: NaN and infinities have no canonical form: ValueError, before and after an error."""
+    for _ in range(2):
+        with pytest.raises(ValueError, match="JSON compliant"):
+            canonical_json(bad)
+    assert canonical_json({"b": 1, "a": []}) == b'{"a":[],"b":1}'
+
+
+def test_canonical_json_refuses_a_circular_value() -> None:
+    """Rule: a value that contains itself has no JSON form: ValueError, not a hang."""
+    loop: list[object] = []
+    loop.append(loop)
+    with pytest.raises(ValueError, match="circular"):
+        canonical_json(loop)
+    assert canonical_json([[1]]) == b"[[1]]"  # and the encoder still works after it
+
+
 @given(st.sampled_from(sorted(RECORD_TYPES)).flatmap(RECORD_STRATEGIES.__getitem__))
 def test_defaults_are_left_out(record: Record) -> None:
     """Rule: a field equal to its default is omitted from the JSON form (so hashes stay stable)."""

@@ -20,6 +20,7 @@ b'{"by":"US","claimant_id":"c-1","on":"2020-04","outcome_id":"o-1","type":"detai
 from __future__ import annotations
 
 import json
+import json.encoder
 import math
 import re
 import sys
@@ -61,13 +62,35 @@ def canonical_json(value: Any) -> bytes:
     Keys sorted, no whitespace, UTF-8 (non-ASCII characters as themselves, not
     ``\u`` escapes), and NaN or infinities refused.
     """
-    return _CANONICAL.encode(value).encode("utf-8")
+    try:
+        return "".join(_ENCODE(value, 0)).encode("utf-8")
+    except RecursionError:
+        raise ValueError("a JSON value nested too deeply, or circular") from None
 
 
 # One encoder, made once: json.dumps would build it again on every call.
 _CANONICAL = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
 )
+# What _CANONICAL.encode runs, without making its C encoder again on every
+# call: made once here (the same bytes, as a test checks). It keeps no record of
+# the containers it is inside (markers): a record shared between calls would
+# keep stale entries after an error, so a circular value ends in RecursionError.
+_ENCODE: Callable[[Any, int], Any] = _CANONICAL.iterencode  # type: ignore[assignment]
+# (typeshed does not declare the accelerator, hence getattr.)
+_MAKE_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+if _MAKE_ENCODER is not None:  # CPython's C accelerator, which JSONEncoder uses too
+    _ENCODE = _MAKE_ENCODER(
+        None,  # markers (see above)
+        _CANONICAL.default,
+        json.encoder.encode_basestring,  # ensure_ascii=False
+        None,  # indent
+        ":",
+        ",",
+        True,  # sort_keys
+        False,  # skipkeys
+        False,  # allow_nan
+    )
 
 
 class _Duplicated(dict[str, Any]):
@@ -199,11 +222,14 @@ def _is_homogeneous_tuple(tp: Any) -> bool:
 def _tuple_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
     def factory(tp: Any) -> Callable[[Any, Any], Any]:
         item_type = get_args(tp)[0]
+        found: list[Callable[[Any, Any], Any]] = []  # the item hook, looked up at first use
 
         def structure(value: Any, _: Any) -> tuple[Any, ...]:
             if not isinstance(value, list):
                 raise InvalidRecord((), "a list", short(value))
-            hook = conv.get_structure_hook(item_type)
+            if not found:
+                found.append(conv.get_structure_hook(item_type))
+            hook = found[0]
             items = []
             errors: list[InvalidRecord] = []
             for index, item in enumerate(value):
