@@ -202,6 +202,15 @@ def unique_tuple(
             raise fail(attribute, f"a non-empty list of {what} ({empty_hint})", value)
         if len(value) > max_items:
             raise fail(attribute, f"at most {max_items} {what}", f"{len(value)} items")
+        if all(type(each) is str for each in value) and len(set(value)) == len(value):
+            # Text, each item once (the common case): only the items' own check is left.
+            try:
+                for each in value:
+                    item(instance, attribute, each)
+            except InvalidRecord:
+                pass  # the full pass below says at which index
+            else:
+                return
         seen: set[object] = set()
         for index, each in enumerate(value):
             try:
@@ -228,6 +237,11 @@ def _key(value: object) -> object:
 
 def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
     """Make a list (or any iterable but text) a tuple; leave anything else to the validator."""
+    kind = type(value)
+    if kind is tuple:  # the common case, read first: it runs for every list field
+        return value  # type: ignore[return-value]
+    if kind is list:
+        return tuple(value)
     if isinstance(value, (str, bytes, dict)) or not isinstance(value, Iterable):
         return value  # type: ignore[return-value]
     return tuple(value)

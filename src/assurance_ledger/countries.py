@@ -31,6 +31,7 @@ def _load() -> Mapping[str, str]:
 
 #: Every known code, mapped to its short English name (read-only).
 COUNTRIES: Mapping[str, str] = _load()
+_CODES = frozenset(COUNTRIES)  # for membership tests, which run for every record
 
 
 def is_country(value: object) -> bool:
@@ -39,7 +40,7 @@ def is_country(value: object) -> bool:
     >>> is_country("CA"), is_country("ca"), is_country("ZZ"), is_country("XK")
     (True, False, False, True)
     """
-    return isinstance(value, str) and value in COUNTRIES
+    return isinstance(value, str) and value in _CODES
 
 
 #: Longest organisation name accepted as a party.
@@ -55,6 +56,8 @@ def is_party(value: object) -> bool:
     >>> is_party("US"), is_party("UNHCR"), is_party("ZZ"), is_party("ca"), is_party("  ")
     (True, True, False, False, False)
     """
+    if type(value) is str and value in _CODES:  # the common case: it passes every check below
+        return True
     if not (
         isinstance(value, str)
         and 0 < len(value) <= MAX_PARTY_LENGTH
@@ -63,7 +66,7 @@ def is_party(value: object) -> bool:
     ):
         return False
     if len(value) == 2 and value.isascii() and value.isalpha():
-        return value in COUNTRIES  # a two-letter name is a country code, never "ca"
+        return value in _CODES  # a two-letter name is a country code, never "ca"
     return True
 
 
