@@ -60,7 +60,8 @@ def canonical_json(value: Any) -> bytes:
     r"""The canonical bytes of a JSON value: the form that is stored and hashed.
 
     Keys sorted, no whitespace, UTF-8 (non-ASCII characters as themselves, not
-    ``\u`` escapes), and NaN or infinities refused.
+    ``\u`` escapes), and NaN or infinities refused (``ValueError``, as for a
+    value that contains itself).
     """
     try:
         return "".join(_ENCODE(value, 0)).encode("utf-8")
@@ -73,9 +74,10 @@ _CANONICAL = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
 )
 # What _CANONICAL.encode runs, without making its C encoder again on every
-# call: made once here (the same bytes, as a test checks). It keeps no record of
-# the containers it is inside (markers): a record shared between calls would
-# keep stale entries after an error, so a circular value ends in RecursionError.
+# call: made once here (the same bytes, as a test checks). It is given no
+# ``markers`` (the containers being encoded, to catch a circular value): one
+# markers dict shared between calls would keep stale entries after an error.
+# A circular value then ends in RecursionError, which canonical_json reports.
 _ENCODE: Callable[[Any, int], Any] = _CANONICAL.iterencode  # type: ignore[assignment]
 # (typeshed does not declare the accelerator, hence getattr.)
 _MAKE_ENCODER = getattr(json.encoder, "c_make_encoder", None)
