@@ -33,14 +33,11 @@ from assurance_ledger import (
     is_country,
     is_party,
 )
-from assurance_ledger.chain import format_time
 from assurance_ledger.strategies import (
     COMMITMENT_STRATEGIES,
     PLANTABLE,
     RECORD_STRATEGIES,
     Scenario,
-    _clock_text,
-    _day_text,
     clean_ledgers,
     commitments,
     countries,
@@ -280,14 +277,6 @@ def test_the_same_seed_writes_the_same_ledger_in_every_version() -> None:
     assert write_ledger(30, 7).head.hash == (  # type: ignore[union-attr]
         "23c026d8e3ee0f4a7a00274a93ca2cf38a067dae50a17b3bb162c6965cfbd7b7"
     )
-
-
-@given(st.integers(0, 20 * 366 * 86_400))
-def test_the_writers_recording_times_are_canonical_times(elapsed: int) -> None:
-    """Rule: the writer's recording time, made from cached day and clock texts, is format_time's."""
-    days, seconds = divmod(elapsed, 86_400)
-    moment = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(seconds=elapsed)
-    assert _day_text(days) + _clock_text(seconds) == format_time(moment)
 
 
 @given(ledgers(max_size=40))

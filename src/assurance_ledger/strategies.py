@@ -35,6 +35,7 @@ except ImportError as exc:  # pragma: no cover -- exercised by a subprocess test
     ) from exc
 
 from . import records as r
+from .chain import format_time
 from .commitments import (
     BUILTIN_COMMITMENTS,
     AccessToProcedure,
@@ -518,23 +519,17 @@ def _corrected_source(seq: int) -> r.Source:
     return r.Source(citation=f"Corrected source for entry {seq}")
 
 
-# A recording time's canonical text (as chain.format_time writes it) is put
-# together from the text of its day and of its time of day, which ledgers
-# share: formatting a datetime for every entry took much of the writer's time.
-
-
-@functools.lru_cache(maxsize=1 << 10)
-def _day_text(days: int) -> str:
-    """The day ``days`` after 2020-01-01, as ISO text."""
-    return (dt.date(2020, 1, 1) + dt.timedelta(days=days)).isoformat()
+_EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def _clock_text(seconds: int) -> str:
-    """The time of day ``seconds`` after midnight UTC, as ISO text from its ``T`` to its ``Z``."""
-    minutes, second = divmod(seconds, 60)
-    hour, minute = divmod(minutes, 60)
-    return f"T{hour:02d}:{minute:02d}:{second:02d}.000000Z"
+def _stamp(elapsed: int) -> str:
+    """The recording time ``elapsed`` seconds after 2020-01-01, canonical.
+
+    Cached: ledgers share their recording times, and formatting one for every
+    entry took much of the writer's time.
+    """
+    return format_time(_EPOCH + dt.timedelta(seconds=elapsed))
 
 
 class _Writer:
@@ -872,7 +867,7 @@ def write_steps(
     writer = _Writer(recipient, giver, window, kinds)
     ledger = Ledger()
     elapsed = 0  # seconds from 2020-01-01T00:00:00Z to the recording time
-    stamp = _day_text(0) + _clock_text(0)
+    stamp = _stamp(0)
     for seq, seed in enumerate(steps, 1):
         writer.word = word = _words(seed)
         record = writer.next_record(ledger, seq)
@@ -880,8 +875,7 @@ def write_steps(
         tick = _TICKS[word() * len(_TICKS) >> 32]
         if tick:
             elapsed += tick
-            days, seconds = divmod(elapsed, 86_400)
-            stamp = _day_text(days) + _clock_text(seconds)
+            stamp = _stamp(elapsed)
         ledger.append(record, recorded_by=recipient, recorded_at=stamp)
     return ledger
 
