@@ -29,7 +29,7 @@ from .errors import LedgerError
 from .ledger import Fact, Ledger
 from .report import Breach, Certainty, Exposure, Report, Summary, UnassuredReturn
 from .rules import NEEDS, READS, RULES, Case, Rule, _removals
-from .truth import Truth
+from .truth import MAYBE, NO, YES, Truth
 
 __all__ = ["check", "covers"]
 
@@ -47,22 +47,22 @@ def covers(
     >>> covers(Scope(nationalities=["VE"]), back)
     <Truth.NO: 'no'>
     """
-    truth = Truth.YES
+    truth = YES
     if scope.returns_from is not None:
         truth = truth & returned.on.on_or_after(scope.returns_from)
     if scope.returns_until is not None:
         truth = truth & returned.on.on_or_before(scope.returns_until)
     if scope.crossings is not None and returned.crossing not in scope.crossings:
-        truth = truth & (Truth.MAYBE if returned.crossing == "unknown" else Truth.NO)
+        truth = truth & (MAYBE if returned.crossing == "unknown" else NO)
     nationalities = set(returned.nationalities)
     if scope.nationalities is not None and not nationalities & set(scope.nationalities):
-        truth = Truth.NO
+        truth = NO
     if nationalities & set(scope.exclude_nationalities):
-        truth = Truth.NO
+        truth = NO
     if scope.claimants is not None and returned.claimant_id not in scope.claimants:
-        truth = Truth.NO
+        truth = NO
     if scope.minors_only and not returned.minor:
-        truth = Truth.NO
+        truth = NO
     if withdrawn is not None:
         truth = truth & ~returned.on.after(withdrawn)
     return truth

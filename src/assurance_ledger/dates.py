@@ -41,7 +41,7 @@ import attrs
 from dateutil import parser as du_parser
 
 from .errors import InvalidDate
-from .truth import Truth
+from .truth import MAYBE, NO, YES, Truth
 
 __all__ = ["DateSpan", "Precision", "parse_date", "to_span"]
 
@@ -207,10 +207,10 @@ class DateSpan:
     def before(self, other: DateSpan) -> Truth:
         """Was this strictly before ``other``? ``MAYBE`` when the spans allow both."""
         if self.latest < other.earliest:
-            return Truth.YES
+            return YES
         if self.earliest >= other.latest:
-            return Truth.NO
-        return Truth.MAYBE
+            return NO
+        return MAYBE
 
     # The three below are "not other.before(self)", "other.before(self)" and
     # "not self.before(other)", written out: the rules call them very often.
@@ -218,26 +218,26 @@ class DateSpan:
     def on_or_before(self, other: DateSpan) -> Truth:
         """Was this on the same day as ``other`` or earlier?"""
         if self.latest <= other.earliest:
-            return Truth.YES
+            return YES
         if self.earliest > other.latest:
-            return Truth.NO
-        return Truth.MAYBE
+            return NO
+        return MAYBE
 
     def after(self, other: DateSpan) -> Truth:
         """Was this strictly after ``other``?"""
         if other.latest < self.earliest:
-            return Truth.YES
+            return YES
         if other.earliest >= self.latest:
-            return Truth.NO
-        return Truth.MAYBE
+            return NO
+        return MAYBE
 
     def on_or_after(self, other: DateSpan) -> Truth:
         """Was this on the same day as ``other`` or later?"""
         if self.earliest >= other.latest:
-            return Truth.YES
+            return YES
         if self.latest < other.earliest:
-            return Truth.NO
-        return Truth.MAYBE
+            return NO
+        return MAYBE
 
     # -- arithmetic -----------------------------------------------------------------
 

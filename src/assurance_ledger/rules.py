@@ -70,7 +70,7 @@ from .commitments import (
 )
 from .dates import DateSpan, _span
 from .ledger import Fact
-from .truth import Truth
+from .truth import MAYBE, NO, YES, Truth
 
 __all__ = ["NEEDS", "READS", "RULES", "Case", "Finding", "Removal", "Rule"]
 
@@ -99,7 +99,7 @@ class Removal:
     on: DateSpan
     by: str
     to: str
-    truth: Truth = Truth.YES
+    truth: Truth = YES
 
 
 def _later(a: DateSpan, b: DateSpan) -> DateSpan:
@@ -201,7 +201,7 @@ class Case:
         records (empty when it hinges on a missing record).
         """
         last = start.plus_days(days)
-        in_time = Truth.NO
+        in_time = NO
         late = []
         for fact, record in done:
             on_time = record.on.on_or_before(last)
@@ -212,7 +212,7 @@ class Case:
             # Nothing recorded: a breach only once the deadline has passed, and
             # then only possibly (the record may be missing, not the act).
             passed = self.as_of.after(last)
-            truth = Truth.MAYBE if passed.possible else Truth.NO
+            truth = MAYBE if passed.possible else NO
         else:
             truth = ~in_time
         # The breach happens the day after the last allowed day.
@@ -246,21 +246,21 @@ def _removals(
 
 def _whereabouts(returned: r.ClaimantReturned, moves: list[Fact], before: Fact) -> dict[str, Truth]:
     """Where the claimant may have been just before the move ``before``, and how surely."""
-    places = {returned.returned_to: Truth.YES}
+    places = {returned.returned_to: YES}
     when: DateSpan = before.record.on  # type: ignore[attr-defined]
     for move in moves:
         if move is before:
             continue
         on: DateSpan = move.record.on  # type: ignore[attr-defined]
         earlier = on.before(when)
-        if earlier is Truth.NO:
+        if earlier is NO:
             continue
         to: str = move.record.to  # type: ignore[attr-defined]
-        if earlier is Truth.YES:
-            places = {to: Truth.YES}
+        if earlier is YES:
+            places = {to: YES}
         else:
-            places = {place: truth & Truth.MAYBE for place, truth in places.items()}
-            places[to] = Truth.MAYBE
+            places = {place: truth & MAYBE for place, truth in places.items()}
+            places[to] = MAYBE
     return places
 
 
@@ -286,7 +286,7 @@ def non_refoulement(case: Case, commitment: NonRefoulement) -> Iterator[Finding]
             continue
         truth = case.binds(removal.on) & removal.truth
         if not commitment.absolute:
-            excused = Truth.NO
+            excused = NO
             for decision in refusals:
                 excused = excused | decision.on.on_or_before(removal.on)
             truth = truth & ~excused
@@ -345,7 +345,7 @@ def no_removal_before_decision(case: Case, _: NoRemovalBeforeDecision) -> Iterat
     for removal in case.removals():
         if removal.by != case.giver:
             continue
-        decided = Truth.NO
+        decided = NO
         for decision in finals:
             decided = decided | decision.on.on_or_before(removal.on)
         truth = case.binds(removal.on) & removal.truth & ~decided
@@ -434,9 +434,9 @@ def detention_limit(case: Case, commitment: DetentionLimit) -> Iterator[Finding]
         fewest, most = start.days_until(end)
         if most <= commitment.max_days:
             continue
-        truth = Truth.YES if fewest > commitment.max_days else Truth.MAYBE
+        truth = YES if fewest > commitment.max_days else MAYBE
         if release is None and gone is None:
-            truth = truth & Truth.MAYBE  # still open: the release may be unrecorded
+            truth = truth & MAYBE  # still open: the release may be unrecorded
         span = f"{fewest}" if fewest == most else f"{max(fewest, 0)} to {most}"
         if release is not None:
             until = f"released {release[1].on}"
@@ -488,7 +488,7 @@ def notification(case: Case, commitment: Notification) -> Iterator[Finding]:
 def humane_treatment(case: Case, _: HumaneTreatment) -> Iterator[Finding]:
     """Ill-treatment by the giver; an unsubstantiated report is only possible."""
     for fact, record in case.of_type(r.IllTreatment, by=case.giver):
-        truth = case.binds(record.on) & (Truth.YES if record.substantiated else Truth.MAYBE)
+        truth = case.binds(record.on) & (YES if record.substantiated else MAYBE)
         if truth.possible:
             status = "substantiated" if record.substantiated else "reported, not substantiated"
             yield Finding(
