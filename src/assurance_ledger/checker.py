@@ -81,7 +81,7 @@ def _certainty(truth: Truth) -> Certainty:
     return "certain" if truth.certain else "possible"
 
 
-@attrs.frozen
+@attrs.define
 class _Gate:
     """A given assurance, with its scope's hard limits ready for a quick look (private).
 
@@ -97,6 +97,8 @@ class _Gate:
     excluded: frozenset[str]
     claimants: frozenset[str] | None
     minors_only: bool
+    # Each commitment's rule, looked up at first use (see _steps).
+    steps: list[_Step] | None = None
 
     @classmethod
     def of(cls, fact: Fact) -> _Gate:
@@ -301,6 +303,35 @@ def _date_order(fact: Fact) -> tuple[dt.date, dt.date, int]:
     return (on.earliest, on.latest, fact.seq)
 
 
+#: What the checker runs for one commitment of a given assurance: its key in
+#: the parts, the commitment, its rule, and the rule's NEEDS and READS (or None).
+_Step = tuple[
+    tuple[int, int],
+    Commitment,
+    Rule,
+    frozenset[type[r.Outcome]] | None,
+    frozenset[type[r.Outcome]] | None,
+]
+
+
+def _steps(gate: _Gate, table: Mapping[type[Commitment], Rule]) -> list[_Step]:
+    """The rule of each commitment of a gate's assurance, looked up once a check."""
+    if gate.steps is None:
+        steps = []
+        for place, commitment in enumerate(gate.fact.record.commitments):  # type: ignore[attr-defined]
+            rule = table.get(type(commitment))
+            if rule is None:
+                raise LedgerError(
+                    f"no rule for the commitment kind {commitment.KIND!r}: pass "
+                    f"rules={{{type(commitment).__name__}: your_rule}} to check()"
+                )
+            steps.append(
+                ((gate.fact.seq, place), commitment, rule, NEEDS.get(rule), READS.get(rule))
+            )
+        gate.steps = steps
+    return gate.steps
+
+
 def _breaches(
     index: _Assurances,
     claimant: Fact,
@@ -327,39 +358,37 @@ def _breaches(
         if not coverage.possible:
             continue
         found = found if found is not None else {}
-        case = Case(
-            claimant=claimant,
-            assurance=assurance,
-            withdrawal=withdrawal,
-            outcomes=outcomes,
-            as_of=day,
-            coverage=coverage,
-        )
-        for place, commitment in enumerate(promise.commitments):
-            rule = table.get(type(commitment))
-            if rule is None:
-                raise LedgerError(
-                    f"no rule for the commitment kind {commitment.KIND!r}: pass "
-                    f"rules={{{type(commitment).__name__}: your_rule}} to check()"
-                )
-            key = (assurance.seq, place)
-            if rule in NEEDS and NEEDS[rule].isdisjoint(present):
+        case = None  # made when a rule first needs it
+        for key, commitment, rule, needs, reads in _steps(gate, table):
+            if needs is not None and needs.isdisjoint(present):
                 continue  # it would find nothing
-            if reuse is not None and rule in READS and READS[rule].isdisjoint(reuse[1]):
+            if reuse is not None and reads is not None and reads.isdisjoint(reuse[1]):
                 part = reuse[0].get(key, ())  # nothing this rule reads has changed
             else:
-                part = tuple(
-                    Breach(
-                        assurance_id=promise.assurance_id,
-                        commitment=commitment.KIND,
-                        claimant_id=back.claimant_id,
-                        certainty=_certainty(truth),
-                        evidence=finding.evidence,
-                        explanation=finding.explanation,
+                if case is None:
+                    case = Case(
+                        claimant=claimant,
+                        assurance=assurance,
+                        withdrawal=withdrawal,
+                        outcomes=outcomes,
+                        as_of=day,
+                        coverage=coverage,
                     )
-                    for finding in rule(case, commitment)
-                    if (truth := finding.truth & coverage).possible
-                )
+                breaches = []
+                for finding in rule(case, commitment):
+                    truth = finding.truth & coverage
+                    if truth.possible:
+                        breaches.append(
+                            Breach(
+                                assurance_id=promise.assurance_id,
+                                commitment=commitment.KIND,
+                                claimant_id=back.claimant_id,
+                                certainty=_certainty(truth),
+                                evidence=finding.evidence,
+                                explanation=finding.explanation,
+                            )
+                        )
+                part = tuple(breaches)
             if part:
                 found[key] = part
     return found

@@ -137,12 +137,12 @@ class Case:
     @property
     def giver(self) -> str:
         """The state that gave the assurance (and took the claimant back)."""
-        return self.given.given_by
+        return self.assurance.record.given_by  # type: ignore[attr-defined, no-any-return]
 
     @property
     def recipient(self) -> str:
         """The state the assurance was given to (which returned the claimant)."""
-        return self.given.given_to
+        return self.assurance.record.given_to  # type: ignore[attr-defined, no-any-return]
 
     @property
     def start(self) -> DateSpan:
@@ -178,12 +178,13 @@ class Case:
     def of_type(self, cls: type[OutcomeT], *, by: str | None = None) -> list[tuple[Fact, OutcomeT]]:
         """The claimant's outcomes of one type (by one state), known by ``as_of``."""
         found = []
+        latest = self.as_of.latest
         for fact in self.outcomes:
             record = fact.record
             if (
                 isinstance(record, cls)
                 and (by is None or getattr(record, "by", None) == by)
-                and record.on.earliest <= self.as_of.latest
+                and record.on.earliest <= latest
             ):
                 found.append((fact, record))
         return found
@@ -215,6 +216,8 @@ class Case:
             truth = MAYBE if passed.possible else NO
         else:
             truth = ~in_time
+        if truth is NO:  # the common case: no breach, whenever the obligation binds
+            return truth, last, late
         # The breach happens the day after the last allowed day.
         return truth & self.binds(last.plus_days(1)), last, late
 
