@@ -156,14 +156,24 @@ class _Assurances:
 _Parts = dict[tuple[int, int], tuple[Breach, ...]]
 
 
+#: A given assurance that may cover a claimant: its gate, its withdrawal (if
+#: any) and how surely it covers them.
+_Cover = tuple[_Gate, Fact | None, Truth]
+
+
 @attrs.frozen
 class _Assessment:
-    """What the checker found for one returned claimant (private)."""
+    """What the checker found for one returned claimant (private).
+
+    ``covering`` depends only on the return and the assurances, so it is kept
+    for when only the claimant's outcomes change (see ``reuse`` in :func:`_assess`).
+    """
 
     parts: _Parts
     unassured: UnassuredReturn | None
     exposures: tuple[Exposure, ...]
     removed_home: bool
+    covering: tuple[_Cover, ...] = ()
 
     @property
     def breaches(self) -> tuple[Breach, ...]:
@@ -233,22 +243,26 @@ def _assess(
     day: DateSpan,
     table: Mapping[type[Commitment], Rule],
     *,
-    reuse: tuple[_Parts, frozenset[type[r.Outcome]]] | None = None,
+    reuse: tuple[_Assessment, frozenset[type[r.Outcome]]] | None = None,
 ) -> _Assessment:
     """Check one returned claimant with their outcomes (in any order).
 
-    ``reuse``: the claimant's earlier parts, and the outcome types changed
-    since (nothing else changed): a built-in rule that reads none of those
-    types is not run again (see :data:`~.rules.READS`).
+    ``reuse``: the claimant's earlier assessment, and the outcome types
+    changed since (nothing else changed: not the return, not the assurances).
+    The assurances that cover the claimant are taken from it, and a built-in
+    rule that reads none of those types is not run again (see
+    :data:`~.rules.READS`).
     """
     back = claimant.record
     assert isinstance(back, r.ClaimantReturned)  # noqa: S101 -- by construction
     mine = sorted(outcomes, key=_date_order)
     removals = _removals(back, mine, day)
     removed_home = any(m.to == back.origin for m in removals)
-    found = _breaches(assurances, claimant, tuple(mine), day, table, reuse=reuse)
-    if found is not None:
-        return _Assessment(found, None, (), removed_home)
+    covering = reuse[0].covering if reuse is not None else _covering(assurances, back, day)
+    if covering:
+        reused = (reuse[0].parts, reuse[1]) if reuse is not None else None
+        found = _breaches(covering, claimant, tuple(mine), day, table, reuse=reused)
+        return _Assessment(found, None, (), removed_home, covering)
     unassured = UnassuredReturn(
         claimant_id=back.claimant_id,
         pending_requests=_pending(assurances.requested, assurances.closed, back),
@@ -332,32 +346,40 @@ def _steps(gate: _Gate, table: Mapping[type[Commitment], Rule]) -> list[_Step]:
     return gate.steps
 
 
+def _covering(index: _Assurances, back: r.ClaimantReturned, day: DateSpan) -> tuple[_Cover, ...]:
+    """The given assurances that may cover a return, in the order they were given."""
+    found = []
+    for gate in index.given.get((back.returned_to, back.returned_by), ()):
+        if gate.shuts(back):
+            continue  # covers() would certainly say NO
+        promise = gate.fact.record
+        assert isinstance(promise, r.AssuranceGiven)  # noqa: S101 -- by construction
+        withdrawal = index.withdrawn.get(promise.assurance_id)
+        ended = withdrawal.record.on if withdrawal is not None else None  # type: ignore[attr-defined]
+        coverage = covers(promise.scope, back, withdrawn=ended) & promise.on.on_or_before(day)
+        if coverage.possible:
+            found.append((gate, withdrawal, coverage))
+    return tuple(found)
+
+
 def _breaches(
-    index: _Assurances,
+    covering: Iterable[_Cover],
     claimant: Fact,
     outcomes: tuple[Fact, ...],
     day: DateSpan,
     table: Mapping[type[Commitment], Rule],
     *,
     reuse: tuple[_Parts, frozenset[type[r.Outcome]]] | None = None,
-) -> _Parts | None:
-    """Every breach for one claimant, or ``None`` when no given assurance covers them."""
+) -> _Parts:
+    """Every breach for one claimant under the assurances ``covering`` them."""
     back = claimant.record
     assert isinstance(back, r.ClaimantReturned)  # noqa: S101 -- by construction
-    found: _Parts | None = None
+    found: _Parts = {}
     present = {type(fact.record) for fact in outcomes}
-    for gate in index.given.get((back.returned_to, back.returned_by), ()):
-        if gate.shuts(back):
-            continue  # covers() would certainly say NO
+    for gate, withdrawal, coverage in covering:
         assurance = gate.fact
         promise = assurance.record
         assert isinstance(promise, r.AssuranceGiven)  # noqa: S101 -- by construction
-        withdrawal = index.withdrawn.get(promise.assurance_id)
-        ended = withdrawal.record.on if withdrawal is not None else None  # type: ignore[attr-defined]
-        coverage = covers(promise.scope, back, withdrawn=ended) & promise.on.on_or_before(day)
-        if not coverage.possible:
-            continue
-        found = found if found is not None else {}
         case = None  # made when a rule first needs it
         for key, commitment, rule, needs, reads in _steps(gate, table):
             if needs is not None and needs.isdisjoint(present):

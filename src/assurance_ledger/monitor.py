@@ -7,9 +7,10 @@ return, and the evaluation date. So when an entry is appended:
 
 * an outcome, a return, or a correction of one, changes what is known about one
   claimant (two, for a correction that moves an outcome to another claimant):
-  only they are checked again; and when only their outcomes changed, only the
-  rules that read outcomes of those types are run again
-  (:data:`~assurance_ledger.rules.READS`; your own rules always run);
+  only they are checked again; and when only their outcomes changed, the
+  assurances that cover them are not looked for again (coverage depends on the
+  return alone), and only the rules that read outcomes of those types are run
+  again (:data:`~assurance_ledger.rules.READS`; your own rules always run);
 * an assurance record, or a correction of one, may change every claimant's
   coverage: everything is checked again (assurances are few, claimants many);
 * a checkpoint changes nothing.
@@ -34,7 +35,6 @@ from .checker import (
     _assess_all,
     _Assessment,
     _day,
-    _Parts,
     _report,
     _returned,
     _table,
@@ -133,7 +133,7 @@ class Monitor:
                     before.extend(old.breaches)
                 reuse = None
                 if old is not None and changed is not None:
-                    reuse = (old.parts, frozenset(changed))
+                    reuse = (old, frozenset(changed))
                 new = self._recheck(claimant_id, reuse)
                 if new is not None:
                     self._results[claimant_id] = new
@@ -165,7 +165,7 @@ class Monitor:
         return claimants
 
     def _recheck(
-        self, claimant_id: str, reuse: tuple[_Parts, frozenset[type[r.Outcome]]] | None
+        self, claimant_id: str, reuse: tuple[_Assessment, frozenset[type[r.Outcome]]] | None
     ) -> _Assessment | None:
         facts = self._ledger.facts_of(claimant_id)
         back = next((f for f in facts if isinstance(f.record, r.ClaimantReturned)), None)
