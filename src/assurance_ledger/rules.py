@@ -103,10 +103,20 @@ class Removal:
 
 
 def _later(a: DateSpan, b: DateSpan) -> DateSpan:
+    """The later of two dates: each bound the later of the two."""
+    if a.earliest >= b.earliest and a.latest >= b.latest:
+        return a  # the common case: one is wholly later (no new span to make)
+    if b.earliest >= a.earliest and b.latest >= a.latest:
+        return b
     return _span(max(a.earliest, b.earliest), max(a.latest, b.latest))
 
 
 def _earlier(a: DateSpan, b: DateSpan) -> DateSpan:
+    """The earlier of two dates: each bound the earlier of the two."""
+    if a.earliest <= b.earliest and a.latest <= b.latest:
+        return a
+    if b.earliest <= a.earliest and b.latest <= a.latest:
+        return b
     return _span(min(a.earliest, b.earliest), min(a.latest, b.latest))
 
 
@@ -365,10 +375,11 @@ def _first_within(
     case: Case, days: int, done: list[tuple[Fact, Any]], *, late: str, missing: str
 ) -> Iterator[Finding]:
     """The first of ``done`` must come within ``days`` of the start: late, or missing."""
-    truth, last, after = case.deadline(case.start, days, done)
+    start = case.start
+    truth, last, after = case.deadline(start, days, done)
     if not truth.possible:
         return
-    window = f"{last} ({_count(days)} from {case.start})"
+    window = f"{last} ({_count(days)} from {start})"
     if after:
         fact, record = after[0]
         yield Finding(
