@@ -277,6 +277,10 @@ def _whereabouts(returned: r.ClaimantReturned, moves: list[Fact], before: Fact) 
     return places
 
 
+#: The outcomes by which a claimant leaves the giver: removals and departures.
+_MOVES = (r.Removed, r.Departed)
+
+
 def _count(days: int) -> str:
     return "1 day" if days == 1 else f"{days} days"
 
@@ -406,36 +410,37 @@ def access_to_procedure(case: Case, commitment: AccessToProcedure) -> Iterator[F
     )
 
 
+def _ending(
+    pairs: list[tuple[Fact, Any]], held: DateSpan, by: DateSpan | None, used: set[int] | None
+) -> tuple[Fact, Any] | None:
+    """The first of ``pairs`` that may end a detention ``held``: not after ``by``, not used."""
+    for fact, record in pairs:
+        if (
+            record.on.latest >= held.earliest
+            and (by is None or record.on.earliest <= by.latest)
+            and (used is None or fact.seq not in used)
+        ):
+            return fact, record
+    return None
+
+
 def detention_limit(case: Case, commitment: DetentionLimit) -> Iterator[Finding]:
     """A detention by the giver longer than N days inside the obligation."""
+    detentions = case.of_type(r.Detained, by=case.giver)
+    if not detentions:
+        return
     releases = case.of_type(r.Released, by=case.giver)
     # Removals and departures in date order: a detention ends at the first move after it.
-    leaving = [
-        (f, rec) for f, rec in case.of_type(r.Outcome) if isinstance(rec, r.Removed | r.Departed)
-    ]
+    leaving = [(f, rec) for f, rec in case.of_type(r.Outcome) if isinstance(rec, _MOVES)]
     used: set[int] = set()
-    for fact, detained in case.of_type(r.Detained, by=case.giver):
-        release = next(
-            (
-                (f, rec)
-                for f, rec in releases
-                if f.seq not in used and rec.on.latest >= detained.on.earliest
-            ),
-            None,
-        )
+    for fact, detained in detentions:
+        release = _ending(releases, detained.on, None, used)
         ends = [case.as_of]
         if release is not None:
             used.add(release[0].seq)
             ends.append(release[1].on)
-        left = next(
-            (
-                (f, rec.on)
-                for f, rec in leaving
-                if rec.on.latest >= detained.on.earliest
-                and (release is None or rec.on.earliest <= release[1].on.latest)
-            ),
-            None,
-        )
+        move = _ending(leaving, detained.on, release[1].on if release is not None else None, None)
+        left = (move[0], move[1].on) if move is not None else None
         gone = left[1] if left is not None else None
         if gone is not None:  # removed or gone: no longer held by the giver
             ends.append(gone)
@@ -555,8 +560,6 @@ RULES: Mapping[type[Commitment], Rule] = MappingProxyType(
         MonitoringAccess: monitoring_access,
     }
 )
-
-_MOVES = (r.Removed, r.Departed)
 
 #: The outcome types each built-in rule reads (read-only). An outcome of any
 #: other type cannot change what the rule finds, so the incremental checker
