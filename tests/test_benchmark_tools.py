@@ -223,3 +223,41 @@ def test_the_benchmark_script_runs_and_judges_every_figure(tmp_path: Path) -> No
         assert row is not None, (figure, done.stdout)
         assert row.rstrip().endswith(("PASS", "FAIL")), row
     assert done.returncode == (1 if any(r.endswith("FAIL") for r in rows) else 0)
+
+
+instructions = _load("instructions")
+
+
+@pytest.mark.parametrize("workload", instructions.WORKLOADS)
+def test_each_instruction_workload_runs_only_its_measured_part_when_asked(
+    workload: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rule: a workload of benchmarks/instructions.py runs nothing measured when only loading.
+
+    Its count is the difference of the two runs, so the load-only run must do
+    all the setup and none of the work; at a tiny size (no callgrind here).
+    """
+    monkeypatch.setattr(sys, "path", list(sys.path))  # _inner adds to it
+    monkeypatch.setattr(generate, "CACHE", tmp_path / "cache")
+    for name, value in {
+        "SMALL_LEDGERS": 2,
+        "SMALL_ROUNDS": 3,
+        "UPDATE_LEDGER": 2_000,
+        "UPDATES": 25,
+        "CHECK_LEDGER": 3_000,
+        "CHECK_ENTRIES": 1_000,
+    }.items():
+        monkeypatch.setattr(instructions, name, value)
+    assert instructions._inner(workload, "load", None) == 0
+    expected = {"small": 2 * 3, "update": 25, "check": 1_000}[workload]
+    assert instructions._inner(workload, "run", None) == expected
+
+
+def test_the_instruction_counter_refuses_an_unknown_workload(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Rule: an unknown workload is a usage error (exit 2) naming the choices."""
+    with pytest.raises(SystemExit) as stopped:
+        instructions.main(["nope"])
+    assert stopped.value.code == 2
+    assert "no such workload: nope (choose from small, update, check)" in capsys.readouterr().err

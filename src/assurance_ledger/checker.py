@@ -81,7 +81,7 @@ def _certainty(truth: Truth) -> Certainty:
     return "certain" if truth.certain else "possible"
 
 
-@attrs.define
+@attrs.define(eq=False)  # one per given assurance and check: equal only to itself
 class _Gate:
     """A given assurance, with its scope's hard limits ready for a quick look (private).
 
