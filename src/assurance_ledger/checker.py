@@ -28,7 +28,7 @@ from .dates import DateSpan, to_span
 from .errors import LedgerError
 from .ledger import Fact, Ledger
 from .report import Breach, Certainty, Exposure, Report, Summary, UnassuredReturn
-from .rules import NEEDS, READS, RULES, Case, Rule, _removals
+from .rules import _MOVES, NEEDS, READS, RULES, Case, Rule, _removals
 from .truth import MAYBE, NO, YES, Truth
 
 __all__ = ["check", "covers"]
@@ -249,20 +249,28 @@ def _assess(
 
     ``reuse``: the claimant's earlier assessment, and the outcome types
     changed since (nothing else changed: not the return, not the assurances).
-    The assurances that cover the claimant are taken from it, and a built-in
+    The assurances that cover the claimant are taken from it, and so is what
+    their removals decide when no removal or departure changed; a built-in
     rule that reads none of those types is not run again (see
     :data:`~.rules.READS`).
     """
     back = claimant.record
     assert isinstance(back, r.ClaimantReturned)  # noqa: S101 -- by construction
     mine = sorted(outcomes, key=_date_order)
-    removals = _removals(back, mine, day)
-    removed_home = any(m.to == back.origin for m in removals)
+    # Removals read only removals and departures: if none changed, neither did they.
+    unmoved = reuse[0] if reuse is not None and reuse[1].isdisjoint(_MOVES) else None
+    if unmoved is None:
+        removals = _removals(back, mine, day)
+        removed_home = any(m.to == back.origin for m in removals)
+    else:
+        removed_home = unmoved.removed_home
     covering = reuse[0].covering if reuse is not None else _covering(assurances, back, day)
     if covering:
         reused = (reuse[0].parts, reuse[1]) if reuse is not None else None
         found = _breaches(covering, claimant, tuple(mine), day, table, reuse=reused)
         return _Assessment(found, None, (), removed_home, covering)
+    if unmoved is not None:
+        return unmoved  # unassured: what is found depends on the return and removals alone
     unassured = UnassuredReturn(
         claimant_id=back.claimant_id,
         pending_requests=_pending(assurances.requested, assurances.closed, back),

@@ -129,15 +129,21 @@ class Monitor:
             before, after = [], []
             for claimant_id, changed in claimants.items():
                 old = self._results.pop(claimant_id, None)
-                if old is not None:
-                    before.extend(old.breaches)
                 reuse = None
                 if old is not None and changed is not None:
                     reuse = (old, frozenset(changed))
                 new = self._recheck(claimant_id, reuse)
                 if new is not None:
                     self._results[claimant_id] = new
-                    after.extend(new.breaches)
+                # Only the parts made again can differ: a part kept is the same object.
+                old_parts = old.parts if old is not None else {}
+                new_parts = new.parts if new is not None else {}
+                for key, part in old_parts.items():
+                    if new_parts.get(key) is not part:
+                        before.extend(part)
+                for key, part in new_parts.items():
+                    if old_parts.get(key) is not part:
+                        after.extend(part)
         self._seen = end
         return _changes(end - start, before, after)
 
