@@ -16,10 +16,52 @@ from assurance_ledger import (
     canonical_json,
     verify_lines,
 )
-from assurance_ledger.chain import _quick, _strict
+from assurance_ledger.chain import _quick, _strict, encode_entry
 from assurance_ledger.strategies import ledgers
 
 non_empty = ledgers(min_size=1, max_size=20)
+
+
+_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=30)  # any but lone surrogates
+_JSON_RECORD = st.dictionaries(
+    _TEXT, st.one_of(st.none(), st.booleans(), st.integers(), _TEXT, st.lists(_TEXT)), max_size=5
+)
+
+
+@given(
+    seq=st.integers(1, 10**12),
+    recorded_at=_TEXT,
+    recorded_by=_TEXT,
+    prev=_TEXT,
+    record=_JSON_RECORD,
+)
+def test_an_entry_is_encoded_as_canonical_json_of_its_five_keys(
+    seq: int, recorded_at: str, recorded_by: str, prev: str, record: dict[str, object]
+) -> None:
+    """Rule: encode_entry writes exactly canonical_json of the five keys, whatever the text.
+
+    It writes the outer object out by hand (keys in their sorted order), so
+    quotes, backslashes, control and non-ASCII characters in any of its
+    strings must come out as canonical_json writes them.
+    """
+    digest, line = encode_entry(
+        seq=seq, recorded_at=recorded_at, recorded_by=recorded_by, record=record, prev=prev
+    )
+    rest = {
+        "prev": prev,
+        "record": record,
+        "recorded_at": recorded_at,
+        "recorded_by": recorded_by,
+        "seq": seq,
+    }
+    assert hashlib.sha256(canonical_json(rest)).hexdigest() == digest
+    assert line == canonical_json({"hash": digest, **rest})
+
+
+def test_an_entry_with_a_party_that_is_not_text_is_refused() -> None:
+    """Rule: encode_entry refuses a non-text string field rather than write other bytes."""
+    with pytest.raises(TypeError, match="expected text, got int"):
+        encode_entry(seq=1, recorded_at="t", recorded_by=7, record={}, prev=GENESIS)  # type: ignore[arg-type]
 
 
 @given(non_empty)

@@ -288,7 +288,8 @@ class _View:
         """The group whose rules read ``record``, if any."""
         if isinstance(record, r.AssuranceRecord):
             return ("assurance", record.assurance_id)
-        if isinstance(record, r.ClaimantReturned | r.Outcome):
+        # A tuple, not r.ClaimantReturned | r.Outcome: a union is made anew each time.
+        if isinstance(record, (r.ClaimantReturned, r.Outcome)):
             return ("claimant", record.claimant_id)
         return None
 

@@ -242,9 +242,7 @@ def _removals(
     by each state it may have left, each only ``MAYBE``.
     """
     moves = [
-        f
-        for f in outcomes
-        if isinstance(f.record, r.Removed | r.Departed) and f.record.on.earliest <= as_of.latest
+        f for f in outcomes if isinstance(f.record, _MOVES) and f.record.on.earliest <= as_of.latest
     ]
     found = []
     for fact in moves:
