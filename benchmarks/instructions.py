@@ -31,9 +31,7 @@ measures in time as ratios.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
-import random
 import re
 import subprocess
 import sys
@@ -56,18 +54,16 @@ def _inner(workload: str, part: str, src: str | None) -> int:
         sys.path.insert(0, str(Path(src) / "src"))
     sys.path.insert(0, str(HERE))
     import generate  # noqa: PLC0415 -- after sys.path is set
+    import run  # noqa: PLC0415
 
-    from assurance_ledger import Ledger, Released, check  # noqa: PLC0415
+    from assurance_ledger import Ledger, check  # noqa: PLC0415
     from assurance_ledger.monitor import Monitor  # noqa: PLC0415
 
     def lines(entries: int) -> list[bytes]:  # written by main() before callgrind starts
-        return generate.cached(entries).read_bytes().splitlines()
+        return run.read_lines(generate.cached(entries))
 
     if workload == "small":
-        ledgers = [
-            Ledger.from_lines([x.rstrip(b"\n") for x in generate.generate(50, seed=seed)])
-            for seed in range(SMALL_LEDGERS)
-        ]
+        ledgers = run.small_ledgers(SMALL_LEDGERS)
         done = 0
         for _ in range(SMALL_ROUNDS if part == "run" else 0):
             for ledger in ledgers:
@@ -77,22 +73,7 @@ def _inner(workload: str, part: str, src: str | None) -> int:
     if workload == "update":
         ledger = Ledger.from_lines(lines(UPDATE_LEDGER))
         monitor = Monitor(ledger, generate.AS_OF)
-        returns = [f.record for f in ledger.facts() if f.record.TYPE == "claimant_returned"]
-        rng = random.Random(0)  # noqa: S311 -- test data
-        head = ledger.head
-        assert head is not None
-        when = dt.datetime.fromisoformat(head.recorded_at.replace("Z", "+00:00"))
-        steps = []
-        for number in range(UPDATES):
-            back = rng.choice(returns)
-            outcome = Released(
-                outcome_id=f"bench-{number}",
-                claimant_id=back.claimant_id,  # type: ignore[attr-defined]
-                on=back.on.latest + dt.timedelta(days=rng.randrange(1, 60)),  # type: ignore[attr-defined]
-                by="US",
-            )
-            time = (when + dt.timedelta(seconds=number + 1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-            steps.append((outcome, time))
+        steps = run.appended_outcomes(ledger, UPDATES)
         done = 0
         for outcome, time in steps if part != "load" else ():
             ledger.append(outcome, recorded_by="CA", recorded_at=time)

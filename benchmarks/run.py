@@ -73,8 +73,17 @@ def _rss() -> int:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _lines(path: Path) -> list[bytes]:
+def read_lines(path: Path) -> list[bytes]:
+    """The stored lines of a ledger file, without their newlines."""
     return path.read_bytes().splitlines()
+
+
+def small_ledgers(count: int) -> list[Ledger]:
+    """The generator's first :data:`SMALL_SIZE` entries for seeds 0 to ``count - 1``."""
+    return [
+        Ledger.from_lines([x.rstrip(b"\n") for x in generate.generate(SMALL_SIZE, seed=s)])
+        for s in range(count)
+    ]
 
 
 def _floor(lines: list[bytes]) -> float:
@@ -112,7 +121,7 @@ def worker_open(entries: int) -> dict[str, Any]:
     opened = time.perf_counter() - start
     memory = (_rss() - baseline) / len(ledger)
     ledger.close()
-    floor = _floor(_lines(path))
+    floor = _floor(read_lines(path))
     checked, breaches = _checks(ledger)
     return {
         "open": opened,
@@ -130,17 +139,19 @@ def worker_check(entries: int) -> dict[str, Any]:
     return {"check": checked, "breaches": breaches}
 
 
-def worker_incremental(entries: int) -> dict[str, Any]:
-    """Append one outcome and update a Monitor, many times, on a ledger in memory."""
-    ledger = Ledger.from_lines(_lines(generate.cached(entries)))
-    monitor = Monitor(ledger, AS_OF)
+def appended_outcomes(ledger: Ledger, count: int) -> list[tuple[Released, str]]:
+    """``count`` releases of random returned claimants (seeded), each with its recording time.
+
+    What the incremental figure appends, one at a time, after the ledger's
+    head; ``instructions.py`` appends the same.
+    """
     claimants = [f.record for f in ledger.facts() if f.record.TYPE == "claimant_returned"]
     rng = random.Random(0)  # noqa: S311 -- test data
     head = ledger.head
     assert head is not None
     when = dt.datetime.fromisoformat(head.recorded_at.replace("Z", "+00:00"))
-    times = []
-    for number in range(INCREMENTAL_APPENDS):
+    steps = []
+    for number in range(count):
         back = rng.choice(claimants)
         outcome = Released(
             outcome_id=f"bench-{number}",
@@ -149,6 +160,16 @@ def worker_incremental(entries: int) -> dict[str, Any]:
             by="US",
         )
         recorded_at = (when + dt.timedelta(seconds=number + 1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        steps.append((outcome, recorded_at))
+    return steps
+
+
+def worker_incremental(entries: int) -> dict[str, Any]:
+    """Append one outcome and update a Monitor, many times, on a ledger in memory."""
+    ledger = Ledger.from_lines(read_lines(generate.cached(entries)))
+    monitor = Monitor(ledger, AS_OF)
+    times = []
+    for outcome, recorded_at in appended_outcomes(ledger, INCREMENTAL_APPENDS):
         start = time.perf_counter()
         ledger.append(outcome, recorded_by="CA", recorded_at=recorded_at)
         monitor.update()
@@ -175,10 +196,7 @@ def worker_small(_: int) -> dict[str, Any]:
     come first, so these are assurance-heavy); shown beside it, the 50-entry
     ledgers the hypothesis strategies write, as a user's property tests check them.
     """
-    generated = [
-        (Ledger.from_lines([x.rstrip(b"\n") for x in generate.generate(SMALL_SIZE, seed=s)]), AS_OF)
-        for s in range(20)
-    ]
+    generated = [(ledger, AS_OF) for ledger in small_ledgers(20)]
     drawn = [(write_ledger(SMALL_SIZE, seed=s), "2021-06-30") for s in range(20)]
     return {"small_check": _median_check(generated), "strategies_check": _median_check(drawn)}
 
@@ -188,7 +206,7 @@ def worker_peer(entries: int) -> dict[str, Any]:
     import duckdb_peer  # noqa: PLC0415 -- needs the optional bench extra
 
     path = generate.cached(entries, exact=True)
-    floor = _floor(_lines(path))  # measured as the main floor is
+    floor = _floor(read_lines(path))  # measured as the main floor is
     counts, load_s, query_s = duckdb_peer.timed(path, AS_OF)
     small = generate.cached(max(entries // 20, 1000), exact=True)
     agreed = duckdb_peer.cross_check(small, AS_OF)
