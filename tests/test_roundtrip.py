@@ -15,6 +15,7 @@ from assurance_ledger import (
     Record,
     canonical_json,
 )
+from assurance_ledger.codec import canonical_string
 from assurance_ledger.strategies import COMMITMENT_STRATEGIES, RECORD_STRATEGIES
 
 
@@ -86,6 +87,18 @@ def test_canonical_bytes_are_json_dumps_with_the_canonical_settings(value: objec
     assert canonical_json(value) == json.dumps(
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     ).encode("utf-8")
+
+
+@given(st.text())
+def test_a_canonical_string_is_canonical_json_of_it(text: str) -> None:
+    """Rule: canonical_string writes a string exactly as canonical_json does (any character)."""
+    assert canonical_string(text) == canonical_json(text)
+
+
+def test_a_canonical_string_must_be_text() -> None:
+    """Rule: canonical_string refuses anything but a str, rather than write other bytes."""
+    with pytest.raises(TypeError, match="expected text, got int"):
+        canonical_string(7)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("bad", [float("nan"), float("inf"), {"a": [float("-inf")]}])

@@ -34,7 +34,7 @@ from typing import Any
 import attrs
 from dateutil import parser as du_parser
 
-from .codec import DEFAULT_CODEC, Codec, canonical_json, loads_json
+from .codec import DEFAULT_CODEC, Codec, canonical_json, canonical_string, loads_json
 from .countries import is_party
 from .errors import ChainBroken, InvalidRecord, InvalidRecords, LedgerError
 from .records import Record
@@ -119,13 +119,6 @@ class Entry:
         return dt.datetime.strptime(self.recorded_at, "%Y-%m-%dT%H:%M:%S.%f%z")
 
 
-def _string(text: str) -> bytes:
-    """A JSON string as canonical JSON writes it (UTF-8, only what must be escaped)."""
-    if type(text) is not str:  # the bytes would not be canonical_json's: refuse
-        raise TypeError(f"expected text, got {type(text).__name__}")
-    return json.encoder.encode_basestring(text).encode("utf-8")
-
-
 def encode_entry(
     *, seq: int, recorded_at: str, recorded_by: str, record: dict[str, Any], prev: str
 ) -> tuple[str, bytes]:
@@ -137,10 +130,10 @@ def encode_entry(
     encoding the outer object for every entry.
     """
     body = b'{"prev":%s,"record":%s,"recorded_at":%s,"recorded_by":%s,"seq":%d}' % (
-        _string(prev),
+        canonical_string(prev),
         canonical_json(record),
-        _string(recorded_at),
-        _string(recorded_by),
+        canonical_string(recorded_at),
+        canonical_string(recorded_by),
         seq,
     )
     digest = hashlib.sha256(body).hexdigest()

@@ -44,7 +44,14 @@ from .dates import DateSpan
 from .errors import InvalidRecord, InvalidRecords, Path
 from .records import RECORD_TYPES, Record, Scope, Source
 
-__all__ = ["DEFAULT_CODEC", "Codec", "canonical_json", "configure_converter", "loads_json"]
+__all__ = [
+    "DEFAULT_CODEC",
+    "Codec",
+    "canonical_json",
+    "canonical_string",
+    "configure_converter",
+    "loads_json",
+]
 
 T = TypeVar("T")
 
@@ -69,6 +76,22 @@ def canonical_json(value: Any) -> bytes:
         raise ValueError("a JSON value nested too deeply, or circular") from None
 
 
+def canonical_string(text: str) -> bytes:
+    r"""``canonical_json(text)`` for a string, without the encoder: for writing out a known object.
+
+    >>> canonical_string('say "hi"')
+    b'"say \\"hi\\""'
+    >>> canonical_string("né") == canonical_json("né") == '"né"'.encode("utf-8")
+    True
+    """
+    if type(text) is not str:  # anything else would not be canonical_json's bytes: refuse
+        raise TypeError(f"expected text, got {type(text).__name__}")
+    return _ESCAPE(text).encode("utf-8")
+
+
+# How a string is written (ensure_ascii=False: only quotes, backslashes and
+# control characters escaped); the encoder below writes strings with it too.
+_ESCAPE: Callable[[str], str] = json.encoder.encode_basestring
 # One encoder, made once: json.dumps would build it again on every call.
 _CANONICAL = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
@@ -85,7 +108,7 @@ if _MAKE_ENCODER is not None:  # CPython's C accelerator, which JSONEncoder uses
     _ENCODE = _MAKE_ENCODER(
         None,  # markers (see above)
         _CANONICAL.default,
-        json.encoder.encode_basestring,  # ensure_ascii=False
+        _ESCAPE,  # ensure_ascii=False
         None,  # indent
         ":",
         ",",
