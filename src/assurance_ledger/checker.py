@@ -300,7 +300,8 @@ def _report(day: DateSpan, assessments: Iterable[_Assessment]) -> Report:
     for assessment in assessments:
         returns += 1
         removed_home += assessment.removed_home
-        breaches.extend(assessment.breaches)
+        for part in assessment.parts.values():
+            breaches.extend(part)
         exposures.extend(assessment.exposures)
         if assessment.unassured is not None:
             unassured.append(assessment.unassured)

@@ -50,7 +50,6 @@ import datetime as dt
 import html
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -73,7 +72,7 @@ from .countries import is_party
 from .dates import DateSpan
 from .errors import ChainBroken, InvalidRecord, InvalidRecords, RecordRefused, StoreError
 from .records import Record
-from .storage import Store, open_store
+from .storage import Store, StoreWriter, open_store
 
 __all__ = ["Fact", "Ledger"]
 
@@ -252,12 +251,24 @@ class _View:
                     seq,
                 )
 
-    def add(self, fact: Fact, undo: _Undo) -> None:
-        """Put ``fact`` (already checked) in the view, logging how to take it out."""
+    def add(self, fact: Fact) -> None:
+        """Put ``fact`` (already checked, with a seq after every other) in the view.
+
+        :meth:`take_back` undoes it, as long as nothing added since is still there.
+        """
         self.facts[fact.seq] = fact
-        if undo is not None:
-            undo.append(partial(_forget, self.facts, fact.seq))
-        self._index(fact, undo)
+        self._index(fact, None)
+
+    def take_back(self, fact: Fact) -> None:
+        """Undo :meth:`add` of ``fact``: take it out of the view and its indexes."""
+        self.facts.pop(fact.seq, None)
+        place = self._place(fact.record)
+        if place is not None:
+            index, key, group = place
+            index.pop(key, None)
+            members = self.groups.get(group, [])
+            if fact.seq in members:
+                members.remove(fact.seq)
 
     def restate(
         self,
@@ -286,51 +297,46 @@ class _View:
 
     def group_of(self, record: Record) -> tuple[str, str] | None:
         """The group whose rules read ``record``, if any."""
-        if isinstance(record, r.AssuranceRecord):
-            return ("assurance", record.assurance_id)
-        # A tuple, not r.ClaimantReturned | r.Outcome: a union is made anew each time.
-        if isinstance(record, (r.ClaimantReturned, r.Outcome)):
-            return ("claimant", record.claimant_id)
-        return None
+        place = self._place(record)
+        return None if place is None else place[2]
 
-    def _slot(self, record: Record) -> tuple[dict[Any, int], Any] | None:
-        """The index that finds ``record`` by its id, and its key there."""
-        if isinstance(record, r.AssuranceRecord):
-            return self.assurances, (record.assurance_id, record.TYPE)
-        if isinstance(record, r.ClaimantReturned):
-            return self.claimants, record.claimant_id
+    def _place(self, record: Record) -> tuple[dict[Any, int], Any, tuple[str, str]] | None:
+        """The index that finds ``record`` by its id, its key there, and its group."""
+        # Outcomes first: they are most of any ledger.
         if isinstance(record, r.Outcome):
-            return self.outcomes, record.outcome_id
+            return self.outcomes, record.outcome_id, ("claimant", record.claimant_id)
+        if isinstance(record, r.ClaimantReturned):
+            return self.claimants, record.claimant_id, ("claimant", record.claimant_id)
+        if isinstance(record, r.AssuranceRecord):
+            key = record.assurance_id
+            return self.assurances, (key, record.TYPE), ("assurance", key)
         return None
 
     def _index(self, fact: Fact, undo: _Undo) -> None:
-        record, seq = fact.record, fact.seq
-        slot = self._slot(record)
-        if slot is not None:
-            index, key = slot
-            index[key] = seq
-            if undo is not None:
-                undo.append(partial(_forget, index, key))
-        group = self.group_of(record)
-        if group is not None:
-            members = self.groups.setdefault(group, [])  # a list: smaller than a set
-            members.append(seq)
-            if undo is not None:
-                undo.append(partial(members.remove, seq))
+        place = self._place(fact.record)
+        if place is None:
+            return
+        index, key, group = place
+        seq = fact.seq
+        index[key] = seq
+        members = self.groups.setdefault(group, [])  # a list: smaller than a set
+        members.append(seq)
+        if undo is not None:
+            undo.append(partial(_forget, index, key))
+            undo.append(partial(members.remove, seq))
 
     def _unindex(self, fact: Fact, undo: _Undo) -> None:
-        record, seq = fact.record, fact.seq
-        slot = self._slot(record)
-        if slot is not None:
-            index, key = slot
-            del index[key]
-            if undo is not None:
-                undo.append(partial(index.__setitem__, key, seq))
-        group = self.group_of(record)
-        if group is not None:
-            self.groups[group].remove(seq)
-            if undo is not None:
-                undo.append(partial(self.groups[group].append, seq))
+        place = self._place(fact.record)
+        if place is None:
+            return
+        index, key, group = place
+        seq = fact.seq
+        del index[key]
+        members = self.groups[group]
+        members.remove(seq)
+        if undo is not None:
+            undo.append(partial(index.__setitem__, key, seq))
+            undo.append(partial(members.append, seq))
 
 
 def _on_line(
@@ -562,8 +568,9 @@ class Ledger:
         It costs the claimant's facts, not the ledger's: this is how a
         :class:`~assurance_ledger.monitor.Monitor` re-checks one claimant.
         """
-        seqs = sorted(self._view.groups.get(("claimant", claimant_id), ()))
-        return tuple(fact for fact in map(self._view.facts.__getitem__, seqs) if fact is not None)
+        view = self._view
+        seqs = sorted(view.groups.get(("claimant", claimant_id), ()))
+        return tuple([fact for fact in map(view.facts.__getitem__, seqs) if fact is not None])
 
     def as_recorded(self, at: str | dt.datetime) -> Ledger:
         """The ledger as it stood at time ``at``: the entries recorded at or before it.
@@ -682,20 +689,30 @@ class Ledger:
             if not isinstance(record, Record):
                 raise InvalidRecord((index,), "a record", repr(record)[:60])
         given_time = None if recorded_at is None else format_time(recorded_at)
-        writer = self._store.writer() if self._store else nullcontext(None)
-        with writer as store:
+        if self._store is None:
+            return self._write(batch, recorded_by, given_time, None)
+        with self._store.writer() as store:
+            self._ingest(store.read_lines(len(self._entries)), where=str(store.path))
+            return self._write(batch, recorded_by, given_time, store)
+
+    def _write(
+        self,
+        batch: Sequence[Record],
+        recorded_by: str,
+        given_time: str | None,
+        store: StoreWriter | None,
+    ) -> tuple[Entry, ...]:
+        """Stage the batch and write it to ``store`` (if any); undo it all if either fails."""
+        time = given_time or self._now()
+        undo: list[Callable[[], None]] = []
+        try:
+            new_entries, new_lines = self._stage(batch, recorded_by, time, undo)
             if store is not None:
-                self._ingest(store.read_lines(len(self._entries)), where=str(store.path))
-            time = given_time or self._now()
-            undo: list[Callable[[], None]] = []
-            try:
-                new_entries, new_lines = self._stage(batch, recorded_by, time, undo)
-                if store is not None:
-                    store.write(new_lines)
-            except BaseException:
-                for step in reversed(undo):
-                    step()
-                raise
+                store.write(new_lines)
+        except BaseException:
+            for step in reversed(undo):
+                step()
+            raise
         return new_entries
 
     def append_file(
@@ -802,6 +819,12 @@ class Ledger:
             raise InvalidRecords(problems[:MAX_REPORTED], truncated=len(problems) > MAX_REPORTED)
         return tuple(self._entries[start:]), staged
 
+    def _take_back(self, fact: Fact, used: tuple[str, str] | None) -> None:
+        """Undo :meth:`_admit` of a record that is not a correction."""
+        self._view.take_back(fact)
+        if used is not None:
+            self._used.discard(used)
+
     def _truncate(self, count: int) -> None:
         del self._entries[count:]
         del self._lines[count:]
@@ -819,11 +842,12 @@ class Ledger:
                 used[0] + "_id", f"{article} {used[0]}_id never recorded before", used[1], seq
             )
         self._view.check(record, seq)
-        self._view.add(Fact(seq, record), undo)
+        fact = Fact(seq, record)
+        self._view.add(fact)
         if used is not None:
             self._used.add(used)
-            if undo is not None:
-                undo.append(partial(self._used.discard, used))
+        if undo is not None:
+            undo.append(partial(self._take_back, fact, used))
 
     def _admit_correction(self, correction: r.Correction, seq: int, undo: _Undo) -> None:
         target = correction.target
@@ -871,5 +895,5 @@ class Ledger:
                     exc.got,
                     seq=seq,
                 ) from None
-            fresh.add(fact, None)
+            fresh.add(fact)
         view.restate(target, replacement, seq, undo)

@@ -154,31 +154,35 @@ class Monitor:
         when their return did (everything about them is checked again).
         """
         claimants: dict[str, set[type[r.Outcome]] | None] = {}
+        entry = self._ledger.entry
         for seq in range(start + 1, end + 1):
-            record = self._ledger.entry(seq).record
+            record = entry(seq).record
             touched: Iterable[r.Record | None] = (record,)
             if isinstance(record, r.Correction):
-                touched = (self._ledger.entry(record.target).record, record.replacement)
+                touched = (entry(record.target).record, record.replacement)
             for each in touched:
-                if isinstance(each, r.AssuranceRecord):
-                    return None
-                if isinstance(each, r.ClaimantReturned):
-                    claimants[each.claimant_id] = None
-                elif isinstance(each, r.Outcome):
+                if isinstance(each, r.Outcome):  # first: most entries are outcomes
                     changed = claimants.setdefault(each.claimant_id, set())
                     if changed is not None:
                         changed.add(type(each))
+                elif isinstance(each, r.ClaimantReturned):
+                    claimants[each.claimant_id] = None
+                elif isinstance(each, r.AssuranceRecord):
+                    return None
         return claimants
 
     def _recheck(
         self, claimant_id: str, reuse: tuple[_Assessment, frozenset[type[r.Outcome]]] | None
     ) -> _Assessment | None:
         facts = self._ledger.facts_of(claimant_id)
-        back = next((f for f in facts if isinstance(f.record, r.ClaimantReturned)), None)
-        if back is None or not _returned(back, self._day):
+        # The return comes first: the append rules refuse an outcome (or a
+        # correction that moves one) before the claimant's return.
+        if not facts or not isinstance(facts[0].record, r.ClaimantReturned):
             return None
-        outcomes = [f for f in facts if f is not back]
-        return _assess(self._assurances, back, outcomes, self._day, self._table, reuse=reuse)
+        back = facts[0]
+        if not _returned(back, self._day):
+            return None
+        return _assess(self._assurances, back, facts[1:], self._day, self._table, reuse=reuse)
 
     def _recheck_all(self) -> None:
         self._assurances, self._results = _assess_all(self._ledger, self._day, self._table)
