@@ -15,6 +15,10 @@ update     ``ledger.append`` of one outcome and ``Monitor.update``, 2,000 times,
            append + update (and of the append alone)
 check      ``check`` of the first 30,000 entries of the 100,000-entry ledger
            (as dense in claimants as the 1M one): instructions an entry
+open       ``Ledger.from_lines`` of those 30,000 lines (every hash, record and
+           append rule, as ``Ledger.open`` does after reading the file), and
+           ``json.loads`` of each of them, the floor of ``run.py``:
+           instructions an entry, and their ratio
 =========  =====================================================================
 
 Each workload runs twice under callgrind, with and without the part measured,
@@ -31,6 +35,7 @@ measures in time as ratios.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -39,16 +44,16 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-WORKLOADS = ("small", "update", "check")
+WORKLOADS = ("small", "update", "check", "open")
 SMALL_LEDGERS, SMALL_ROUNDS = 20, 30
 UPDATE_LEDGER, UPDATES = 10_000, 2_000
 CHECK_LEDGER, CHECK_ENTRIES = 100_000, 30_000
 
 
 def _inner(workload: str, part: str, src: str | None) -> int:
-    """Run one workload in this process (``part``: ``load``, ``run`` or ``append``).
+    """Run one workload in this process (``part``: ``load``, ``run``, ``append`` or ``floor``).
 
-    Returns how many checks, updates (or appends) or checked entries it ran.
+    Returns how many checks, updates (or appends) or entries it ran.
     """
     if src:
         sys.path.insert(0, str(Path(src) / "src"))
@@ -79,6 +84,15 @@ def _inner(workload: str, part: str, src: str | None) -> int:
             ledger.append(outcome, recorded_by="CA", recorded_at=time)
             if part == "run":
                 monitor.update()
+            done += 1
+        return done
+    if workload == "open":
+        stored = lines(CHECK_LEDGER)[:CHECK_ENTRIES]
+        if part == "run":
+            return len(Ledger.from_lines(stored))
+        done = 0
+        for line in stored if part == "floor" else ():
+            json.loads(line)
             done += 1
         return done
     facts = Ledger.from_lines(lines(CHECK_LEDGER)[:CHECK_ENTRIES]).facts()
@@ -147,6 +161,13 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"update  {(total - base) / UPDATES:>12,.0f} instructions an append + update, "
                 f"{(append - base) / UPDATES:,.0f} the append alone  ({where})"
+            )
+        elif workload == "open":
+            floor = _count(workload, "floor", args.src) - base
+            print(
+                f"open    {(total - base) / CHECK_ENTRIES:>12,.0f} instructions an entry, "
+                f"{floor / CHECK_ENTRIES:,.0f} json.loads of its line: "
+                f"{(total - base) / floor:.2f}x  ({where})"
             )
         else:
             print(

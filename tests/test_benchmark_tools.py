@@ -249,8 +249,10 @@ def test_each_instruction_workload_runs_only_its_measured_part_when_asked(
     }.items():
         monkeypatch.setattr(instructions, name, value)
     assert instructions._inner(workload, "load", None) == 0
-    expected = {"small": 2 * 3, "update": 25, "check": 1_000}[workload]
+    expected = {"small": 2 * 3, "update": 25, "check": 1_000, "open": 1_000}[workload]
     assert instructions._inner(workload, "run", None) == expected
+    if workload == "open":  # and its floor: json.loads of the same lines
+        assert instructions._inner(workload, "floor", None) == 1_000
 
 
 def test_the_instruction_counter_refuses_an_unknown_workload(
@@ -260,4 +262,4 @@ def test_the_instruction_counter_refuses_an_unknown_workload(
     with pytest.raises(SystemExit) as stopped:
         instructions.main(["nope"])
     assert stopped.value.code == 2
-    assert "no such workload: nope (choose from small, update, check)" in capsys.readouterr().err
+    assert "no such workload: nope (choose from small, update, check, open)" in capsys.readouterr().err

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from . import records as r
+from ._gc import collector_paused
 from .commitments import Commitment
 from .dates import DateSpan, to_span
 from .errors import LedgerError
@@ -206,7 +207,8 @@ def check(
     grows, see :class:`~assurance_ledger.monitor.Monitor`.
     """
     day = _day(as_of)
-    return _report(day, _assess_all(ledger, day, _table(rules))[1].values())
+    with collector_paused():
+        return _report(day, _assess_all(ledger, day, _table(rules))[1].values())
 
 
 def _assess_all(

@@ -57,6 +57,7 @@ from typing import Any
 import attrs
 
 from . import records as r
+from ._gc import collector_paused
 from ._validate import short
 from .chain import (
     GENESIS,
@@ -471,29 +472,31 @@ class Ledger:
     ) -> int:
         """Add already-stored entries after verifying their chain and their rules."""
         count = 0
-        for line in lines:
-            if progress is not None and count % 10_000 == 0 and count:
-                progress(count, len(lines))
-            seq = len(self._entries) + 1
-            prev = self._entries[-1].hash if self._entries else GENESIS
-            try:
-                entry = decode_entry(line, seq=seq, prev=prev, codec=self._codec)
-            except ChainBroken as exc:
-                raise ChainBroken(exc.seq, exc.reason, path=where) from None
-            if self._entries and entry.recorded_at < self._entries[-1].recorded_at:
-                raise ChainBroken(seq, "it was recorded before the entry before it", path=where)
-            try:
-                self._admit(entry, None)  # stored entries are never undone
-            except RecordRefused as exc:  # stored, so the ledger is at fault, not the record
-                raise ChainBroken(
-                    seq,
-                    f"it breaks a ledger rule: {exc.field}: expected {exc.expected}, got {exc.got}",
-                    path=where,
-                ) from None
-            self._entries.append(entry)
-            if self._store is None:  # a stored ledger's lines are on disk (see lines())
-                self._lines.append(line)
-            count += 1
+        with collector_paused():  # millions of objects, no cycles: see _gc
+            for line in lines:
+                if progress is not None and count % 10_000 == 0 and count:
+                    progress(count, len(lines))
+                seq = len(self._entries) + 1
+                prev = self._entries[-1].hash if self._entries else GENESIS
+                try:
+                    entry = decode_entry(line, seq=seq, prev=prev, codec=self._codec)
+                except ChainBroken as exc:
+                    raise ChainBroken(exc.seq, exc.reason, path=where) from None
+                if self._entries and entry.recorded_at < self._entries[-1].recorded_at:
+                    raise ChainBroken(seq, "it was recorded before the entry before it", path=where)
+                try:
+                    self._admit(entry, None)  # stored entries are never undone
+                except RecordRefused as exc:  # stored, so the ledger is at fault, not the record
+                    raise ChainBroken(
+                        seq,
+                        f"it breaks a ledger rule: {exc.field}: expected {exc.expected}, "
+                        f"got {exc.got}",
+                        path=where,
+                    ) from None
+                self._entries.append(entry)
+                if self._store is None:  # a stored ledger's lines are on disk (see lines())
+                    self._lines.append(line)
+                count += 1
         if progress is not None:
             progress(count, len(lines))
         return count

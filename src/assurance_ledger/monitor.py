@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from . import records as r
+from ._gc import collector_paused
 from .checker import (
     _assess,
     _assess_all,
@@ -99,7 +100,8 @@ class Monitor:
         self._ledger = ledger
         self._day = _day(as_of)
         self._table = _table(rules)
-        self._assurances, self._results = _assess_all(ledger, self._day, self._table)
+        with collector_paused():
+            self._assurances, self._results = _assess_all(ledger, self._day, self._table)
         self._seen = len(ledger)
 
     @property
@@ -185,7 +187,8 @@ class Monitor:
         return _assess(self._assurances, back, facts[1:], self._day, self._table, reuse=reuse)
 
     def _recheck_all(self) -> None:
-        self._assurances, self._results = _assess_all(self._ledger, self._day, self._table)
+        with collector_paused():
+            self._assurances, self._results = _assess_all(self._ledger, self._day, self._table)
         self._seen = len(self._ledger)
 
     def __repr__(self) -> str:

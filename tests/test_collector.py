@@ -1,0 +1,128 @@
+"""Bulk reads and checks pause the cycle collector, and always set it back as they found it."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import given, settings
+
+from assurance_ledger import (
+    RULES,
+    AssuranceGiven,
+    Case,
+    ClaimantReturned,
+    Ledger,
+    NonRefoulement,
+    Removed,
+    check,
+)
+from assurance_ledger._gc import collector_paused
+from assurance_ledger.errors import ChainBroken
+from assurance_ledger.monitor import Monitor
+from assurance_ledger.rules import Finding
+from assurance_ledger.strategies import Scenario, ledgers_with_breaches
+
+
+@pytest.fixture(autouse=True)
+def _collector_on() -> Iterator[None]:
+    """Each test starts with the collector on, and leaves it on."""
+    gc.enable()
+    yield
+    gc.enable()
+
+
+def test_the_collector_is_paused_inside_and_on_again_after() -> None:
+    """Rule: inside collector_paused the collector is off; after it, on again."""
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_the_collector_is_on_again_after_an_error() -> None:
+    """Rule: an error inside the block still sets the collector back on."""
+    with pytest.raises(KeyError), collector_paused():
+        raise KeyError("x")
+    assert gc.isenabled()
+
+
+def test_a_collector_turned_off_by_the_program_stays_off() -> None:
+    """Rule: a pause leaves a collector the program turned off as it was: off."""
+    gc.disable()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()
+
+
+def test_a_pause_inside_a_pause_leaves_the_outer_one_paused() -> None:
+    """Rule: the inner pause's end does not turn the collector on inside the outer one."""
+    with collector_paused():
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+@settings(max_examples=10)
+@given(ledgers_with_breaches())
+def test_reading_and_checking_a_ledger_leave_the_collector_on(scenario: Scenario) -> None:
+    """Rule: from_lines, check and a Monitor (made, updated) leave the collector as found."""
+    ledger = scenario.ledger
+    copy = Ledger.from_lines(ledger.lines())
+    assert gc.isenabled()
+    assert check(copy, scenario.as_of) == check(ledger, scenario.as_of)
+    assert gc.isenabled()
+    monitor = Monitor(Ledger(), scenario.as_of)
+    assert gc.isenabled()
+    for entry in ledger:
+        monitor.ledger.append(
+            entry.record, recorded_by=entry.recorded_by, recorded_at=entry.recorded_at
+        )
+    monitor.update()
+    assert gc.isenabled()
+    assert monitor.report == check(ledger, scenario.as_of)
+
+
+def test_a_broken_ledger_leaves_the_collector_on() -> None:
+    """Rule: a stored line that does not verify stops the read, and the collector is on again."""
+    with pytest.raises(ChainBroken):
+        Ledger.from_lines([b'{"hash":"nope"}'])
+    assert gc.isenabled()
+
+
+def test_rules_run_with_the_collector_paused_during_a_check() -> None:
+    """Rule: check() runs the rules with the collector paused (the bulk of a check's objects)."""
+    seen: list[bool] = []
+
+    def watching(case: Case, commitment: NonRefoulement) -> Iterator[Finding]:
+        seen.append(gc.isenabled())
+        yield from RULES[NonRefoulement](case, commitment)
+
+    ledger = Ledger()
+    ledger.extend(
+        [
+            AssuranceGiven(
+                assurance_id="a-1",
+                given_by="US",
+                given_to="CA",
+                on="2020-03-20",
+                form="diplomatic_note",
+                commitments=[NonRefoulement()],
+            ),
+            ClaimantReturned(
+                claimant_id="c-1",
+                on="2020-03-22",
+                returned_by="CA",
+                returned_to="US",
+                nationalities=["HT"],
+                feared_countries=["HT"],
+            ),
+            Removed(outcome_id="o-1", claimant_id="c-1", on="2020-04-01", by="US", to="HT"),
+        ],
+        recorded_by="CA",
+    )
+    report = check(ledger, "2020-06-30", rules={NonRefoulement: watching})
+    assert gc.isenabled()
+    assert seen == [False]  # the rule ran once, paused
+    assert len(report.breaches) == 1
