@@ -141,7 +141,7 @@ class _View:
     touches, whatever the size of the ledger.
     """
 
-    __slots__ = ("assurances", "claimants", "corrected", "facts", "groups", "outcomes")
+    __slots__ = ("assurances", "claimants", "corrected", "facts", "groups", "outcomes", "retired")
 
     def __init__(self) -> None:
         self.facts: dict[int, Fact | None] = {}
@@ -150,6 +150,8 @@ class _View:
         self.assurances: dict[tuple[str, str], int] = {}
         self.groups: dict[tuple[str, str], list[int]] = {}
         self.corrected: dict[int, int] = {}
+        # The claimant and outcome ids of retracted records: never to be used again.
+        self.retired: set[tuple[str, str]] = set()
 
     def record_at(self, seq: int) -> Record:
         fact = self.facts[seq]
@@ -159,6 +161,18 @@ class _View:
     def current(self) -> Iterator[Fact]:
         """The facts in the view, in seq order."""
         return (fact for fact in self.facts.values() if fact is not None)
+
+    def used(self, record: Record) -> tuple[str, str] | None:
+        """The kind and id of ``record``'s claimant or outcome id, if it was ever used here."""
+        if isinstance(record, r.Outcome):
+            kind, key, index = "outcome", record.outcome_id, self.outcomes
+        elif isinstance(record, r.ClaimantReturned):
+            kind, key, index = "claimant", record.claimant_id, self.claimants
+        else:
+            return None
+        if key in index or (kind, key) in self.retired:
+            return kind, key
+        return None
 
     def check(self, record: Record, seq: int) -> None:
         """Raise :class:`RecordRefused` if ``record`` at ``seq`` breaks a rule of this view."""
@@ -288,6 +302,12 @@ class _View:
             undo.append(partial(self.facts.__setitem__, seq, old))
         if new is not None:
             self._index(new, undo)
+        elif old is not None:  # retracted: its id stays used
+            retiring = _used_id(old.record)
+            if retiring is not None and retiring not in self.retired:
+                self.retired.add(retiring)
+                if undo is not None:
+                    undo.append(partial(self.retired.discard, retiring))
         previous = self.corrected.get(seq)
         self.corrected[seq] = correction
         if undo is not None:
@@ -412,7 +432,7 @@ class Ledger:
     1
     """
 
-    __slots__ = ("_codec", "_entries", "_lines", "_store", "_used", "_view")
+    __slots__ = ("_codec", "_entries", "_lines", "_store", "_view")
 
     def __init__(self, *, codec: Codec = DEFAULT_CODEC) -> None:
         """A new, empty ledger in memory that reads and writes records with ``codec``."""
@@ -420,7 +440,6 @@ class Ledger:
         self._entries: list[Entry] = []
         self._lines: list[bytes] = []
         self._view = _View()
-        self._used: set[tuple[str, str]] = set()
         self._store: Store | None = None
 
     # -- building -----------------------------------------------------------------
@@ -822,12 +841,6 @@ class Ledger:
             raise InvalidRecords(problems[:MAX_REPORTED], truncated=len(problems) > MAX_REPORTED)
         return tuple(self._entries[start:]), staged
 
-    def _take_back(self, fact: Fact, used: tuple[str, str] | None) -> None:
-        """Undo :meth:`_admit` of a record that is not a correction."""
-        self._view.take_back(fact)
-        if used is not None:
-            self._used.discard(used)
-
     def _truncate(self, count: int) -> None:
         del self._entries[count:]
         del self._lines[count:]
@@ -838,19 +851,18 @@ class Ledger:
         if isinstance(record, r.Correction):
             self._admit_correction(record, seq, undo)
             return
-        used = _used_id(record)
-        if used is not None and used in self._used:
+        view = self._view
+        used = view.used(record)
+        if used is not None:
             article = "an" if used[0] == "outcome" else "a"
             raise _refuse(
                 used[0] + "_id", f"{article} {used[0]}_id never recorded before", used[1], seq
             )
-        self._view.check(record, seq)
+        view.check(record, seq)
         fact = Fact(seq, record)
-        self._view.add(fact)
-        if used is not None:
-            self._used.add(used)
+        view.add(fact)
         if undo is not None:
-            undo.append(partial(self._take_back, fact, used))
+            undo.append(partial(view.take_back, fact))
 
     def _admit_correction(self, correction: r.Correction, seq: int, undo: _Undo) -> None:
         target = correction.target
