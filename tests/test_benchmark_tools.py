@@ -262,4 +262,5 @@ def test_the_instruction_counter_refuses_an_unknown_workload(
     with pytest.raises(SystemExit) as stopped:
         instructions.main(["nope"])
     assert stopped.value.code == 2
-    assert "no such workload: nope (choose from small, update, check, open)" in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert "no such workload: nope (choose from small, update, check, open)" in error

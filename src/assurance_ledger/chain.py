@@ -140,20 +140,38 @@ def encode_entry(
     return digest, _PREFIX + digest.encode("ascii") + b'",' + body[1:]
 
 
+#: What a stored line holds beyond its seq and prev: recorded_at, recorded_by,
+#: the record, and the entry's hash.
+Fields = tuple[str, str, Record, str]
+
+
 def decode_entry(line: bytes, *, seq: int, prev: str, codec: Codec = DEFAULT_CODEC) -> Entry:
-    """Check one stored line as entry ``seq`` after ``prev``; raise :class:`ChainBroken` if not.
+    """Check one stored line as entry ``seq`` after ``prev``; raise :class:`ChainBroken` if not."""
+    recorded_at, recorded_by, record, digest = decode_fields(line, seq=seq, prev=prev, codec=codec)
+    return Entry(
+        seq=seq,
+        recorded_at=recorded_at,
+        recorded_by=recorded_by,
+        record=record,
+        prev=prev,
+        hash=digest,
+    )
+
+
+def decode_fields(line: bytes, *, seq: int, prev: str, codec: Codec = DEFAULT_CODEC) -> Fields:
+    """:func:`decode_entry`'s checks, giving the fields rather than an :class:`Entry`.
 
     Nearly every stored line is a good one, so it is first read the quick way
     (see :func:`_quick`); only a line that fails any part of that is read
     again the strict way, which accepts exactly the same lines and says
     exactly what is wrong with the others.
     """
-    entry = _quick(line, seq, prev, codec)
-    return entry if entry is not None else _strict(line, seq, prev, codec)
+    fields = _quick(line, seq, prev, codec)
+    return fields if fields is not None else _strict(line, seq, prev, codec)
 
 
-def _quick(line: bytes, seq: int, prev: str, codec: Codec) -> Entry | None:
-    """The entry if ``line`` is a good one (the common case), else ``None``.
+def _quick(line: bytes, seq: int, prev: str, codec: Codec) -> Fields | None:
+    """The entry's fields if ``line`` is a good one (the common case), else ``None``.
 
     A good line is exactly ``{"hash":H,"prev":P,"record":R,<tail>}``, where
     everything but ``R`` and ``<tail>`` is known before reading, ``<tail>``
@@ -175,7 +193,7 @@ class _NotQuick(Exception):
     """The line is not a plain good one: read it strictly."""
 
 
-def _read_quick(line: bytes, seq: int, prev: str, codec: Codec) -> Entry:
+def _read_quick(line: bytes, seq: int, prev: str, codec: Codec) -> Fields:
     head = b'%s%s","prev":"%s","record":' % (_PREFIX, line[9:73], prev.encode("ascii"))
     cut = line.rfind(_TAIL)
     tail = _QUICK_TAIL.fullmatch(line, cut) if cut >= len(head) else None
@@ -196,18 +214,13 @@ def _read_quick(line: bytes, seq: int, prev: str, codec: Codec) -> Entry:
     record = codec.from_json(value)
     if canonical_json(codec.to_json(record)) != body:
         raise _NotQuick
-    return Entry(
-        seq=seq,
-        recorded_at=tail[1].decode("ascii"),
-        recorded_by=sys.intern(recorded_by),  # one copy of each party's name
-        record=record,
-        prev=prev,
-        hash=line[9:73].decode("ascii"),
-    )
+    recorded_at = tail[1].decode("ascii")
+    # One copy of each party's name.
+    return recorded_at, sys.intern(recorded_by), record, line[9:73].decode("ascii")
 
 
-def _strict(line: bytes, seq: int, prev: str, codec: Codec) -> Entry:
-    """Read ``line`` strictly: the entry, or :class:`ChainBroken` saying what is wrong."""
+def _strict(line: bytes, seq: int, prev: str, codec: Codec) -> Fields:
+    """Read ``line`` strictly: the entry's fields, or :class:`ChainBroken` saying what is wrong."""
     if not (line.startswith(_PREFIX) and _HEX.fullmatch(line, 9, 73) and line[73:75] == b'",'):
         raise ChainBroken(seq, "not an entry: a stored entry starts with its hash")
     digest = line[9:73].decode("ascii")
@@ -241,14 +254,7 @@ def _strict(line: bytes, seq: int, prev: str, codec: Codec) -> Entry:
         raise ChainBroken(seq, f"its record is invalid: {exc}") from None
     if not canonical or canonical_json(data) != line:
         raise ChainBroken(seq, "it is not in canonical form (it was written by another tool)")
-    return Entry(
-        seq=seq,
-        recorded_at=recorded_at,
-        recorded_by=recorded_by,
-        record=record,
-        prev=prev,
-        hash=digest,
-    )
+    return recorded_at, recorded_by, record, digest
 
 
 @attrs.frozen(kw_only=True)
@@ -293,14 +299,14 @@ def verify_lines(
     witnessed = None
     for seq, line in enumerate(lines, start=1):
         try:
-            entry = decode_entry(line, seq=seq, prev=prev, codec=codec)
+            digest = decode_fields(line, seq=seq, prev=prev, codec=codec)[3]
         except ChainBroken as exc:
             return Verification(entries=count, head=prev, broken_at=seq, reason=exc.reason)
         except LedgerError as exc:  # pragma: no cover -- decode_entry wraps everything
             return Verification(entries=count, head=prev, broken_at=seq, reason=str(exc))
-        prev, count = entry.hash, seq
+        prev, count = digest, seq
         if expected_head is not None and seq == expected_head[0]:
-            witnessed = entry.hash
+            witnessed = digest
     if expected_head is not None:
         want_seq, want_hash = expected_head
         if count < want_seq:

@@ -63,7 +63,7 @@ from .chain import (
     GENESIS,
     Entry,
     Verification,
-    decode_entry,
+    decode_fields,
     encode_entry,
     format_time,
     verify_lines,
@@ -432,12 +432,18 @@ class Ledger:
     1
     """
 
-    __slots__ = ("_codec", "_entries", "_lines", "_store", "_view")
+    __slots__ = ("_codec", "_hashes", "_lines", "_parties", "_records", "_store", "_times", "_view")
 
     def __init__(self, *, codec: Codec = DEFAULT_CODEC) -> None:
         """A new, empty ledger in memory that reads and writes records with ``codec``."""
         self._codec = codec
-        self._entries: list[Entry] = []
+        # The entries, as columns (seq 1 first): a ledger keeps no Entry objects,
+        # which would cost memory, and time to make, for every entry it reads.
+        # An entry's prev is the hash of the one before it (GENESIS for seq 1).
+        self._records: list[Record] = []
+        self._times: list[str] = []  # recorded_at
+        self._parties: list[str] = []  # recorded_by
+        self._hashes: list[str] = []
         self._lines: list[bytes] = []
         self._view = _View()
         self._store: Store | None = None
@@ -495,16 +501,18 @@ class Ledger:
             for line in lines:
                 if progress is not None and count % 10_000 == 0 and count:
                     progress(count, len(lines))
-                seq = len(self._entries) + 1
-                prev = self._entries[-1].hash if self._entries else GENESIS
+                seq = len(self._records) + 1
+                prev = self._hashes[-1] if self._hashes else GENESIS
                 try:
-                    entry = decode_entry(line, seq=seq, prev=prev, codec=self._codec)
+                    recorded_at, recorded_by, record, digest = decode_fields(
+                        line, seq=seq, prev=prev, codec=self._codec
+                    )
                 except ChainBroken as exc:
                     raise ChainBroken(exc.seq, exc.reason, path=where) from None
-                if self._entries and entry.recorded_at < self._entries[-1].recorded_at:
+                if self._times and recorded_at < self._times[-1]:
                     raise ChainBroken(seq, "it was recorded before the entry before it", path=where)
                 try:
-                    self._admit(entry, None)  # stored entries are never undone
+                    self._admit(record, seq, None)  # stored entries are never undone
                 except RecordRefused as exc:  # stored, so the ledger is at fault, not the record
                     raise ChainBroken(
                         seq,
@@ -512,7 +520,7 @@ class Ledger:
                         f"got {exc.got}",
                         path=where,
                     ) from None
-                self._entries.append(entry)
+                self._add_entry(recorded_at, recorded_by, record, digest)
                 if self._store is None:  # a stored ledger's lines are on disk (see lines())
                     self._lines.append(line)
                 count += 1
@@ -535,26 +543,37 @@ class Ledger:
     @property
     def head(self) -> Entry | None:
         """The last entry, or ``None`` for an empty ledger."""
-        return self._entries[-1] if self._entries else None
+        return self._entry_at(len(self._records) - 1) if self._records else None
 
     @property
     def entries(self) -> tuple[Entry, ...]:
         """Every entry, seq 1 first."""
-        return tuple(self._entries)
+        return tuple(map(self._entry_at, range(len(self._records))))
 
     def __len__(self) -> int:
         """How many entries the ledger holds."""
-        return len(self._entries)
+        return len(self._records)
 
     def __iter__(self) -> Iterator[Entry]:
         """The entries, seq 1 first."""
-        return iter(self._entries)
+        return map(self._entry_at, range(len(self._records)))
 
     def entry(self, seq: int) -> Entry:
         """The entry ``seq`` (from 1); ``IndexError`` if there is none."""
-        if not 1 <= seq <= len(self._entries):
+        if not 1 <= seq <= len(self._records):
             raise IndexError(f"no entry with seq {seq} (the ledger has {len(self)})")
-        return self._entries[seq - 1]
+        return self._entry_at(seq - 1)
+
+    def _entry_at(self, index: int) -> Entry:
+        """Entry ``index + 1``, made from the columns."""
+        return Entry(
+            seq=index + 1,
+            recorded_at=self._times[index],
+            recorded_by=self._parties[index],
+            record=self._records[index],
+            prev=self._hashes[index - 1] if index else GENESIS,
+            hash=self._hashes[index],
+        )
 
     def lines(self) -> Iterator[bytes]:
         """The stored form of every entry: canonical JSON, one line each, no newline.
@@ -566,7 +585,7 @@ class Ledger:
         """
         if self._store is None:
             return iter(self._lines)
-        return (self._line(entry) for entry in self._entries)
+        return (self._line(entry) for entry in self)
 
     def _line(self, entry: Entry) -> bytes:
         return encode_entry(
@@ -601,7 +620,7 @@ class Ledger:
         same as this one's, so any report made from it can be reproduced.
         """
         cutoff = format_time(at)
-        count = bisect.bisect_right([e.recorded_at for e in self._entries], cutoff)
+        count = bisect.bisect_right(self._times, cutoff)
         return Ledger.from_lines(itertools.islice(self.lines(), count), codec=self._codec)
 
     def verify(self, *, expected_head: tuple[int, str] | None = None) -> Verification:
@@ -624,7 +643,7 @@ class Ledger:
                 writer.write(list(self.lines()))
         finally:
             target.close()
-        return len(self._entries)
+        return len(self._records)
 
     def refresh(self) -> int:
         """Read entries other processes appended to the store since; return how many."""
@@ -714,7 +733,7 @@ class Ledger:
         if self._store is None:
             return self._write(batch, recorded_by, given_time, None)
         with self._store.writer() as store:
-            self._ingest(store.read_lines(len(self._entries)), where=str(store.path))
+            self._ingest(store.read_lines(len(self._records)), where=str(store.path))
             return self._write(batch, recorded_by, given_time, store)
 
     def _write(
@@ -771,9 +790,8 @@ class Ledger:
 
     def _now(self) -> str:
         now = format_time(dt.datetime.now(dt.timezone.utc))
-        head = self.head
         # The clock may step back; recording times never do.
-        return head.recorded_at if head and head.recorded_at > now else now
+        return self._times[-1] if self._times and self._times[-1] > now else now
 
     def _stage(
         self,
@@ -782,18 +800,18 @@ class Ledger:
         time: str,
         undo: list[Callable[[], None]],
     ) -> tuple[tuple[Entry, ...], list[bytes]]:
-        head = self.head
-        if head and time < head.recorded_at:
+        start = len(self._records)
+        if start and time < self._times[-1]:
             raise InvalidRecord(
                 ("recorded_at",),
-                f"a time on or after the last entry's ({head.recorded_at}, seq {head.seq})",
+                f"a time on or after the last entry's ({self._times[-1]}, seq {start})",
                 time,
             )
-        start = len(self._entries)
         undo.append(partial(self._truncate, start))
         problems: list[InvalidRecord] = []
         staged: list[bytes] = []
-        prev = head.hash if head else GENESIS
+        entries: list[Entry] = []
+        prev = self._hashes[-1] if start else GENESIS
         for index, record in enumerate(batch):
             seq = start + index + 1
             try:
@@ -822,7 +840,7 @@ class Ledger:
                 hash=digest,
             )
             try:
-                self._admit(entry, undo)
+                self._admit(record, seq, undo)
             except RecordRefused as exc:
                 problems.append(exc)
                 if len(problems) > MAX_REPORTED:
@@ -830,7 +848,8 @@ class Ledger:
             # Later records are still checked after a refusal, to report every
             # problem at once; the whole batch is then undone. A refused entry
             # keeps its place so that later seqs stay where they would be.
-            self._entries.append(entry)
+            self._add_entry(time, recorded_by, record, digest)
+            entries.append(entry)
             staged.append(line)
             if self._store is None:
                 self._lines.append(line)
@@ -839,15 +858,27 @@ class Ledger:
             if len(problems) == 1:
                 raise problems[0]
             raise InvalidRecords(problems[:MAX_REPORTED], truncated=len(problems) > MAX_REPORTED)
-        return tuple(self._entries[start:]), staged
+        return tuple(entries), staged
 
     def _truncate(self, count: int) -> None:
-        del self._entries[count:]
+        del self._records[count:]
+        del self._times[count:]
+        del self._parties[count:]
+        del self._hashes[count:]
         del self._lines[count:]
 
-    def _admit(self, entry: Entry, undo: _Undo) -> None:
-        """Check ``entry`` against the rules and put it in the view; raise RecordRefused."""
-        record, seq = entry.record, entry.seq
+    def _add_entry(self, recorded_at: str, recorded_by: str, record: Record, digest: str) -> None:
+        """Add the next entry to the columns (its seq and prev follow from where it goes)."""
+        self._records.append(record)
+        self._times.append(recorded_at)
+        self._parties.append(recorded_by)
+        self._hashes.append(digest)
+
+    def _admit(self, record: Record, seq: int, undo: _Undo) -> None:
+        """Check ``record`` at ``seq`` against the rules and put it in the view.
+
+        Raise RecordRefused if it breaks one.
+        """
         if isinstance(record, r.Correction):
             self._admit_correction(record, seq, undo)
             return
@@ -866,9 +897,9 @@ class Ledger:
 
     def _admit_correction(self, correction: r.Correction, seq: int, undo: _Undo) -> None:
         target = correction.target
-        if target >= seq or target > len(self._entries):
+        if target >= seq or target > len(self._records):
             raise _refuse("target", f"the seq of an earlier entry (1 to {seq - 1})", target, seq)
-        original = self._entries[target - 1].record
+        original = self._records[target - 1]
         if isinstance(original, r.Correction):
             raise _refuse(
                 "target",
