@@ -1,5 +1,6 @@
 """The current view: corrections applied, as a naive reading of the entries would apply them."""
 
+import pytest
 from hypothesis import given
 
 from assurance_ledger import Correction, Fact, Ledger
@@ -38,3 +39,27 @@ def test_reopening_gives_the_same_view(ledger: Ledger) -> None:
     again = Ledger.from_lines(list(ledger.lines()))
     assert again.facts() == ledger.facts()
     assert [e.hash for e in again] == [e.hash for e in ledger]
+
+
+@given(ledgers(max_size=40))
+def test_entries_are_made_the_same_every_way_they_are_asked_for(ledger: Ledger) -> None:
+    """Rule: iterating, entries, entry(), record() and head agree; a prev is the hash before.
+
+    A ledger keeps its entries as columns and makes an Entry when asked, so
+    every way of asking must give the same entry.
+    """
+    entries = list(ledger)
+    assert tuple(entries) == ledger.entries
+    assert ledger.head == (entries[-1] if entries else None)
+    previous = "0" * 64
+    for seq, entry in enumerate(entries, start=1):
+        assert entry.seq == seq
+        assert entry.prev == previous
+        assert ledger.entry(seq) == entry
+        assert ledger.record(seq) is entry.record
+        previous = entry.hash
+    for outside in (0, len(entries) + 1):
+        with pytest.raises(IndexError):
+            ledger.record(outside)
+        with pytest.raises(IndexError):
+            ledger.entry(outside)

@@ -386,18 +386,21 @@ def _breaches(
     back = claimant.record
     assert isinstance(back, r.ClaimantReturned)  # noqa: S101 -- by construction
     found: _Parts = {}
-    present = {type(fact.record) for fact in outcomes}
+    present: set[type[r.Record]] | None = None  # the claimant's outcome types, when needed
     for gate, withdrawal, coverage in covering:
         assurance = gate.fact
         promise = assurance.record
         assert isinstance(promise, r.AssuranceGiven)  # noqa: S101 -- by construction
         case = None  # made when a rule first needs it
         for key, commitment, rule, needs, reads in _steps(gate, table):
-            if needs is not None and needs.isdisjoint(present):
-                continue  # it would find nothing
             if reuse is not None and reads is not None and reads.isdisjoint(reuse[1]):
                 part = reuse[0].get(key, ())  # nothing this rule reads has changed
             else:
+                if needs is not None:
+                    if present is None:
+                        present = {type(fact.record) for fact in outcomes}
+                    if needs.isdisjoint(present):
+                        continue  # it would find nothing
                 if case is None:
                     case = Case(
                         claimant=claimant,

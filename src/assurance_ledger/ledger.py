@@ -170,14 +170,14 @@ class _View:
             kind, key, index = "claimant", record.claimant_id, self.claimants
         else:
             return None
-        if key in index or (kind, key) in self.retired:
+        if key in index or (self.retired and (kind, key) in self.retired):
             return kind, key
         return None
 
     def check(self, record: Record, seq: int) -> None:
         """Raise :class:`RecordRefused` if ``record`` at ``seq`` breaks a rule of this view."""
-        if isinstance(record, r.AssuranceRecord):
-            self._check_assurance(record, seq)
+        if isinstance(record, r.Outcome):  # first: most entries are outcomes
+            self._check_outcome(record, seq)
         elif isinstance(record, r.ClaimantReturned):
             if record.claimant_id in self.claimants:
                 raise _refuse(
@@ -187,8 +187,8 @@ class _View:
                     record.claimant_id,
                     seq,
                 )
-        elif isinstance(record, r.Outcome):
-            self._check_outcome(record, seq)
+        elif isinstance(record, r.AssuranceRecord):
+            self._check_assurance(record, seq)
 
     def _check_assurance(self, record: r.AssuranceRecord, seq: int) -> None:
         key = record.assurance_id
@@ -563,6 +563,16 @@ class Ledger:
         if not 1 <= seq <= len(self._records):
             raise IndexError(f"no entry with seq {seq} (the ledger has {len(self)})")
         return self._entry_at(seq - 1)
+
+    def record(self, seq: int) -> Record:
+        """The record of entry ``seq`` as appended: ``entry(seq).record``, without the entry.
+
+        ``IndexError`` if there is none. The record as it stands now, after
+        any correction, is in :meth:`facts`.
+        """
+        if not 1 <= seq <= len(self._records):
+            raise IndexError(f"no entry with seq {seq} (the ledger has {len(self)})")
+        return self._records[seq - 1]
 
     def _entry_at(self, index: int) -> Entry:
         """Entry ``index + 1``, made from the columns."""

@@ -156,12 +156,12 @@ class Monitor:
         when their return did (everything about them is checked again).
         """
         claimants: dict[str, set[type[r.Outcome]] | None] = {}
-        entry = self._ledger.entry
+        recorded = self._ledger.record
         for seq in range(start + 1, end + 1):
-            record = entry(seq).record
+            record = recorded(seq)
             touched: Iterable[r.Record | None] = (record,)
             if isinstance(record, r.Correction):
-                touched = (entry(record.target).record, record.replacement)
+                touched = (recorded(record.target), record.replacement)
             for each in touched:
                 if isinstance(each, r.Outcome):  # first: most entries are outcomes
                     changed = claimants.setdefault(each.claimant_id, set())
