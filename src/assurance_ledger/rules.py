@@ -185,19 +185,28 @@ class Case:
                 seqs.add(fact.corrected_by)
         return tuple(sorted(seqs))
 
-    def of_type(self, cls: type[OutcomeT], *, by: str | None = None) -> list[tuple[Fact, OutcomeT]]:
-        """The claimant's outcomes of one type (by one state), known by ``as_of``."""
-        found = []
+    def of_type(
+        self, cls: type[OutcomeT] | tuple[type[OutcomeT], ...], *, by: str | None = None
+    ) -> list[tuple[Fact, OutcomeT]]:
+        """The claimant's outcomes of one type, or of any of a tuple of types (by one state).
+
+        Only those known by ``as_of``, in date order, as ``(fact, record)`` pairs.
+        """
         latest = self.as_of.latest
-        for fact in self.outcomes:
-            record = fact.record
-            if (
-                isinstance(record, cls)
-                and (by is None or getattr(record, "by", None) == by)
-                and record.on.earliest <= latest
-            ):
-                found.append((fact, record))
-        return found
+        # Comprehensions, not a loop: the rules call this for every case they run.
+        if by is None:
+            return [
+                (fact, record)
+                for fact in self.outcomes
+                if isinstance(record := fact.record, cls) and record.on.earliest <= latest
+            ]
+        return [
+            (fact, record)
+            for fact in self.outcomes
+            if isinstance(record := fact.record, cls)
+            and getattr(record, "by", None) == by
+            and record.on.earliest <= latest
+        ]
 
     def removals(self) -> list[Removal]:
         """Every removal, and coerced departure, in date order, with who removed."""
@@ -429,7 +438,7 @@ def detention_limit(case: Case, commitment: DetentionLimit) -> Iterator[Finding]
         return
     releases = case.of_type(r.Released, by=case.giver)
     # Removals and departures in date order: a detention ends at the first move after it.
-    leaving = [(f, rec) for f, rec in case.of_type(r.Outcome) if isinstance(rec, _MOVES)]
+    leaving = case.of_type(_MOVES)
     used: set[int] = set()
     for fact, detained in detentions:
         release = _ending(releases, detained.on, None, used)
