@@ -428,7 +428,7 @@ class Codec:
     A codec is immutable: :meth:`with_commitments` returns a new one.
     """
 
-    __slots__ = ("_commitments", "_converter", "_known_commitments", "_writers")
+    __slots__ = ("_commitments", "_converter", "_known_commitments", "_reader", "_writers")
 
     def __init__(self, commitments: Iterable[type[Commitment]] = ()) -> None:
         """A codec for the built-in kinds plus ``commitments`` (user-defined kinds)."""
@@ -440,7 +440,9 @@ class Codec:
         self._known_commitments = frozenset(kinds.values())
         self._converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
         configure_converter(self._converter, self._commitments)
-        # Each class's own hook, looked up once: to_json runs for every append.
+        # The hooks, looked up once: from_json runs for every entry read, to_json
+        # for every entry appended (and read).
+        self._reader = self._converter.get_structure_hook(Record)
         self._writers = {
             cls: self._converter.get_unstructure_hook(cls)
             for cls in (*self._commitments.values(), *RECORD_TYPES.values())
@@ -492,7 +494,10 @@ class Codec:
         Raise :class:`InvalidRecord` for one problem, :class:`InvalidRecords` for several.
         """
         try:
-            result = self._converter.structure(value, cls)
+            if cls is Record:
+                result = self._reader(value, Record)
+            else:
+                result = self._converter.structure(value, cls)
         except Exception as exc:
             errors = _flatten(exc, ())
             if len(errors) == 1:

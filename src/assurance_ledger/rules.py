@@ -192,21 +192,19 @@ class Case:
 
         Only those known by ``as_of``, in date order, as ``(fact, record)`` pairs.
         """
+        found = []
         latest = self.as_of.latest
-        # Comprehensions, not a loop: the rules call this for every case they run.
-        if by is None:
-            return [
-                (fact, record)
-                for fact in self.outcomes
-                if isinstance(record := fact.record, cls) and record.on.earliest <= latest
-            ]
-        return [
-            (fact, record)
-            for fact in self.outcomes
-            if isinstance(record := fact.record, cls)
-            and getattr(record, "by", None) == by
-            and record.on.earliest <= latest
-        ]
+        # A loop, not a comprehension: on Python 3.11 a comprehension is a call
+        # of its own, dearer than the loop over the few outcomes of a claimant.
+        for fact in self.outcomes:
+            record = fact.record
+            if (
+                isinstance(record, cls)
+                and (by is None or getattr(record, "by", None) == by)
+                and record.on.earliest <= latest
+            ):
+                found.append((fact, record))
+        return found
 
     def removals(self) -> list[Removal]:
         """Every removal, and coerced departure, in date order, with who removed."""
