@@ -110,6 +110,17 @@ def test_a_rule_finds_the_same_when_only_outcomes_it_does_not_read_change(
                     assert list(rule(before, commitment)) == list(rule(after, commitment))
 
 
+def test_what_a_rule_needs_it_also_reads() -> None:
+    """Rule: NEEDS[rule] is within READS[rule] for every built-in rule.
+
+    The checker takes a rule's earlier findings as they are when no type it
+    reads changed, before it asks whether the claimant has what the rule needs:
+    that is only right if a type the rule needs is one it reads.
+    """
+    for rule, needs in NEEDS.items():
+        assert needs <= READS[rule], rule.__name__
+
+
 @given(scenario=ledgers_with_breaches(), data=st.data())
 def test_a_rule_that_needs_an_outcome_finds_nothing_without_one(
     scenario: Scenario, data: st.DataObject

@@ -302,7 +302,7 @@ def verify_lines(
             digest = decode_fields(line, seq=seq, prev=prev, codec=codec)[3]
         except ChainBroken as exc:
             return Verification(entries=count, head=prev, broken_at=seq, reason=exc.reason)
-        except LedgerError as exc:  # pragma: no cover -- decode_entry wraps everything
+        except LedgerError as exc:  # pragma: no cover -- decode_fields wraps everything
             return Verification(entries=count, head=prev, broken_at=seq, reason=str(exc))
         prev, count = digest, seq
         if expected_head is not None and seq == expected_head[0]:

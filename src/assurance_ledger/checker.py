@@ -394,7 +394,8 @@ def _breaches(
         case = None  # made when a rule first needs it
         for key, commitment, rule, needs, reads in _steps(gate, table):
             if reuse is not None and reads is not None and reads.isdisjoint(reuse[1]):
-                part = reuse[0].get(key, ())  # nothing this rule reads has changed
+                # Nothing this rule reads has changed (and what it needs, it reads).
+                part = reuse[0].get(key, ())
             else:
                 if needs is not None:
                     if present is None:

@@ -130,10 +130,11 @@ def _refuse(field: str, expected: str, got: object, seq: int) -> RecordRefused:
 class _View:
     """The current view's indexes, for checking the rules (private, mutable).
 
-    Every change goes through :meth:`add` or :meth:`restate`, which log how to
-    undo it, so a refused batch can be rolled back exactly. A retracted fact
-    leaves ``None`` in its slot, so ``facts`` stays in seq order whatever is
-    corrected.
+    Every change goes through :meth:`add`, which :meth:`take_back` undoes, or
+    :meth:`restate`, which logs how to undo it, so a refused batch can be
+    rolled back exactly. A retracted fact leaves ``None`` in its slot, so
+    ``facts`` stays in seq order whatever is corrected; its claimant or
+    outcome id moves to ``retired``, since ids are never used again.
 
     Every rule reads only records of one *group*: a claimant's return and
     outcomes (``notified`` must be about the same claimant), or one
