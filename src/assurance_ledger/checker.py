@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 import attrs
 
@@ -162,12 +163,13 @@ _Parts = dict[tuple[int, int], tuple[Breach, ...]]
 _Cover = tuple[_Gate, Fact | None, Truth]
 
 
-@attrs.frozen
-class _Assessment:
+class _Assessment(NamedTuple):
     """What the checker found for one returned claimant (private).
 
     ``covering`` depends only on the return and the assurances, so it is kept
     for when only the claimant's outcomes change (see ``reuse`` in :func:`_assess`).
+    A named tuple, not an attrs class: one is made for every claimant checked,
+    and a tuple is the cheapest immutable value to make.
     """
 
     parts: _Parts

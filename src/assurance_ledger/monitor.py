@@ -196,8 +196,14 @@ class Monitor:
         return f"<Monitor of {self._ledger!r} as of {self.as_of}: {len(self._results)} claimants>"
 
 
+#: What most updates of one entry return (a value: it is immutable).
+_ONE_UNCHANGED = Changes(entries=1, added=(), removed=())
+
+
 def _changes(entries: int, before: list[Breach], after: list[Breach]) -> Changes:
     if before == after:  # the common case: nothing found, nothing gone
+        if entries == 1:
+            return _ONE_UNCHANGED
         return Changes(entries=entries, added=(), removed=())
     old, new = Counter(before), Counter(after)
     return Changes(
