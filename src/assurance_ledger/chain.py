@@ -145,21 +145,11 @@ def encode_entry(
 Fields = tuple[str, str, Record, str]
 
 
-def decode_entry(line: bytes, *, seq: int, prev: str, codec: Codec = DEFAULT_CODEC) -> Entry:
-    """Check one stored line as entry ``seq`` after ``prev``; raise :class:`ChainBroken` if not."""
-    recorded_at, recorded_by, record, digest = decode_fields(line, seq=seq, prev=prev, codec=codec)
-    return Entry(
-        seq=seq,
-        recorded_at=recorded_at,
-        recorded_by=recorded_by,
-        record=record,
-        prev=prev,
-        hash=digest,
-    )
-
-
 def decode_fields(line: bytes, *, seq: int, prev: str, codec: Codec = DEFAULT_CODEC) -> Fields:
-    """:func:`decode_entry`'s checks, giving the fields rather than an :class:`Entry`.
+    """Check one stored line as entry ``seq`` after ``prev``; raise :class:`ChainBroken` if not.
+
+    Gives the entry's fields, not an :class:`Entry`: a ledger keeps its
+    entries as columns.
 
     Nearly every stored line is a good one, so it is first read the quick way
     (see :func:`_quick`); only a line that fails any part of that is read

@@ -165,15 +165,12 @@ class _View:
 
     def used(self, record: Record) -> tuple[str, str] | None:
         """The kind and id of ``record``'s claimant or outcome id, if it was ever used here."""
-        if isinstance(record, r.Outcome):
-            kind, key, index = "outcome", record.outcome_id, self.outcomes
-        elif isinstance(record, r.ClaimantReturned):
-            kind, key, index = "claimant", record.claimant_id, self.claimants
-        else:
+        found = _used_id(record)
+        if found is None:
             return None
-        if key in index or (self.retired and (kind, key) in self.retired):
-            return kind, key
-        return None
+        kind, key = found
+        index = self.outcomes if kind == "outcome" else self.claimants
+        return found if key in index or found in self.retired else None
 
     def check(self, record: Record, seq: int) -> None:
         """Raise :class:`RecordRefused` if ``record`` at ``seq`` breaks a rule of this view."""
@@ -842,14 +839,6 @@ class Ledger:
                         seq=seq,
                     )
                 )
-            entry = Entry(
-                seq=seq,
-                recorded_at=time,
-                recorded_by=recorded_by,
-                record=record,
-                prev=prev,
-                hash=digest,
-            )
             try:
                 self._admit(record, seq, undo)
             except RecordRefused as exc:
@@ -860,7 +849,7 @@ class Ledger:
             # problem at once; the whole batch is then undone. A refused entry
             # keeps its place so that later seqs stay where they would be.
             self._add_entry(time, recorded_by, record, digest)
-            entries.append(entry)
+            entries.append(self._entry_at(seq - 1))
             staged.append(line)
             if self._store is None:
                 self._lines.append(line)

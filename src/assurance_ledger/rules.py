@@ -445,8 +445,7 @@ def detention_limit(case: Case, commitment: DetentionLimit) -> Iterator[Finding]
             used.add(release[0].seq)
             ends.append(release[1].on)
         move = _ending(leaving, detained.on, release[1].on if release is not None else None, None)
-        left = (move[0], move[1].on) if move is not None else None
-        gone = left[1] if left is not None else None
+        gone = move[1].on if move is not None else None
         if gone is not None:  # removed or gone: no longer held by the giver
             ends.append(gone)
         if case.release is not None:
@@ -468,7 +467,7 @@ def detention_limit(case: Case, commitment: DetentionLimit) -> Iterator[Finding]
             until = f"removed or gone {gone}"
         else:
             until = f"no release recorded by {case.as_of}"
-        cited = [fact, *(x[0] for x in (release, left) if x is not None)]
+        cited = [fact, *(x[0] for x in (release, move) if x is not None)]
         evidence = case.evidence(*cited)
         yield Finding(
             truth,
