@@ -188,16 +188,12 @@ def _scope(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
         raise v.fail(attribute, "a scope object", value)
 
 
-def _distinct(first: str, second: str) -> Any:
+def _distinct(record: Any, first: str, second: str) -> None:
     """A class-level check that two parties of a record differ."""
-
-    def check(record: Any) -> None:
-        if getattr(record, first) == getattr(record, second):
-            raise InvalidRecord(
-                (second,), f"a different state from {first}", repr(getattr(record, second))
-            )
-
-    return check
+    if getattr(record, first) == getattr(record, second):
+        raise InvalidRecord(
+            (second,), f"a different state from {first}", repr(getattr(record, second))
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -220,7 +216,7 @@ class AssuranceRequested(AssuranceRecord):
 
     def __attrs_post_init__(self) -> None:
         """A state does not ask itself."""
-        _distinct("requested_by", "requested_of")(self)
+        _distinct(self, "requested_by", "requested_of")
 
 
 @attrs.frozen(kw_only=True)
@@ -246,7 +242,7 @@ class AssuranceGiven(AssuranceRecord):
 
     def __attrs_post_init__(self) -> None:
         """A state does not assure itself."""
-        _distinct("given_by", "given_to")(self)
+        _distinct(self, "given_by", "given_to")
 
 
 @attrs.frozen(kw_only=True)
@@ -301,7 +297,7 @@ class ClaimantReturned(Record):
 
     def __attrs_post_init__(self) -> None:
         """A state does not return a claimant to itself."""
-        _distinct("returned_by", "returned_to")(self)
+        _distinct(self, "returned_by", "returned_to")
 
     @property
     def origin(self) -> str | None:
@@ -372,7 +368,7 @@ class Removed(Outcome):
 
     def __attrs_post_init__(self) -> None:
         """A state does not remove a claimant to itself."""
-        _distinct("by", "to")(self)
+        _distinct(self, "by", "to")
 
 
 @attrs.frozen(kw_only=True)
@@ -404,7 +400,7 @@ class Notified(Outcome):
 
     def __attrs_post_init__(self) -> None:
         """A state does not notify itself, and a notice is about another outcome."""
-        _distinct("by", "to")(self)
+        _distinct(self, "by", "to")
         if self.regarding == self.outcome_id:
             raise InvalidRecord(("regarding",), "the id of another outcome", repr(self.regarding))
 
