@@ -180,36 +180,37 @@ class PlainReader:
 
 
 def _make(shape: _Shape, groups: tuple[str | None, ...]) -> Record | None:
-    """The record of a plain text's values, or None if it is not valid or not canonical."""
+    """The record of a plain text's values, or None if it is not valid or not canonical.
+
+    Each value is checked as soon as it is set: a field's validator reads
+    only its own value (the checks between fields are the class's, run last).
+    """
     record = object.__new__(shape.cls)
     put = object.__setattr__
-    checks = []
-    for (name, kind, optional, default, convert, attribute), raw in zip(
-        shape.fields, groups, strict=True
-    ):
-        if raw is None:  # left out: the default, valid as it is
-            put(record, name, default)
-            continue
-        if kind == _TEXT:
-            value: Any = raw if len(raw) > _SHARED else _intern(raw)  # share(), inline
-        elif kind == _BOOL:
-            value = raw == "true"
-        elif kind == _LIST:
-            items = raw[2:-2]  # inside the brackets and the outer quotes
-            value = tuple(map(share, items.split('","'))) if raw != "[]" else ()
-        else:
-            value = int(raw)
-        if convert is not None:
-            value = convert(value)
-        if optional and value == default:
-            return None  # not canonical: the canonical form leaves a default out
-        put(record, name, value)
-        checks.append((attribute, value))
-    for name, default in shape.defaults:
-        put(record, name, default)
     try:
-        for attribute, value in checks:
+        for (name, kind, optional, default, convert, attribute), raw in zip(
+            shape.fields, groups, strict=True
+        ):
+            if raw is None:  # left out: the default, valid as it is
+                put(record, name, default)
+                continue
+            if kind == _TEXT:
+                value: Any = raw if len(raw) > _SHARED else _intern(raw)  # share(), inline
+            elif kind == _BOOL:
+                value = raw == "true"
+            elif kind == _LIST:
+                items = raw[2:-2]  # inside the brackets and the outer quotes
+                value = tuple(map(share, items.split('","'))) if raw != "[]" else ()
+            else:
+                value = int(raw)
+            if convert is not None:
+                value = convert(value)
+            if optional and value == default:
+                return None  # not canonical: the canonical form leaves a default out
+            put(record, name, value)
             attribute.validator(record, attribute, value)  # type: ignore[misc]
+        for name, default in shape.defaults:
+            put(record, name, default)
         if shape.check is not None:
             shape.check(record)
     except InvalidRecord:

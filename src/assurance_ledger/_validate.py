@@ -49,18 +49,14 @@ def fail(attribute: attrs.Attribute[Any], expected: str, value: object) -> Inval
     return InvalidRecord((attribute.name,), expected, short(value))
 
 
-def _is_text(value: object, limit: int) -> bool:
-    return (
-        isinstance(value, str)
-        and 0 < len(value) <= limit
-        and value == value.strip()
-        and value.isprintable()
-    )
-
-
 def identifier(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """An id: non-empty printable text without surrounding spaces."""
-    if not _is_text(value, MAX_ID_LENGTH):
+    if not (
+        isinstance(value, str)
+        and 0 < len(value) <= MAX_ID_LENGTH
+        and value == value.strip()
+        and value.isprintable()
+    ):
         raise fail(
             attribute,
             f"a non-empty id of at most {MAX_ID_LENGTH} printable characters "

@@ -275,6 +275,11 @@ def to_span(value: DateSpan | dt.date | str | Mapping[str, str]) -> DateSpan:
     """
     if isinstance(value, DateSpan):
         return value
+    if type(value) is str:  # a JSON text form, as records read from files have
+        try:
+            return _span_of_text(value)  # what from_json does with text, memoised
+        except InvalidDate:
+            return value  # type: ignore[return-value]
     if _is_day(value):
         assert isinstance(value, dt.date)  # noqa: S101 -- narrows the type for mypy
         return DateSpan(value, value)

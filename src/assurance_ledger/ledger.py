@@ -338,7 +338,9 @@ class _View:
         index, key, group = place
         seq = fact.seq
         index[key] = seq
-        members = self.groups.setdefault(group, [])  # a list: smaller than a set
+        members = self.groups.get(group)
+        if members is None:  # (not setdefault, which would make a list every time)
+            members = self.groups[group] = []  # a list: smaller than a set
         members.append(seq)
         if undo is not None:
             undo.append(partial(_forget, index, key))
