@@ -9,13 +9,15 @@ for every plain record, or stored ledgers would open slowly.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
+import attrs
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from assurance_ledger import DEFAULT_CODEC, RECORD_TYPES, InvalidRecord, Record, canonical_json
+from assurance_ledger._plain import PlainReader
 from assurance_ledger.errors import InvalidRecords
 from assurance_ledger.strategies import RECORD_STRATEGIES
 
@@ -152,3 +154,33 @@ def test_unknown_type_names_are_not_remembered() -> None:
     for number in range(100):
         DEFAULT_CODEC.from_canonical(f'{{"type":"made_up_{number}"}}')
     assert len(reader._shapes) == before
+
+
+@attrs.frozen(kw_only=True)
+class _Leading(Record):
+    """A record class whose first key is optional: its expression needs the brace-or-comma."""
+
+    TYPE: ClassVar[str] = "leading"
+    a_flag: bool = attrs.field(default=False)
+    b_flag: bool = attrs.field(default=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ('{"type":"leading"}', _Leading()),
+        ('{"a_flag":true,"type":"leading"}', _Leading(a_flag=True)),
+        ('{"b_flag":true,"type":"leading"}', _Leading(b_flag=True)),
+        ('{"a_flag":true,"b_flag":true,"type":"leading"}', _Leading(a_flag=True, b_flag=True)),
+        ('{,"type":"leading"}', None),
+        ('{,"b_flag":true,"type":"leading"}', None),
+        ('{"a_flag":true"type":"leading"}', None),
+        ('{"a_flag":true,,"type":"leading"}', None),
+        ('{"b_flag":true,"a_flag":true,"type":"leading"}', None),
+    ],
+)
+def test_optional_first_keys_are_separated_by_exactly_one_comma(
+    text: str, read: Record | None
+) -> None:
+    """Rule: with every key before it optional, a key follows the brace or one comma, never both."""
+    assert PlainReader({"leading": _Leading}).read(text) == read

@@ -20,9 +20,13 @@ records and says what is wrong with the others: a source, a scope, a
 commitment or any other nested object; a date range; a ``null``; a string
 with a quote, a backslash or a control character (all escaped in JSON); and
 a value equal to its field's default (the canonical form leaves it out, so a
-plain reading gives up on it). ``tests/test_plain.py`` checks that both ways
-give equal records for every record the strategies make, and that no line
-is accepted one way and refused the other.
+plain reading gives up on it). A class with a required field of any other
+kind, or a default made anew for each record (``attrs.Factory``), has no
+plain form. Each value is checked as soon as it is set, since a field's
+validator reads only its own value; the checks between fields are the
+class's, run last. ``tests/test_plain.py`` checks that both ways give equal
+records for every record the strategies make, and that no text is read one
+way and refused the other.
 """
 
 from __future__ import annotations
@@ -76,6 +80,7 @@ class _Field(NamedTuple):
     default: Any
     convert: Callable[[Any], Any] | None
     attribute: attrs.Attribute[Any]
+    validate: Callable[[Any, attrs.Attribute[Any], Any], None] | None
 
 
 class _Shape(NamedTuple):
@@ -119,9 +124,7 @@ def _shape(cls: type[Record]) -> _Shape | None:
         kind = _kind(hints[attribute.name])
         default = attribute.default
         if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-            if default.takes_self:  # pragma: no cover -- no record's default does
-                return None
-            default = default.factory()
+            return None  # a default made anew for each record: read the full way
         if kind is None:
             if default is attrs.NOTHING:
                 return None  # a required field that is never plain
@@ -129,15 +132,24 @@ def _shape(cls: type[Record]) -> _Shape | None:
             continue
         optional = default is not attrs.NOTHING
         convert = attribute.converter
-        field = _Field(attribute.name, kind[0], optional, default, convert, attribute)
+        validate = attribute.validator
+        field = _Field(attribute.name, kind[0], optional, default, convert, attribute, validate)
         keyed.append((attribute.name, kind[1], field))
     keyed.append(("type", f'"{re.escape(cls.TYPE)}"', None))  # type: ignore[arg-type]
     keyed.sort(key=lambda each: each[0])
     parts = []
-    for key, value, field in keyed:
-        # After the opening brace, or after a comma that follows an earlier key.
-        part = f'(?:(?<=\\{{)|(?<!\\{{),)"{re.escape(key)}":{value}'
-        parts.append(f"(?:{part})?" if field is not None and field.optional else part)
+    always = False  # whether a key that is always there comes before
+    for index, (key, value, field) in enumerate(keyed):
+        optional = field is not None and field.optional
+        if index == 0:
+            comma = ""
+        elif always:
+            comma = ","
+        else:  # after the opening brace, or after a comma that follows an earlier key
+            comma = "(?:(?<=\\{)|(?<!\\{),)"
+        part = f'{comma}"{re.escape(key)}":{value}'
+        parts.append(f"(?:{part})?" if optional else part)
+        always = always or not optional
     post_init = getattr(cls, "__attrs_post_init__", None)
     return _Shape(
         cls=cls,
@@ -180,15 +192,11 @@ class PlainReader:
 
 
 def _make(shape: _Shape, groups: tuple[str | None, ...]) -> Record | None:
-    """The record of a plain text's values, or None if it is not valid or not canonical.
-
-    Each value is checked as soon as it is set: a field's validator reads
-    only its own value (the checks between fields are the class's, run last).
-    """
+    """The record of a plain text's values, or None if it is not valid or not canonical."""
     record = object.__new__(shape.cls)
     put = object.__setattr__
     try:
-        for (name, kind, optional, default, convert, attribute), raw in zip(
+        for (name, kind, optional, default, convert, attribute, validate), raw in zip(
             shape.fields, groups, strict=True
         ):
             if raw is None:  # left out: the default, valid as it is
@@ -208,7 +216,8 @@ def _make(shape: _Shape, groups: tuple[str | None, ...]) -> Record | None:
             if optional and value == default:
                 return None  # not canonical: the canonical form leaves a default out
             put(record, name, value)
-            attribute.validator(record, attribute, value)  # type: ignore[misc]
+            if validate is not None:
+                validate(record, attribute, value)
         for name, default in shape.defaults:
             put(record, name, default)
         if shape.check is not None:
