@@ -166,51 +166,44 @@ def _quick(line: bytes, seq: int, prev: str, codec: Codec) -> Fields | None:
     A good line is exactly ``{"hash":H,"prev":P,"record":R,<tail>}``, where
     everything but ``R`` and ``<tail>`` is known before reading, ``<tail>``
     (recorded_at, recorded_by, seq) is small, and ``R`` must be the canonical
-    bytes of the record read from it. So only ``R`` is parsed in full, and
-    comparing it with the record's canonical bytes proves the whole line
-    canonical: no duplicated key, white space, escape or other liberty can
-    survive that comparison. The tail's first key cannot occur inside the
-    record or the party's name (a quote there is escaped), so its last
-    occurrence is where the tail starts.
+    bytes of the record read from it: read the quick way
+    (:meth:`~assurance_ledger.codec.Codec.from_canonical`, which reads only
+    canonical text), or else parsed in full and compared with the record's
+    canonical bytes. Either proves the whole line canonical: no duplicated
+    key, white space, escape or other liberty can survive it. The tail's
+    first key cannot occur inside the record or the party's name (a quote
+    there is escaped), so its last occurrence is where the tail starts.
     """
     try:
-        return _read_quick(line, seq, prev, codec)
-    except (_NotQuick, LedgerError, ValueError, TypeError, RecursionError, StopIteration):
-        return None
-
-
-class _NotQuick(Exception):
-    """The line is not a plain good one: read it strictly."""
-
-
-def _read_quick(line: bytes, seq: int, prev: str, codec: Codec) -> Fields:
-    stated = line[9:73]
-    head = b'%s%s","prev":"%s","record":' % (_PREFIX, stated, prev.encode("ascii"))
-    cut = line.rfind(_TAIL)
-    tail = _QUICK_TAIL.fullmatch(line, cut) if cut >= len(head) else None
-    digest = stated.decode("ascii")
-    if not (
-        tail is not None
-        and int(tail[3]) == seq
-        and line.startswith(head)
-        # (So the stated hash is 64 lower-case hex digits, as hexdigest writes them.)
-        and hashlib.sha256(b"{" + line[_BODY_START:]).hexdigest() == digest
-    ):
-        raise _NotQuick
-    recorded_by = tail[2].decode("utf-8")
-    body = line[len(head) : cut]
-    text = body.decode("utf-8")
-    if not is_party(recorded_by):
-        raise _NotQuick
-    record = codec.from_canonical(text)  # most records: one regular expression
-    if record is None:
-        value, end = _SCAN(text, 0)  # the C parser, without its wrapping
-        if end != len(text):
-            raise _NotQuick
-        record = codec.from_json(value)
-        if canonical_json(codec.to_json(record)) != body:
-            raise _NotQuick
-    recorded_at = tail[1].decode("ascii")
+        stated = line[9:73]
+        head = b'%s%s","prev":"%s","record":' % (_PREFIX, stated, prev.encode("ascii"))
+        cut = line.rfind(_TAIL)
+        tail = _QUICK_TAIL.fullmatch(line, cut) if cut >= len(head) else None
+        digest = stated.decode("ascii")
+        if not (
+            tail is not None
+            and int(tail[3]) == seq
+            and line.startswith(head)
+            # (So the stated hash is 64 lower-case hex digits, as hexdigest writes them.)
+            and hashlib.sha256(b"{" + line[_BODY_START:]).hexdigest() == digest
+        ):
+            return None
+        recorded_by = tail[2].decode("utf-8")
+        body = line[len(head) : cut]
+        text = body.decode("utf-8")
+        if not is_party(recorded_by):
+            return None
+        record = codec.from_canonical(text)  # most records: one regular expression
+        if record is None:
+            value, end = _SCAN(text, 0)  # the C parser, without its wrapping
+            if end != len(text):
+                return None
+            record = codec.from_json(value)
+            if canonical_json(codec.to_json(record)) != body:
+                return None
+        recorded_at = tail[1].decode("ascii")
+    except (LedgerError, ValueError, TypeError, RecursionError, StopIteration):
+        return None  # not a plain good line: read it strictly
     # One copy of each party's name.
     return recorded_at, sys.intern(recorded_by), record, digest
 
