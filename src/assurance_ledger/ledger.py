@@ -497,19 +497,21 @@ class Ledger:
     ) -> int:
         """Add already-stored entries after verifying their chain and their rules."""
         count = 0
+        seq = len(self._records)
+        prev = self._hashes[-1] if self._hashes else GENESIS
+        last = self._times[-1] if self._times else ""  # every time sorts after ""
         with collector_paused():  # millions of objects, no cycles: see _gc
             for line in lines:
                 if progress is not None and count % 10_000 == 0 and count:
                     progress(count, len(lines))
-                seq = len(self._records) + 1
-                prev = self._hashes[-1] if self._hashes else GENESIS
+                seq += 1
                 try:
                     recorded_at, recorded_by, record, digest = decode_fields(
                         line, seq=seq, prev=prev, codec=self._codec
                     )
                 except ChainBroken as exc:
                     raise ChainBroken(exc.seq, exc.reason, path=where) from None
-                if self._times and recorded_at < self._times[-1]:
+                if recorded_at < last:
                     raise ChainBroken(seq, "it was recorded before the entry before it", path=where)
                 try:
                     self._admit(record, seq, None)  # stored entries are never undone
@@ -524,6 +526,7 @@ class Ledger:
                 if self._store is None:  # a stored ledger's lines are on disk (see lines())
                     self._lines.append(line)
                 count += 1
+                prev, last = digest, recorded_at
         if progress is not None:
             progress(count, len(lines))
         return count
