@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from assurance_ledger import DEFAULT_CODEC, RECORD_TYPES, InvalidRecord, Record, canonical_json
 from assurance_ledger._plain import PlainReader
+from assurance_ledger.dates import DateSpan
 from assurance_ledger.errors import InvalidRecords
 from assurance_ledger.strategies import RECORD_STRATEGIES
 
@@ -184,3 +185,22 @@ def test_optional_first_keys_are_separated_by_exactly_one_comma(
 ) -> None:
     """Rule: with every key before it optional, a key follows the brace or one comma, never both."""
     assert PlainReader({"leading": _Leading}).read(text) == read
+
+
+def test_only_lists_of_plain_strings_are_plain() -> None:
+    """Rule: a list is plain only if its items are text (a list of dates is read the full way)."""
+
+    @attrs.frozen(kw_only=True)
+    class Dated(Record):
+        TYPE: ClassVar[str] = "dated"
+        days: tuple[DateSpan, ...] = attrs.field(default=())
+
+    @attrs.frozen(kw_only=True)
+    class Named(Record):
+        TYPE: ClassVar[str] = "named"
+        names: tuple[str, ...] = attrs.field(default=())
+
+    assert PlainReader({"dated": Dated}).read('{"days":["2020-03-01"],"type":"dated"}') is None
+    assert PlainReader({"named": Named}).read('{"names":["a","b"],"type":"named"}') == Named(
+        names=("a", "b")
+    )

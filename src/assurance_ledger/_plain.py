@@ -102,8 +102,8 @@ def _kind(tp: Any) -> tuple[int, str] | None:
     if get_origin(tp) is Literal and all(type(a) is str for a in args):
         return _TEXT, _STRING
     if get_origin(tp) is tuple and len(args) == 2 and args[1] is Ellipsis:
-        item = _kind(args[0])
-        return (_LIST, _STRINGS) if item is not None and item[0] == _TEXT else None
+        item = _kind(args[0])  # only text (a list of dates, say, is read the full way)
+        return (_LIST, _STRINGS) if item == (_TEXT, _STRING) else None
     return _SIMPLE.get(tp)
 
 
