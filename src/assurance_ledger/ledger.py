@@ -551,7 +551,7 @@ class Ledger:
     @property
     def entries(self) -> tuple[Entry, ...]:
         """Every entry, seq 1 first."""
-        return tuple(map(self._entry_at, range(len(self._records))))
+        return tuple(self)
 
     def __len__(self) -> int:
         """How many entries the ledger holds."""
@@ -563,9 +563,7 @@ class Ledger:
 
     def entry(self, seq: int) -> Entry:
         """The entry ``seq`` (from 1); ``IndexError`` if there is none."""
-        if not 1 <= seq <= len(self._records):
-            raise IndexError(f"no entry with seq {seq} (the ledger has {len(self)})")
-        return self._entry_at(seq - 1)
+        return self._entry_at(self._index_of(seq))
 
     def record(self, seq: int) -> Record:
         """The record of entry ``seq`` as appended: ``entry(seq).record``, without the entry.
@@ -573,9 +571,13 @@ class Ledger:
         ``IndexError`` if there is none. The record as it stands now, after
         any correction, is in :meth:`facts`.
         """
+        return self._records[self._index_of(seq)]
+
+    def _index_of(self, seq: int) -> int:
+        """Where entry ``seq`` is in the columns; ``IndexError`` if there is none."""
         if not 1 <= seq <= len(self._records):
             raise IndexError(f"no entry with seq {seq} (the ledger has {len(self)})")
-        return self._records[seq - 1]
+        return seq - 1
 
     def _entry_at(self, index: int) -> Entry:
         """Entry ``index + 1``, made from the columns."""
