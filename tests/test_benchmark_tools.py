@@ -196,6 +196,8 @@ def test_the_cross_check_reports_a_difference(
 def test_the_benchmark_script_runs_and_judges_every_figure(tmp_path: Path) -> None:
     """Rule: benchmarks/run.py prints every figure with its target and PASS or FAIL.
 
+    And the bounds, shown beside the figures they bound.
+
     A smoke run at a tiny size (the figures mean nothing there): the script
     must not rot between the runs that matter.
     """
@@ -222,6 +224,13 @@ def test_the_benchmark_script_runs_and_judges_every_figure(tmp_path: Path) -> No
         row = next((r for r in rows if r.startswith(figure)), None)
         assert row is not None, (figure, done.stdout)
         assert row.rstrip().endswith(("PASS", "FAIL")), row
+    shown = [r.strip() for r in rows if r.rstrip().endswith("shown")]
+    for bound in (
+        "(bound: json.loads + SHA-256 of every line)",
+        "(bound: the same check, every rule finding nothing)",
+        "(bound: the same, every rule finding nothing)",
+    ):
+        assert any(r.startswith(bound) for r in shown), (bound, done.stdout)
     assert done.returncode == (1 if any(r.endswith("FAIL") for r in rows) else 0)
 
 
