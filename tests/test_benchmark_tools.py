@@ -196,13 +196,13 @@ def test_the_cross_check_reports_a_difference(
 def test_the_benchmark_script_runs_and_judges_every_figure(tmp_path: Path) -> None:
     """Rule: benchmarks/run.py prints every figure with its target and PASS or FAIL.
 
-    And the bounds, shown beside the figures they bound.
+    With ``--bounds``, the bounds too, shown beside the figures they bound.
 
     A smoke run at a tiny size (the figures mean nothing there): the script
     must not rot between the runs that matter.
     """
     done = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "run.py"), "--entries", "3000"],
+        [sys.executable, str(BENCHMARKS / "run.py"), "--entries", "3000", "--bounds"],
         capture_output=True,
         text=True,
         check=False,
