@@ -161,7 +161,8 @@ class _View:
 
     def current(self) -> Iterator[Fact]:
         """The facts in the view, in seq order."""
-        return (fact for fact in self.facts.values() if fact is not None)
+        # filter(None, ...) drops the retracted slots (None) in C; a Fact is never falsy.
+        return filter(None, self.facts.values())
 
     def used(self, record: Record) -> tuple[str, str] | None:
         """The kind and id of ``record``'s claimant or outcome id, if it was ever used here."""
@@ -626,7 +627,7 @@ class Ledger:
         """
         view = self._view
         seqs = sorted(view.groups.get(("claimant", claimant_id), ()))
-        return tuple([fact for fact in map(view.facts.__getitem__, seqs) if fact is not None])
+        return tuple(filter(None, map(view.facts.__getitem__, seqs)))
 
     def as_recorded(self, at: str | dt.datetime) -> Ledger:
         """The ledger as it stood at time ``at``: the entries recorded at or before it.
