@@ -17,9 +17,8 @@ that rests on it is then at most *possible*. A crossing recorded as
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
-from operator import attrgetter
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 import attrs
@@ -30,7 +29,7 @@ from .commitments import Commitment
 from .dates import DateSpan, to_span
 from .errors import LedgerError
 from .ledger import Fact, Ledger
-from .report import _BREACH_ORDER, Breach, Certainty, Exposure, Report, Summary, UnassuredReturn
+from .report import Breach, Certainty, Exposure, Report, Summary, UnassuredReturn
 from .rules import _MOVES, NEEDS, READS, RULES, Case, Rule, _removals
 from .truth import MAYBE, NO, YES, Truth
 
@@ -310,12 +309,12 @@ def _report(day: DateSpan, assessments: Iterable[_Assessment]) -> Report:
         exposures.extend(assessment.exposures)
         if assessment.unassured is not None:
             unassured.append(assessment.unassured)
-    breaches.sort(key=_BREACH_ORDER)
+    breaches.sort(key=lambda b: b.sort_key)
     return Report(
         as_of=day.earliest,
         breaches=tuple(breaches),
-        unassured_returns=tuple(sorted(unassured, key=attrgetter("claimant_id"))),
-        exposures=tuple(sorted(exposures, key=attrgetter("claimant_id", "evidence"))),
+        unassured_returns=tuple(sorted(unassured, key=lambda u: u.claimant_id)),
+        exposures=tuple(sorted(exposures, key=lambda e: (e.claimant_id, e.evidence))),
         summary=Summary(
             returns=returns,
             covered=returns - len(unassured),
@@ -326,12 +325,9 @@ def _report(day: DateSpan, assessments: Iterable[_Assessment]) -> Report:
     )
 
 
-#: The order the rules read a claimant's outcomes in: by date (earliest, then
-#: latest possible day), then seq. An ``attrgetter``: sorting calls it once an
-#: outcome, and it runs in C, not as a Python function.
-_date_order: Callable[[Fact], tuple[dt.date, dt.date, int]] = attrgetter(
-    "record.on.earliest", "record.on.latest", "seq"
-)
+def _date_order(fact: Fact) -> tuple[dt.date, dt.date, int]:
+    on: DateSpan = fact.record.on  # type: ignore[attr-defined]
+    return (on.earliest, on.latest, fact.seq)
 
 
 #: What the checker runs for one commitment of a given assurance: its key in
@@ -438,19 +434,11 @@ def _breaches(
 
 
 def _counts(breaches: Iterable[Breach]) -> dict[str, dict[Certainty, int]]:
-    """Breaches by commitment kind and certainty, kinds in the order they first come."""
     counts: dict[str, dict[Certainty, int]] = {}
-    # Counted in C (Counter over attrgetter), then put in the nested shape.
-    for (kind, certainty), count in Counter(map(_KIND_AND_CERTAINTY, breaches)).items():
-        if kind not in counts:
-            counts[kind] = {"certain": 0, "possible": 0}
-        counts[kind][certainty] = count
+    for breach in breaches:
+        kind = counts.setdefault(breach.commitment, {"certain": 0, "possible": 0})
+        kind[breach.certainty] += 1
     return counts
-
-
-_KIND_AND_CERTAINTY: Callable[[Breach], tuple[str, Certainty]] = attrgetter(
-    "commitment", "certainty"
-)
 
 
 def _pending(

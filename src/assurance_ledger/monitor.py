@@ -43,7 +43,7 @@ from .checker import (
 from .commitments import Commitment
 from .dates import DateSpan
 from .ledger import Ledger
-from .report import _BREACH_ORDER, Breach, Report
+from .report import Breach, Report
 from .rules import Rule
 
 __all__ = ["Changes", "Monitor"]
@@ -208,6 +208,6 @@ def _changes(entries: int, before: list[Breach], after: list[Breach]) -> Changes
     old, new = Counter(before), Counter(after)
     return Changes(
         entries=entries,
-        added=tuple(sorted((new - old).elements(), key=_BREACH_ORDER)),
-        removed=tuple(sorted((old - new).elements(), key=_BREACH_ORDER)),
+        added=tuple(sorted((new - old).elements(), key=lambda b: b.sort_key)),
+        removed=tuple(sorted((old - new).elements(), key=lambda b: b.sort_key)),
     )
