@@ -51,6 +51,9 @@ Adding a rule for a commitment kind of your own: write a function
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -251,34 +254,67 @@ def _removals(
     moves = [
         f for f in outcomes if isinstance(f.record, _MOVES) and f.record.on.earliest <= as_of.latest
     ]
+    places = _whereabouts(returned, moves)
     found = []
-    for fact in moves:
+    for index, fact in enumerate(moves):
         record = fact.record
         if isinstance(record, r.Removed):
             found.append(Removal(fact, record.on, record.by, record.to))
         elif isinstance(record, r.Departed) and record.coerced:
-            for left, truth in _whereabouts(returned, moves, fact).items():
+            for left, truth in places[index].items():
                 found.append(Removal(fact, record.on, left, record.to, truth))
     return found
 
 
-def _whereabouts(returned: r.ClaimantReturned, moves: list[Fact], before: Fact) -> dict[str, Truth]:
-    """Where the claimant may have been just before the move ``before``, and how surely."""
-    places = {returned.returned_to: YES}
-    when: DateSpan = before.record.on  # type: ignore[attr-defined]
-    for move in moves:
-        if move is before:
+def _whereabouts(returned: r.ClaimantReturned, moves: list[Fact]) -> dict[int, dict[str, Truth]]:
+    """Where the claimant may have been just before each coerced departure, and how surely.
+
+    By the place in ``moves`` (in date order) of each coerced departure. Read
+    the moves in order: one certainly before the departure puts the claimant
+    in its country (forgetting what came before); one that may be before adds
+    its country as a maybe and makes every place so far a maybe; one that
+    cannot be before changes nothing. So the answer is the country of the last
+    move certainly before (or the country returned to), alone and certain
+    unless a move that may be before comes after it in the list.
+
+    That is found for every departure together, in time that grows with the
+    moves and departures (not their product): the last certain move by a sweep
+    in order of dates, the maybes by where each country's moves lie in the list.
+    """
+    departures = [
+        i for i, f in enumerate(moves) if isinstance(f.record, r.Departed) and f.record.coerced
+    ]
+    if not departures:
+        return {}
+    spans: list[DateSpan] = [f.record.on for f in moves]  # type: ignore[attr-defined]
+    earliest = [span.earliest for span in spans]  # in order: moves are in date order
+    by_latest = sorted(range(len(moves)), key=lambda i: spans[i].latest)
+    where: dict[str, list[int]] = {}  # each country's places in the list
+    for i, fact in enumerate(moves):
+        where.setdefault(fact.record.to, []).append(i)  # type: ignore[attr-defined]
+    places: dict[int, dict[str, Truth]] = {}
+    last, swept = -1, 0  # the last move certainly before, over moves swept by date
+    for d in sorted(departures, key=lambda i: spans[i].earliest):
+        when = spans[d]
+        while swept < len(by_latest) and spans[by_latest[swept]].latest < when.earliest:
+            last = max(last, by_latest[swept])
+            swept += 1
+        base = returned.returned_to if last < 0 else moves[last].record.to  # type: ignore[attr-defined]
+        end = bisect.bisect_left(earliest, when.latest)  # moves from here on cannot be before
+        maybes = []
+        for country, spots in where.items():
+            k = bisect.bisect_right(spots, last)
+            if k < len(spots) and spots[k] == d:
+                k += 1
+            if k < len(spots) and spots[k] < end:
+                maybes.append((spots[k], country))
+        if not maybes:
+            places[d] = {base: YES}
             continue
-        on: DateSpan = move.record.on  # type: ignore[attr-defined]
-        earlier = on.before(when)
-        if earlier is NO:
-            continue
-        to: str = move.record.to  # type: ignore[attr-defined]
-        if earlier is YES:
-            places = {to: YES}
-        else:
-            places = {place: truth & MAYBE for place, truth in places.items()}
-            places[to] = MAYBE
+        found = {base: MAYBE}
+        for _, country in sorted(maybes):
+            found[country] = MAYBE
+        places[d] = found
     return places
 
 
@@ -294,6 +330,22 @@ def _count(days: int) -> str:
 Rule = Callable[[Case, Any], Iterable[Finding]]
 
 
+def _excused(decisions: list[r.ClaimDecided], on: DateSpan) -> Truth:
+    """Whether any of ``decisions`` came on or before ``on`` (``NO`` when there are none).
+
+    The "or" over every decision's ``on_or_before`` rests on two bounds: it is
+    ``YES`` when the earliest-ending decision ends by ``on`` starts, ``MAYBE``
+    when the earliest-starting one starts by ``on`` ends.
+    """
+    if not decisions:
+        return NO
+    if min(d.on.latest for d in decisions) <= on.earliest:
+        return YES
+    if min(d.on.earliest for d in decisions) <= on.latest:
+        return MAYBE
+    return NO
+
+
 def non_refoulement(case: Case, commitment: NonRefoulement) -> Iterator[Finding]:
     """Removal to a feared country, directly or (``indirect``) through a third state."""
     feared = set(case.returned.feared)
@@ -303,15 +355,13 @@ def non_refoulement(case: Case, commitment: NonRefoulement) -> Iterator[Finding]
         if rec.decision == "refused" and rec.final
     ]
     removals = case.removals()
-    for index, removal in enumerate(removals):
+    onward: _Onward | None = None  # made when a chain is first followed
+    for removal in removals:
         if removal.by != case.giver:
             continue
         truth = case.binds(removal.on) & removal.truth
         if not commitment.absolute:
-            excused = NO
-            for decision in refusals:
-                excused = excused | decision.on.on_or_before(removal.on)
-            truth = truth & ~excused
+            truth = truth & ~_excused(refusals, removal.on)
         if not truth.possible:
             continue
         if removal.to in feared:
@@ -322,43 +372,139 @@ def non_refoulement(case: Case, commitment: NonRefoulement) -> Iterator[Finding]
                 f"on {removal.on}",
             )
         elif commitment.indirect:
-            yield from _chain(case, removals, index, feared, truth)
+            if onward is None:
+                onward = _Onward.of(removals, feared)
+            chain = onward.after(removal)
+            if chain:
+                yield _chain_finding(case, removal, chain, truth)
 
 
-def _chain(
-    case: Case, removals: list[Removal], index: int, feared: set[str], truth: Truth
-) -> Iterator[Finding]:
-    """Follow removals on from a third state; a chain ending in a feared country breaches.
+def _chain_finding(case: Case, first: Removal, chain: list[Removal], truth: Truth) -> Finding:
+    for before, after in itertools.pairwise((first, *chain)):
+        truth = truth & after.truth & after.on.on_or_after(before.on)
+    route = " then ".join(f"to {c.to} on {c.on}" for c in (first, *chain))
+    return Finding(
+        truth,
+        case.evidence(*(c.fact for c in (first, *chain))),
+        f"{case.giver} removed the claimant to {first.to}, which removed them on "
+        f"to {chain[-1].to}, a feared country (chain refoulement: {route})",
+    )
 
-    An onward removal may be listed before the first one when its date is less
-    precise, so every removal is considered that could have come after.
+
+@attrs.frozen
+class _Onward:
+    """Which removals lead on, removal by removal, to a feared country (private).
+
+    A chain is a removal by the state the claimant was last sent to, on or
+    after that sending, and so on until one sends them to a feared country.
+    Every removal that can start such a chain is found at once, backwards from
+    the removals to a feared country, twice: once through steps that are each
+    certain (the removal itself, and that it came on or after the one before),
+    once through steps that may be. Each removal is looked at a bounded number
+    of times, so the cost grows with the removals, not with the chains.
+    :meth:`after` then gives, for a removal by the giver to a third state, the
+    most certain chain that follows it (the empty list if none does).
     """
-    first = removals[index]
-    chain = [first]
-    while True:
-        onward = next(
-            (
-                m
-                for m in removals
-                if m not in chain
-                and m.by == chain[-1].to
-                and m.on.on_or_after(chain[-1].on).possible
-            ),
-            None,
+
+    tiers: tuple[_Tier, _Tier]  # certain steps first, then possible ones
+
+    @classmethod
+    def of(cls, removals: list[Removal], feared: set[str]) -> _Onward:
+        return cls(
+            (_Tier.of(removals, feared, certain=True), _Tier.of(removals, feared, certain=False))
         )
-        if onward is None:
-            return
-        truth = truth & onward.truth & onward.on.on_or_after(chain[-1].on)
-        chain.append(onward)
-        if onward.to in feared:
-            route = " then ".join(f"to {c.to} on {c.on}" for c in chain)
-            yield Finding(
-                truth,
-                case.evidence(*(c.fact for c in chain)),
-                f"{case.giver} removed the claimant to {first.to}, which removed them on "
-                f"to {onward.to}, a feared country (chain refoulement: {route})",
-            )
-            return
+
+    def after(self, first: Removal) -> list[Removal]:
+        """The chain after ``first`` (not including it): the most certain, then the first."""
+        for tier in self.tiers:
+            start = tier.first_after(first)
+            if start is not None:
+                return _follow(start, tier.steps)
+        return []
+
+
+@attrs.frozen
+class _Tier:
+    """The removals that lead on to a feared country through steps of one certainty."""
+
+    certain: bool
+    steps: dict[int, Removal | None]  # id(removal) -> its next step (None: it ends)
+    # For each state, its removals that lead on, in the order given, and the
+    # running maximum of the date bound a step after ``first`` checks.
+    by: dict[str, tuple[list[Removal], list[dt.date]]]
+
+    @classmethod
+    def of(cls, removals: list[Removal], feared: set[str], *, certain: bool) -> _Tier:
+        steps = _leading(removals, feared, certain=certain)
+        by: dict[str, tuple[list[Removal], list[dt.date]]] = {}
+        for removal in removals:
+            if id(removal) in steps:
+                found, most = by.setdefault(removal.by, ([], []))
+                key = removal.on.earliest if certain else removal.on.latest
+                found.append(removal)
+                most.append(max(most[-1], key) if most else key)
+        return cls(certain, steps, by)
+
+    def first_after(self, first: Removal) -> Removal | None:
+        """The first removal, in the order given, that may follow ``first`` in a chain."""
+        found, most = self.by.get(first.to, ([], []))
+        limit = first.on.latest if self.certain else first.on.earliest
+        for index in range(bisect.bisect_left(most, limit), len(found)):
+            removal = found[index]
+            key = removal.on.earliest if self.certain else removal.on.latest
+            if key >= limit and removal is not first:
+                return removal
+        return None
+
+
+def _follow(start: Removal, steps: dict[int, Removal | None]) -> list[Removal]:
+    chain = [start]
+    seen = {id(start)}
+    while (step := steps[id(chain[-1])]) is not None and id(step) not in seen:
+        seen.add(id(step))
+        chain.append(step)
+    return chain
+
+
+def _leading(
+    removals: list[Removal], feared: set[str], *, certain: bool
+) -> dict[int, Removal | None]:
+    """Every removal from which steps lead to a feared country, with its next step.
+
+    ``certain``: only through certain steps. Found backwards from the removals
+    to a feared country: the removals that may come before a found one are
+    those *to* the state that made it, dated early enough; kept in order of
+    date, they are a prefix of that state's list, and each list is read once.
+    """
+    usable = [m for m in removals if m.truth is YES or not certain]
+
+    # For each state, the removals *to* it, by the date bound a step checks:
+    # a certain step needs the one before to end by the next one's start.
+    def bound(m: Removal) -> dt.date:
+        return m.on.latest if certain else m.on.earliest
+
+    into: dict[str, list[Removal]] = {}
+    for removal in sorted(usable, key=bound):
+        into.setdefault(removal.to, []).append(removal)
+    read = dict.fromkeys(into, 0)
+    steps: dict[int, Removal | None] = {}
+    queue = [m for m in usable if m.to in feared]
+    for removal in queue:
+        steps[id(removal)] = None
+    while queue:
+        found = queue.pop()
+        limit = found.on.earliest if certain else found.on.latest
+        before = into.get(found.by, [])
+        start = read.get(found.by, 0)
+        end = start
+        while end < len(before) and bound(before[end]) <= limit:
+            end += 1
+        read[found.by] = max(start, end)
+        for removal in before[start:end]:
+            if id(removal) not in steps and removal is not found:
+                steps[id(removal)] = found
+                queue.append(removal)
+    return steps
 
 
 def no_removal_before_decision(case: Case, _: NoRemovalBeforeDecision) -> Iterator[Finding]:
@@ -367,10 +513,7 @@ def no_removal_before_decision(case: Case, _: NoRemovalBeforeDecision) -> Iterat
     for removal in case.removals():
         if removal.by != case.giver:
             continue
-        decided = NO
-        for decision in finals:
-            decided = decided | decision.on.on_or_before(removal.on)
-        truth = case.binds(removal.on) & removal.truth & ~decided
+        truth = case.binds(removal.on) & removal.truth & ~_excused(finals, removal.on)
         if truth.possible:
             yield Finding(
                 truth,
@@ -415,18 +558,35 @@ def access_to_procedure(case: Case, commitment: AccessToProcedure) -> Iterator[F
     )
 
 
-def _ending(
-    pairs: list[tuple[Fact, Any]], held: DateSpan, by: DateSpan | None, used: set[int] | None
-) -> tuple[Fact, Any] | None:
-    """The first of ``pairs`` that may end a detention ``held``: not after ``by``, not used."""
-    for fact, record in pairs:
-        if (
-            record.on.latest >= held.earliest
-            and (by is None or record.on.earliest <= by.latest)
-            and (used is None or fact.seq not in used)
-        ):
-            return fact, record
-    return None
+class _Endings:
+    """Outcomes that may end a detention, read in date order, each passed over once (private).
+
+    Detentions are read in date order too, so an outcome that ends before one
+    detention starts (or that already ended one) can end no later detention:
+    the reading never goes back, and the cost grows with the outcomes, not
+    with detentions times outcomes.
+    """
+
+    def __init__(self, pairs: list[tuple[Fact, Any]], *, once: bool) -> None:
+        self._pairs = pairs
+        self._next = 0
+        self._once = once  # each ends at most one detention (a release)
+
+    def first(self, held: DateSpan, by: DateSpan | None = None) -> tuple[Fact, Any] | None:
+        """The first that may end a detention ``held`` (not dated after ``by``), if any.
+
+        Its span must reach the detention's first day; the list is in order of
+        earliest day, so if the first such is dated after ``by``, so is every later one.
+        """
+        pairs, index = self._pairs, self._next
+        while index < len(pairs) and pairs[index][1].on.latest < held.earliest:
+            index += 1
+        self._next = index
+        if index == len(pairs) or (by is not None and pairs[index][1].on.earliest > by.latest):
+            return None
+        if self._once:
+            self._next = index + 1
+        return pairs[index]
 
 
 def detention_limit(case: Case, commitment: DetentionLimit) -> Iterator[Finding]:
@@ -434,17 +594,15 @@ def detention_limit(case: Case, commitment: DetentionLimit) -> Iterator[Finding]
     detentions = case.of_type(r.Detained, by=case.giver)
     if not detentions:
         return
-    releases = case.of_type(r.Released, by=case.giver)
+    releases = _Endings(case.of_type(r.Released, by=case.giver), once=True)
     # Removals and departures in date order: a detention ends at the first move after it.
-    leaving = case.of_type(_MOVES)
-    used: set[int] = set()
+    leaving = _Endings(case.of_type(_MOVES), once=False)
     for fact, detained in detentions:
-        release = _ending(releases, detained.on, None, used)
+        release = releases.first(detained.on)
         ends = [case.as_of]
         if release is not None:
-            used.add(release[0].seq)
             ends.append(release[1].on)
-        move = _ending(leaving, detained.on, release[1].on if release is not None else None, None)
+        move = leaving.first(detained.on, release[1].on if release is not None else None)
         gone = move[1].on if move is not None else None
         if gone is not None:  # removed or gone: no longer held by the giver
             ends.append(gone)
@@ -479,14 +637,14 @@ def detention_limit(case: Case, commitment: DetentionLimit) -> Iterator[Finding]
 
 def notification(case: Case, commitment: Notification) -> Iterator[Finding]:
     """A removal by the giver not notified to the recipient within N days."""
-    notices = [
-        (f, rec) for f, rec in case.of_type(r.Notified, by=case.giver) if rec.to == case.recipient
-    ]
+    notices: dict[str, list[tuple[Fact, r.Notified]]] = {}  # by the outcome they regard
+    for fact, rec in case.of_type(r.Notified, by=case.giver):
+        if rec.to == case.recipient:
+            notices.setdefault(rec.regarding, []).append((fact, rec))
     for removal in case.removals():
         if removal.by != case.giver:
             continue
-        about = removal.fact.record
-        mine = [(f, n) for f, n in notices if n.regarding == about.outcome_id]  # type: ignore[attr-defined]
+        mine = notices.get(removal.fact.record.outcome_id, [])  # type: ignore[attr-defined]
         truth, last, late = case.deadline(removal.on, commitment.within_days, mine)
         truth = truth & case.binds(removal.on) & removal.truth
         if not truth.possible:
