@@ -1,4 +1,4 @@
-"""CSV safe to open in a spreadsheet: the one CSV writer of the library.
+r"""CSV safe to open in a spreadsheet: the one CSV writer of the library.
 
 A ledger's ids and text may be hostile. Opened in Excel or LibreOffice, a CSV
 cell such as ``=HYPERLINK("http://...","x")``, ``+SUM(1)``, ``-1+1`` or
@@ -15,7 +15,11 @@ the library makes itself from a closed set, such as a statistics table's counts
 and its suppression marks ``--`` and ``x``. A count is never negative, so no
 number the library writes starts with ``-``, and ``--`` is a fixed mark, never
 text from a ledger. Everything else in a cell is kept exactly, line breaks and
-all, quoted as RFC 4180 says: CSV is data, like JSON, not text for a terminal.
+all: CSV is data, like JSON, not text for a terminal. A cell holding a comma, a
+double quote, a line feed or a carriage return is quoted as RFC 4180 says
+(Python's ``csv`` module, with ``"\n"`` ending lines, leaves a carriage return
+unquoted, which would split the row, so the quoting is done here); lines end
+with ``"\n"``.
 
 :func:`csv_text` writes every CSV the library makes: ``check --format csv`` and
 :meth:`StatsTable.to_csv <assurance_ledger.stats.StatsTable.to_csv>`.
@@ -23,8 +27,7 @@ all, quoted as RFC 4180 says: CSV is data, like JSON, not text for a terminal.
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 from collections.abc import Collection, Iterable, Sequence
 from typing import Final
 
@@ -33,6 +36,8 @@ __all__ = ["FORMULA_STARTS", "csv_text", "neutralise"]
 #: The first characters that make a spreadsheet read a cell as a formula, and
 #: the quote that marks a neutralised cell (prefixed too, so that it is undone exactly).
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r", "'")
+_QUOTE = '"'
+_QUOTED = re.compile('[",\r\n]')
 
 
 def neutralise(text: str) -> str:
@@ -63,18 +68,25 @@ def csv_text(
     c-1,
     """
     kept = [name in as_is for name in header]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([neutralise(name) for name in header])
+    lines = [_line([neutralise(name) for name in header])]
     for row in rows:
-        writer.writerow(
-            [
-                ""
-                if cell is None
-                else cell
-                if keep or not isinstance(cell, str)
-                else neutralise(cell)
-                for cell, keep in zip(row, kept, strict=True)
-            ]
+        lines.append(
+            _line(
+                [
+                    "" if cell is None else str(cell) if keep else _cell(cell)
+                    for cell, keep in zip(row, kept, strict=True)
+                ]
+            )
         )
-    return out.getvalue()
+    return "".join(lines)
+
+
+def _cell(cell: str | int) -> str:
+    return neutralise(cell) if isinstance(cell, str) else str(cell)
+
+
+def _line(cells: Sequence[str]) -> str:
+    """One CSV line: a cell quoted (its quotes doubled) when it holds ``"``, ``,``, CR or LF."""
+    quoted = [f'"{c.replace(_QUOTE, _QUOTE * 2)}"' if _QUOTED.search(c) else c for c in cells]
+    # A row of one empty cell is written "", not as a blank line (which readers skip).
+    return (",".join(quoted) or '""') + "\n"
