@@ -46,6 +46,7 @@ from assurance_ledger import (
     Exposure,
     Ledger,
     Report,
+    StatsError,
     StatsTable,
     Summary,
     UnassuredReturn,
@@ -303,19 +304,26 @@ def test_report_text_escapes_every_string_and_json_keeps_it() -> None:
 
 
 def test_stats_text_keeps_one_line_per_group_whatever_the_group() -> None:
-    """Rule: a table's groups (any text, when read from a release) print escaped, one row each."""
+    """Rule: a table's groups (any text, when read from a release) print escaped, one row each.
+
+    A release with an unknown key holding a line break is refused with a
+    one-line message.
+    """
     keys = ["a\nThe ledgers agree.", "b\u2028\u202ec"]
-    table = StatsTable.from_json(
-        {
-            "by": ["returned_by"],
-            "as_of": AS_OF,
-            "suppression": {"threshold": 0, "base": 1},
-            "ledger_head": None,
-            "measures": list(StatsTable.MEASURES),
-            "rows": [{"returned_by": key, **dict.fromkeys(StatsTable.MEASURES, 1)} for key in keys],
-            "total": dict.fromkeys(StatsTable.MEASURES, 2),
-        }
-    )
+    release = {
+        "by": ["returned_by"],
+        "as_of": AS_OF,
+        "suppression": {"threshold": 0, "base": 1},
+        "ledger_head": None,
+        "measures": list(StatsTable.MEASURES),
+        "rows": [{"returned_by": key, **dict.fromkeys(StatsTable.MEASURES, 1)} for key in keys],
+        "total": dict.fromkeys(StatsTable.MEASURES, 2),
+    }
+    table = StatsTable.from_json(release)
+    with pytest.raises(StatsError) as refused:
+        StatsTable.from_json({**release, "x\nThe ledgers agree.": 1})
+    assert str(refused.value).startswith("x\\nThe ledgers agree.: expected no such field")
+    assert refused.value.field == "x\nThe ledgers agree."
     lines = table.to_text().split("\n")
     assert len(lines) == 2 + len(keys) + 1
     assert [line.split("  ")[0] for line in lines[2:4]] == [one_line(k) for k in keys]

@@ -369,7 +369,8 @@ class StatsTable:
         """The table as CSV: a header, one line per group, and the total last.
 
         The total's first grouping column reads ``Total`` (with no grouping, the
-        one line is the total).
+        one line is the total). Groups are neutralised against spreadsheet
+        formulas (see :mod:`~assurance_ledger.csvout`); counts are not.
         """
         label = [_TOTAL, *([""] * (len(self.by) - 1))] if self.by else []
         rows = [*([*row.key, *row.values] for row in self.rows), [*label, *self.total.values]]
