@@ -66,6 +66,7 @@ from assurance_ledger import (
 )
 from assurance_ledger import errors as errors_module
 from assurance_ledger.codec import MAX_LINE_BYTES
+from assurance_ledger.display import UNSAFE
 
 HOSTILE = Path(__file__).with_name("hostile")
 SRC = Path(__file__).resolve().parent.parent / "src" / "assurance_ledger"
@@ -490,10 +491,15 @@ def test_the_command_refuses_each_case_with_one_message_and_changes_nothing(
     names the file at fault: the records file, or for a ledger case the
     ledger. Nothing is printed on stdout and every file is byte-identical
     afterwards. The valid cases exit 0 and leave the records file as it was.
+    Whatever the input held, nothing printed holds a raw control character,
+    line separator or bidirectional control (values are shown escaped).
     """
     done = cli_runs[case["name"]]
     stderr = done.result.stderr
     assert "Traceback" not in stderr, stderr
+    # split("\n"), not splitlines(): that would split on the separators looked for.
+    for line in [*stderr.split("\n"), *done.result.stdout.split("\n")]:
+        assert UNSAFE.search(line) is None, stderr
     if case["error"] is None:
         assert done.result.returncode == 0, stderr
         assert stderr == ""

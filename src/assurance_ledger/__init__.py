@@ -42,11 +42,17 @@ from .countries import (
     is_country,
     is_party,
 )
+from .csvout import (
+    neutralise,
+)
 from .dates import (
     DateSpan,
     Precision,
     parse_date,
     to_span,
+)
+from .display import (
+    one_line,
 )
 from .errors import (
     ChainBroken,
@@ -243,6 +249,8 @@ __all__ = [
     "is_country",
     "is_party",
     "loads_json",
+    "neutralise",
+    "one_line",
     "open_store",
     "parse_date",
     "reconcile",

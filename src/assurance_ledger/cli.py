@@ -40,7 +40,6 @@ Commands:
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import json
 import os
@@ -55,6 +54,8 @@ from typing import TextIO
 from .chain import verify_lines
 from .checker import check
 from .codec import DEFAULT_CODEC
+from .csvout import csv_text
+from .display import json_one_line, one_line
 from .errors import InvalidRecord, InvalidRecords, LedgerError
 from .ledger import Ledger
 from .reconcile import reconcile
@@ -84,15 +85,20 @@ def _progress(done: int, total: int) -> None:
     print(f"\rverifying {done:,} of {total:,} entries", end=end, file=sys.stderr, flush=True)
 
 
+def _shown(path: object) -> str:
+    """A path (or any name) as a message shows it: one line, controls visible."""
+    return one_line(str(path))
+
+
 def _open(path: Path) -> Ledger:
     return Ledger.open(path, progress=_progress if sys.stderr.isatty() else None)
 
 
 def _init(args: argparse.Namespace, out: TextIO) -> int:
     if args.ledger.exists():
-        raise _Usage(f"{args.ledger}: already exists")
+        raise _Usage(f"{_shown(args.ledger)}: already exists")
     Ledger.open(args.ledger, create=True).close()
-    print(f"created an empty ledger at {args.ledger}", file=out)
+    print(f"created an empty ledger at {_shown(args.ledger)}", file=out)
     return EXIT_OK
 
 
@@ -121,11 +127,11 @@ def _report(ledger: Ledger, args: argparse.Namespace, out: TextIO) -> int:
         json.dump(report.to_json(), out, indent=2, ensure_ascii=False)
         out.write("\n")
     elif args.format == "csv":
-        rows = report.to_records()
-        writer = csv.DictWriter(out, fieldnames=ROW_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({**row, "evidence": " ".join(map(str, row["evidence"]))})
+        rows = (
+            [" ".join(map(str, row[k])) if k == "evidence" else row[k] for k in ROW_FIELDS]
+            for row in report.to_records()
+        )
+        out.write(csv_text(ROW_FIELDS, rows))
     else:
         print(report.to_text(), file=out)
     found = report.count("certain") if args.fail_on == "certain" else report.count()
@@ -154,8 +160,8 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
     finally:
         store.close()
     if not result.ok:
-        raise LedgerError(f"{args.ledger}: {result}")
-    print(f"{args.ledger}: {result}", file=out)
+        raise LedgerError(f"{_shown(args.ledger)}: {result}")
+    print(f"{_shown(args.ledger)}: {result}", file=out)
     return EXIT_OK
 
 
@@ -185,7 +191,7 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
     if args.claimant:
         facts = tuple(f for f in facts if getattr(f.record, "claimant_id", None) == args.claimant)
         if not facts:
-            raise _Usage(f"{args.ledger}: no claimant {args.claimant!r}")
+            raise _Usage(f"{_shown(args.ledger)}: no claimant {args.claimant!r}")
         facts = tuple(sorted(facts, key=lambda f: (f.record.on.earliest, f.seq)))  # type: ignore[attr-defined]
     for fact in facts:
         record = fact.record
@@ -194,7 +200,7 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
         what = DEFAULT_CODEC.to_json(record)
         what.pop("type")
         detail = ", ".join(
-            f"{k}={v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}"
+            f"{k}={one_line(v) if isinstance(v, str) else json_one_line(v)}"
             for k, v in sorted(what.items())
             if k not in ("on", "source")
         )
@@ -205,17 +211,17 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
 
 def _copy(source: Path, target: Path, out: TextIO) -> int:
     if target.exists():
-        raise _Usage(f"{target}: already exists (export only to a new ledger)")
+        raise _Usage(f"{_shown(target)}: already exists (export only to a new ledger)")
     with _open(source) as ledger:
         count = ledger.export(target)
-    print(f"copied {count} entries from {source} to {target}", file=out)
+    print(f"copied {count} entries from {_shown(source)} to {_shown(target)}", file=out)
     return EXIT_OK
 
 
 def _repair(args: argparse.Namespace, out: TextIO) -> int:
     store = open_store(args.ledger)
     try:
-        print(f"{args.ledger}: {store.repair()}", file=out)
+        print(f"{_shown(args.ledger)}: {store.repair()}", file=out)
     finally:
         store.close()
     return EXIT_OK
@@ -226,16 +232,21 @@ def _summary(args: argparse.Namespace, out: TextIO) -> int:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise _Usage(f"{path}: cannot read: {exc.strerror}") from None
+        raise _Usage(f"{_shown(path)}: cannot read: {exc.strerror}") from None
     records = DEFAULT_CODEC.read_records(data)
     for record in records:
         text = DEFAULT_CODEC.dumps(record)
         if DEFAULT_CODEC.loads(text) != record:  # pragma: no cover -- the tests prove it cannot
-            raise LedgerError(f"{path}: a record did not survive the JSON round trip: {text!r}")
+            raise LedgerError(
+                f"{_shown(path)}: a record did not survive the JSON round trip: {text!r}"
+            )
     counts = Counter(type(r).TYPE for r in records)
     for name in sorted(counts):
         print(f"{name}: {counts[name]}", file=out)
-    print(f"{len(records)} records read from {path}; every one round-trips unchanged", file=out)
+    print(
+        f"{len(records)} records read from {_shown(path)}; every one round-trips unchanged",
+        file=out,
+    )
     return EXIT_OK
 
 
@@ -261,25 +272,26 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
 
 def _release(path: Path) -> StatsTable:
     """An earlier stats release, read from the JSON that ``stats --format json`` wrote."""
+    where = f"--since {_shown(path)}"
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise _Usage(f"--since {path}: cannot read: {exc.strerror or exc}") from None
+        raise _Usage(f"{where}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise _Usage(
-            f"--since {path}: expected a stats release as JSON, got bytes that are not UTF-8"
+            f"{where}: expected a stats release as JSON, got bytes that are not UTF-8"
         ) from None
     try:
         data = json.loads(text)
     except ValueError as exc:
         raise _Usage(
-            f"--since {path}: expected a stats release as JSON (as stats --format json writes it), "
+            f"{where}: expected a stats release as JSON (as stats --format json writes it), "
             f"got invalid JSON ({exc})"
         ) from None
     try:
         return StatsTable.from_json(data)
     except StatsError as exc:
-        raise _Usage(f"--since {path}: not a stats release: {exc}") from None
+        raise _Usage(f"{where}: not a stats release: {exc}") from None
 
 
 def _stats(args: argparse.Namespace, out: TextIO) -> int:
@@ -299,7 +311,9 @@ def _stats(args: argparse.Namespace, out: TextIO) -> int:
             if which is None:
                 raise
             got = f", got {exc.got}" if exc.got is not None else ""
-            raise _Usage(f"--since {paths[int(which[1])]}: expected {exc.expected}{got}") from None
+            raise _Usage(
+                f"--since {_shown(paths[int(which[1])])}: expected {exc.expected}{got}"
+            ) from None
     if args.format == "json":
         json.dump(table.to_json(), out, indent=2, ensure_ascii=False)
         out.write("\n")
@@ -451,8 +465,8 @@ def _message(exc: Exception, args: argparse.Namespace) -> str:
     if isinstance(exc, InvalidRecord | InvalidRecords):
         # Record errors know the line and the field, not the file: name it.
         where = getattr(args, "records", None) or getattr(args, "ledger", None)
-        return f"{where}: {exc}"
+        return f"{_shown(where)}: {exc}"
     if isinstance(exc, OSError) and not isinstance(exc, LedgerError):
-        where = f"{exc.filename}: " if exc.filename else ""
+        where = f"{_shown(exc.filename)}: " if exc.filename else ""
         return f"{where}{exc.strerror or exc}"
     return str(exc)

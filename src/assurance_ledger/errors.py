@@ -6,11 +6,18 @@ carry data, not just a message: the path of the bad field inside the record, wha
 was expected, what was found, and where the record came from (a line of a file).
 Many problems found in one read are raised together as :class:`InvalidRecords`,
 so a user fixing a file sees every bad record at once, not one per run.
+
+A message is one line per problem, whatever the input held: a value is quoted
+with ``repr()`` (``got``), and the other text an input can put in a message (a
+field's name, a file's path) is escaped by
+:func:`~assurance_ledger.display.one_line`. The attributes keep the true values.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from .display import one_line
 
 __all__ = [
     "ChainBroken",
@@ -30,19 +37,24 @@ Path = tuple[str | int, ...]
 
 
 def format_path(path: Path) -> str:
-    """Render a path the way error messages show it.
+    r"""Render a path the way error messages show it (keys escaped by :func:`one_line`).
+
+    A key may be any text an input holds (an unknown field's name), so it is
+    shown on one line with its controls visible.
 
     >>> format_path(("commitments", 0, "within_days"))
     'commitments[0].within_days'
     >>> format_path(())
     '(top level)'
+    >>> print(format_path(("source", "x\nThe ledgers agree.")))
+    source.x\nThe ledgers agree.
     """
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else part
+            out += f".{one_line(part)}" if out else one_line(part)
     return out or "(top level)"
 
 
@@ -189,7 +201,7 @@ class ChainBroken(LedgerError, ValueError):
         self.seq = seq
         self.reason = reason
         self.path = path
-        where = f"{path}: " if path else ""
+        where = f"{one_line(path)}: " if path else ""
         super().__init__(f"{where}chain broken at seq {seq}: {reason}")
 
     def __reduce__(self) -> tuple[object, ...]:
@@ -213,7 +225,7 @@ class StoreError(LedgerError, ValueError):
         """Build the error for ``path``."""
         self.path = path
         self.problem = problem
-        super().__init__(f"{path}: {problem}")
+        super().__init__(f"{one_line(path)}: {problem}")
 
     def __reduce__(self) -> tuple[object, ...]:
         """Pickle by the data."""

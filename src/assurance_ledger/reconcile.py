@@ -59,6 +59,7 @@ from . import records as r
 from .chain import Entry
 from .commitments import Commitment
 from .dates import DateSpan
+from .display import one_line
 from .errors import LedgerError
 from .ledger import Fact, Ledger, _identity
 
@@ -238,7 +239,8 @@ class Reconciliation:
             f"  {number}. [{d.kind.replace('_', ' ')}] {d.explanation}"
             for number, d in enumerate(self.discrepancies, 1)
         ]
-        return "\n".join(lines)
+        # Escaped line by line: the library's own words hold nothing to escape.
+        return "\n".join(map(one_line, lines))
 
     def __str__(self) -> str:
         """The plain-text reconciliation."""
@@ -622,4 +624,4 @@ def _json_value(value: object) -> Any:
 
 
 def _escape(value: object) -> str:
-    return html.escape(str(value))
+    return html.escape(one_line(str(value)))

@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 import attrs
 
+from .display import one_line
+
 __all__ = ["ROW_FIELDS", "Breach", "Certainty", "Exposure", "Report", "Summary", "UnassuredReturn"]
 
 #: How sure a breach is: ``certain`` when the record requires it, ``possible``
@@ -92,7 +94,7 @@ class Summary:
 
 
 def _escape(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    return html.escape(one_line(str(value)), quote=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -226,7 +228,8 @@ class Report:
             + (f" (pending: {', '.join(u.pending_requests)})" if u.pending_requests else "")
             for u in self.unassured_returns
         ]
-        return "\n".join(lines)
+        # Escaped line by line: the library's own words hold nothing to escape.
+        return "\n".join(map(one_line, lines))
 
     def __str__(self) -> str:
         """The plain-text report."""

@@ -46,10 +46,8 @@ rather than guess, so a failed search costs only information, never safety.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import html
-import io
 import itertools
 import re
 from collections import defaultdict
@@ -62,7 +60,9 @@ import attrs
 from . import records as r
 from .checker import _date_order, check
 from .commitments import Commitment
+from .csvout import csv_text
 from .dates import DateSpan
+from .display import one_line
 from .errors import LedgerError
 from .ledger import Fact, Ledger
 from .report import Report
@@ -135,7 +135,7 @@ class StatsError(LedgerError, ValueError):
         self.expected = expected
         self.got = got
         found = f", got {got}" if got is not None else ""
-        super().__init__(f"{field}: expected {expected}{found}")
+        super().__init__(f"{one_line(field)}: expected {expected}{found}")
 
     def __reduce__(self) -> tuple[object, ...]:
         """Pickle by the data."""
@@ -369,16 +369,12 @@ class StatsTable:
         """The table as CSV: a header, one line per group, and the total last.
 
         The total's first grouping column reads ``Total`` (with no grouping, the
-        one line is the total).
+        one line is the total). Groups are neutralised against spreadsheet
+        formulas (see :mod:`~assurance_ledger.csvout`); counts are not.
         """
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([*self.by, *MEASURES])
-        for row in self.rows:
-            writer.writerow([*row.key, *row.values])
         label = [_TOTAL, *([""] * (len(self.by) - 1))] if self.by else []
-        writer.writerow([*label, *self.total.values])
-        return out.getvalue()
+        rows = [*([*row.key, *row.values] for row in self.rows), [*label, *self.total.values]]
+        return csv_text([*self.by, *MEASURES], rows, as_is=MEASURES)
 
     def _heading(self) -> str:
         grouped = f", by {', '.join(self.by)}" if self.by else ""
@@ -386,7 +382,7 @@ class StatsTable:
 
     def _lines(self) -> list[list[str]]:
         lines = [[*self.by, *MEASURES]]
-        lines += [[*row.key, *map(str, row.values)] for row in self.rows]
+        lines += [[*map(one_line, row.key), *map(str, row.values)] for row in self.rows]
         label = [_TOTAL, *([""] * (len(self.by) - 1))] if self.by else []
         lines.append([*label, *map(str, self.total.values)])
         return lines

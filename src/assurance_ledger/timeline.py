@@ -18,6 +18,7 @@ import attrs
 from . import records as r
 from .checker import check, covers
 from .dates import DateSpan
+from .display import one_line
 from .errors import LedgerError
 from .ledger import Fact, Ledger
 from .report import Breach
@@ -59,7 +60,8 @@ class Timeline:
             lines.append(f"  {fact.record.on!s:<22} {fact.record.TYPE} (seq {fact.seq})")  # type: ignore[attr-defined]
         for breach in self.breaches:
             lines.append(f"  BREACH [{breach.certainty}] {breach.commitment}: {breach.explanation}")
-        return "\n".join(lines)
+        # Escaped line by line: the library's own words hold nothing to escape.
+        return "\n".join(map(one_line, lines))
 
     def __str__(self) -> str:
         """The plain-text timeline."""
@@ -142,8 +144,8 @@ class Timeline:
                 day = max((when[s] for s in breach.evidence if s in when), default=self.as_of)
                 shapes.append(
                     f'<circle cx="{x(day)}" cy="{y}" r="5" fill="#d00" opacity="0.8">'
-                    f"<title>{html.escape(breach.commitment)} ({breach.certainty}): "
-                    f"{html.escape(breach.explanation)}</title></circle>"
+                    f"<title>{html.escape(one_line(breach.commitment))} ({breach.certainty}): "
+                    f"{html.escape(one_line(breach.explanation))}</title></circle>"
                 )
         height = 20 + _ROW * len(rows) + 16
         axis = (
