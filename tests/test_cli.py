@@ -201,7 +201,14 @@ def test_check_in_text_json_and_csv_says_the_same(base: Base, tmp_path: Path) ->
     )
     report = json.loads(_ok(as_json, 1))  # exit 1: the example has certain breaches
     assert report["as_of"] == AS_OF
-    assert set(report) == {"as_of", "breaches", "unassured_returns", "exposures", "summary"}
+    assert set(report) == {
+        "as_of",
+        "pending_requests",
+        "breaches",
+        "unassured_returns",
+        "exposures",
+        "summary",
+    }
     breaches = report["breaches"]
     certain = [b for b in breaches if b["certainty"] == "certain"]
     assert {(b["claimant_id"], b["commitment"]) for b in certain} >= {

@@ -20,6 +20,7 @@ from assurance_ledger import (
     AssuranceRequested,
     Breach,
     ClaimantReturned,
+    DateSpan,
     Departed,
     Detained,
     DetentionLimit,
@@ -30,6 +31,7 @@ from assurance_ledger import (
     LedgerError,
     NonRefoulement,
     Notification,
+    PendingRequest,
     Record,
     Removed,
     Report,
@@ -48,7 +50,8 @@ NASTY = f"{SCRIPT} {QUOTES}"
 
 BREACH_KEYS = {"assurance_id", "commitment", "claimant_id", "certainty", "evidence", "explanation"}
 EXPOSURE_KEYS = {"claimant_id", "returned_by", "evidence", "explanation"}
-UNASSURED_KEYS = {"claimant_id", "pending_requests"}
+UNASSURED_KEYS = {"claimant_id"}
+PENDING_KEYS = {"assurance_id", "requested_by", "requested_of", "on", "unassured_in_scope"}
 #: The counts of DOMAIN.md, plus ``breaches``: counts by commitment kind and certainty.
 SUMMARY_KEYS = {"returns", "covered", "unassured", "removed_to_country_of_origin", "breaches"}
 ROW_KEYS = {
@@ -171,9 +174,7 @@ def nasty_report() -> Report:
                 explanation=f"explained {NASTY}",
             ),
         ),
-        unassured_returns=(
-            UnassuredReturn(claimant_id=f"u {NASTY}", pending_requests=(f"r {NASTY}",)),
-        ),
+        unassured_returns=(UnassuredReturn(claimant_id=f"u {NASTY}"),),
         exposures=(
             Exposure(
                 claimant_id=f"x {NASTY}",
@@ -183,6 +184,15 @@ def nasty_report() -> Report:
             ),
         ),
         summary=Summary(returns=2, covered=1, unassured=1, removed_to_country_of_origin=1),
+        pending_requests=(
+            PendingRequest(
+                assurance_id=f"r {NASTY}",
+                requested_by="CA",
+                requested_of="US",
+                on=DateSpan.month(2020, 3),
+                unassured_in_scope=1,
+            ),
+        ),
     )
 
 
@@ -196,7 +206,14 @@ def _is_int(value: object) -> bool:
 def test_json_has_exactly_the_keys_and_types_of_the_domain() -> None:
     """Rule: to_json has the keys and value types of DOMAIN.md's report, nothing else."""
     data = check(mixed_ledger(), AS_OF).to_json()
-    assert set(data) == {"as_of", "breaches", "unassured_returns", "exposures", "summary"}
+    assert set(data) == {
+        "as_of",
+        "pending_requests",
+        "breaches",
+        "unassured_returns",
+        "exposures",
+        "summary",
+    }
     assert data["as_of"] == "2020-06-30"
     assert data["breaches"]
     for breach in data["breaches"]:
@@ -212,8 +229,14 @@ def test_json_has_exactly_the_keys_and_types_of_the_domain() -> None:
     for unassured in data["unassured_returns"]:
         assert set(unassured) == UNASSURED_KEYS
         assert isinstance(unassured["claimant_id"], str)
-        assert isinstance(unassured["pending_requests"], list)
-        assert all(isinstance(r, str) for r in unassured["pending_requests"])
+    assert data["pending_requests"]
+    for pending in data["pending_requests"]:
+        assert set(pending) == PENDING_KEYS
+        for key in PENDING_KEYS - {"unassured_in_scope", "on"}:
+            assert isinstance(pending[key], str), key
+        assert DateSpan.from_json(pending["on"]).to_json() == pending["on"]
+        assert _is_int(pending["unassured_in_scope"])
+        assert pending["unassured_in_scope"] >= 0
     assert data["exposures"]
     for exposure in data["exposures"]:
         assert set(exposure) == EXPOSURE_KEYS
@@ -271,9 +294,9 @@ def test_json_values_are_the_findings_of_the_mixed_ledger() -> None:
         ("c-2", "a-2", "access_to_procedure", "possible", [2, 4]),
         ("c-2", "a-2", "humane_treatment", "possible", [2, 4, 10]),
     ]
-    assert data["unassured_returns"] == [
-        {"claimant_id": "c-8", "pending_requests": []},
-        {"claimant_id": "c-9", "pending_requests": ["r-pending"]},
+    assert data["unassured_returns"] == [{"claimant_id": "c-8"}, {"claimant_id": "c-9"}]
+    assert [(p["assurance_id"], p["unassured_in_scope"]) for p in data["pending_requests"]] == [
+        ("r-pending", 1)
     ]
     assert [(e["claimant_id"], e["evidence"]) for e in data["exposures"]] == [("c-9", [6, 11])]
 
@@ -325,11 +348,12 @@ def test_text_mentions_every_breach_exposure_and_unassured_return() -> None:
             for line in lines
         ), e
     for u in report.unassured_returns:
+        assert any(line.strip() == u.claimant_id for line in lines), u
+    for p in report.pending_requests:
         assert any(
-            line.strip().startswith(u.claimant_id)
-            and all(request in line for request in u.pending_requests)
+            line.strip().startswith(p.assurance_id) and f"{p.unassured_in_scope} unassured" in line
             for line in lines
-        ), u
+        ), p
     assert f"Breaches: {len(report.breaches)}" in report.to_text()
     assert str(report) == report.to_text()
 
@@ -449,6 +473,7 @@ def test_empty_ledger_gives_an_empty_report() -> None:
     report = check(Ledger(), AS_OF)
     assert report.to_json() == {
         "as_of": "2020-06-30",
+        "pending_requests": [],
         "breaches": [],
         "unassured_returns": [],
         "exposures": [],
@@ -465,6 +490,7 @@ def test_empty_ledger_gives_an_empty_report() -> None:
     assert report.to_text().splitlines() == [
         "Report as of 2020-06-30",
         "  returns: 0, covered: 0, unassured: 0, removed to country of origin: 0",
+        "Pending requests: 0",
         "Breaches: 0 (0 certain, 0 possible)",
         "Exposures: 0",
         "Unassured returns: 0",

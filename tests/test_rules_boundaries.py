@@ -14,7 +14,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from hypothesis import given
 
 from assurance_ledger import (
     AccessToProcedure,
@@ -45,16 +44,7 @@ from assurance_ledger import (
     Removed,
     Report,
     Scope,
-    Truth,
     check,
-    covers,
-)
-from assurance_ledger.checker import _Gate
-from assurance_ledger.ledger import Fact
-from assurance_ledger.strategies import (
-    date_spans,
-    records,
-    scopes,
 )
 
 REQUESTED = "2020-03-18"
@@ -870,7 +860,8 @@ def test_a_return_the_scope_does_not_cover_is_unassured_and_has_no_breach(
     s.outcome(IllTreatment, "2020-04-01", by="US", substantiated=True)
     report = s.check()
     assert found(report) == []
-    assert [(u.claimant_id, u.pending_requests) for u in report.unassured_returns] == [("c-1", ())]
+    assert [u.claimant_id for u in report.unassured_returns] == ["c-1"]
+    assert report.pending_requests == ()
     assert (report.summary.covered, report.summary.unassured) == (0, 1)
 
 
@@ -1042,11 +1033,12 @@ def test_a_return_or_assurance_after_as_of_is_not_yet_a_fact() -> None:
 # -- unassured returns and exposures --------------------------------------------------
 
 
-def test_unassured_returns_list_pending_requests_that_would_cover_them() -> None:
-    """A return covered by no given assurance is listed, with any request still pending.
+def test_pending_requests_are_listed_once_with_the_unassured_returns_they_would_cover() -> None:
+    """A return covered by no given assurance is listed; requests still pending are listed once.
 
-    Listed: requests by the returning state of the receiving one, neither
-    declined nor given, whose scope would cover the return.
+    Pending: requests neither declined nor given. Each counts the unassured
+    returns by its requesting state to the state it asked whose scope it would
+    cover.
     """
     s = Story()
     s.request("a-pending")
@@ -1061,8 +1053,13 @@ def test_unassured_returns_list_pending_requests_that_would_cover_them() -> None
     s.returned()
     report = s.check()
     assert found(report) == []
-    assert [(u.claimant_id, u.pending_requests) for u in report.unassured_returns] == [
-        ("c-1", ("a-pending", "a-pending-too"))
+    assert [u.claimant_id for u in report.unassured_returns] == ["c-1"]
+    assert [(p.assurance_id, p.unassured_in_scope) for p in report.pending_requests] == [
+        ("a-other-scope", 0),
+        ("a-other-states", 0),
+        ("a-pending", 1),
+        ("a-pending-too", 1),
+        ("a-reverse", 0),
     ]
 
 
@@ -1125,33 +1122,3 @@ def test_breaches_are_sorted_by_claimant_assurance_commitment() -> None:
             ("a-2", "non_refoulement", claimant, "certain", (a2, ret, removal)),
         ]
     assert s.found() == [(a, k, c, t, tuple(sorted(e))) for a, k, c, t, e in rows]
-
-
-# -- the checker's quick look at a scope ------------------------------------------------
-
-
-@given(
-    scope=scopes(),
-    back=records(ClaimantReturned),
-    on=date_spans(),
-)
-def test_the_quick_look_at_a_scope_passes_over_only_what_cannot_cover(
-    scope: Scope, back: ClaimantReturned, on: Any
-) -> None:
-    """Rule: the checker skips an assurance at a glance only where covers() says NO.
-
-    (The glance reads the window, nationalities, listed claimants and minors
-    only; covers() is the rule.)
-    """
-    given_ = AssuranceGiven(
-        assurance_id="a-1",
-        given_by="US",
-        given_to="CA",
-        on=on,
-        form="diplomatic_note",
-        commitments=[HumaneTreatment()],
-        scope=scope,
-    )
-    gate = _Gate.of(Fact(1, given_))
-    if gate.shuts(back):
-        assert covers(scope, back) is Truth.NO

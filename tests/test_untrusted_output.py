@@ -43,8 +43,10 @@ from hypothesis import strategies as st
 from _cli_helpers import installed_command
 from assurance_ledger import (
     Breach,
+    DateSpan,
     Exposure,
     Ledger,
+    PendingRequest,
     Report,
     StatsError,
     StatsTable,
@@ -277,9 +279,18 @@ def hostile_report(text: str = HOSTILE_TEXT) -> Report:
                 explanation=text,
             ),
         ),
-        unassured_returns=(UnassuredReturn(claimant_id="c-2", pending_requests=(text,)),),
+        unassured_returns=(UnassuredReturn(claimant_id="c-2"),),
         exposures=(Exposure(claimant_id="c-3", returned_by=text, evidence=(3,), explanation=text),),
         summary=Summary(returns=3, covered=1, unassured=2, removed_to_country_of_origin=0),
+        pending_requests=(
+            PendingRequest(
+                assurance_id="r-1",
+                requested_by=text,
+                requested_of="US",
+                on=DateSpan.month(2020, 3),
+                unassured_in_scope=1,
+            ),
+        ),
     )
 
 

@@ -14,10 +14,7 @@ from .chain import (
     format_time,
     verify_lines,
 )
-from .checker import (
-    check,
-    covers,
-)
+from .checker import check
 from .codec import (
     DEFAULT_CODEC,
     Codec,
@@ -41,6 +38,11 @@ from .countries import (
     country_name,
     is_country,
     is_party,
+)
+from .coverage import (
+    ReturnCounts,
+    ScopeIndex,
+    covers,
 )
 from .csvout import (
     neutralise,
@@ -116,6 +118,7 @@ from .records import (
 from .report import (
     Breach,
     Exposure,
+    PendingRequest,
     Report,
     Summary,
     UnassuredReturn,
@@ -212,6 +215,7 @@ __all__ = [
     "Notification",
     "Notified",
     "Outcome",
+    "PendingRequest",
     "Precision",
     "Reconciliation",
     "Record",
@@ -221,8 +225,10 @@ __all__ = [
     "Removed",
     "Repair",
     "Report",
+    "ReturnCounts",
     "Rule",
     "Scope",
+    "ScopeIndex",
     "Source",
     "SqliteStore",
     "StatsError",

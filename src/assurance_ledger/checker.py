@@ -26,48 +26,23 @@ import attrs
 from . import records as r
 from ._gc import collector_paused
 from .commitments import Commitment
+from .coverage import ReturnCounts, ScopeIndex, covers
 from .dates import DateSpan, to_span
 from .errors import LedgerError
 from .ledger import Fact, Ledger
-from .report import Breach, Certainty, Exposure, Report, Summary, UnassuredReturn
+from .report import (
+    Breach,
+    Certainty,
+    Exposure,
+    PendingRequest,
+    Report,
+    Summary,
+    UnassuredReturn,
+)
 from .rules import _MOVES, NEEDS, READS, RULES, Case, Rule, _removals
-from .truth import MAYBE, NO, YES, Truth
+from .truth import Truth
 
 __all__ = ["check", "covers"]
-
-
-def covers(
-    scope: r.Scope, returned: r.ClaimantReturned, *, withdrawn: DateSpan | None = None
-) -> Truth:
-    """Whether a scope covers a return (``withdrawn``: the date a withdrawal took effect).
-
-    >>> from assurance_ledger import Scope, ClaimantReturned
-    >>> back = ClaimantReturned(claimant_id="c-1", on="2020-03", returned_by="CA",
-    ...                         returned_to="US", nationalities=["HT"])
-    >>> covers(Scope(returns_from="2020-03-21"), back)
-    <Truth.MAYBE: 'maybe'>
-    >>> covers(Scope(nationalities=["VE"]), back)
-    <Truth.NO: 'no'>
-    """
-    truth = YES
-    if scope.returns_from is not None:
-        truth = truth & returned.on.on_or_after(scope.returns_from)
-    if scope.returns_until is not None:
-        truth = truth & returned.on.on_or_before(scope.returns_until)
-    if scope.crossings is not None and returned.crossing not in scope.crossings:
-        truth = truth & (MAYBE if returned.crossing == "unknown" else NO)
-    nationalities = set(returned.nationalities)
-    if scope.nationalities is not None and not nationalities & set(scope.nationalities):
-        truth = NO
-    if nationalities & set(scope.exclude_nationalities):
-        truth = NO
-    if scope.claimants is not None and returned.claimant_id not in scope.claimants:
-        truth = NO
-    if scope.minors_only and not returned.minor:
-        truth = NO
-    if withdrawn is not None:
-        truth = truth & ~returned.on.after(withdrawn)
-    return truth
 
 
 def _day(value: dt.date | str | DateSpan) -> DateSpan:
@@ -85,55 +60,20 @@ def _certainty(truth: Truth) -> Certainty:
 
 @attrs.define(eq=False)  # one per given assurance and check: equal only to itself
 class _Gate:
-    """A given assurance, with its scope's hard limits ready for a quick look (private).
-
-    :meth:`shuts` is true exactly where :func:`covers` would certainly say
-    ``NO`` for a reason these limits decide (the window, nationalities,
-    listed claimants, minors only): the common case, so it is checked first.
-    """
+    """A given assurance as the checker holds it (private)."""
 
     fact: Fact
-    first: dt.date
-    last: dt.date
-    nationalities: frozenset[str] | None
-    excluded: frozenset[str]
-    claimants: frozenset[str] | None
-    minors_only: bool
     # Each commitment's rule, looked up at first use (see _steps).
     steps: list[_Step] | None = None
-
-    @classmethod
-    def of(cls, fact: Fact) -> _Gate:
-        scope = fact.record.scope  # type: ignore[attr-defined]
-        return cls(
-            fact=fact,
-            first=scope.returns_from.earliest if scope.returns_from else dt.date.min,
-            last=scope.returns_until.latest if scope.returns_until else dt.date.max,
-            nationalities=None if scope.nationalities is None else frozenset(scope.nationalities),
-            excluded=frozenset(scope.exclude_nationalities),
-            claimants=None if scope.claimants is None else frozenset(scope.claimants),
-            minors_only=scope.minors_only,
-        )
-
-    def shuts(self, back: r.ClaimantReturned) -> bool:
-        return (
-            back.on.latest < self.first
-            or back.on.earliest > self.last
-            or (self.claimants is not None and back.claimant_id not in self.claimants)
-            or (self.minors_only and not back.minor)
-            or (
-                self.nationalities is not None and self.nationalities.isdisjoint(back.nationalities)
-            )
-            or not self.excluded.isdisjoint(back.nationalities)
-        )
 
 
 @attrs.define
 class _Assurances:
     """The assurances known on the evaluation date, grouped for the checker (private)."""
 
-    # By (giver, recipient): most given assurances are passed over at a glance.
-    given: dict[tuple[str, str], list[_Gate]] = attrs.Factory(lambda: defaultdict(list))
+    # By (giver, recipient), indexed by what their scopes take (see coverage.py):
+    # a return is tested only against the assurances that may cover it.
+    given: dict[tuple[str, str], ScopeIndex[_Gate]] = attrs.Factory(lambda: defaultdict(ScopeIndex))
     requested: list[Fact] = attrs.Factory(list)
     closed: dict[str, Fact] = attrs.Factory(dict)  # assurance_id -> given or declined
     withdrawn: dict[str, Fact] = attrs.Factory(dict)
@@ -143,7 +83,7 @@ class _Assurances:
         if not isinstance(record, r.AssuranceRecord) or record.on.earliest > day.latest:
             return  # not an assurance, or not yet a fact on the evaluation date
         if isinstance(record, r.AssuranceGiven):
-            self.given[record.given_by, record.given_to].append(_Gate.of(fact))
+            self.given[record.given_by, record.given_to].add(_Gate(fact), record.scope)
             self.closed[record.assurance_id] = fact
         elif isinstance(record, r.AssuranceRequested):
             self.requested.append(fact)
@@ -172,6 +112,7 @@ class _Assessment(NamedTuple):
     and a tuple is the cheapest immutable value to make.
     """
 
+    back: r.ClaimantReturned
     parts: _Parts
     unassured: UnassuredReturn | None
     exposures: tuple[Exposure, ...]
@@ -210,7 +151,8 @@ def check(
     """
     day = _day(as_of)
     with collector_paused():
-        return _report(day, _assess_all(ledger, day, _table(rules))[1].values())
+        assurances, assessments = _assess_all(ledger, day, _table(rules))
+        return _report(day, assurances, assessments.values())
 
 
 def _assess_all(
@@ -272,13 +214,10 @@ def _assess(
     if covering:
         reused = (reuse[0].parts, reuse[1]) if reuse is not None else None
         found = _breaches(covering, claimant, tuple(mine), day, table, reuse=reused)
-        return _Assessment(found, None, (), removed_home, covering)
+        return _Assessment(back, found, None, (), removed_home, covering)
     if unmoved is not None:
         return unmoved  # unassured: what is found depends on the return and removals alone
-    unassured = UnassuredReturn(
-        claimant_id=back.claimant_id,
-        pending_requests=_pending(assurances.requested, assurances.closed, back),
-    )
+    unassured = UnassuredReturn(claimant_id=back.claimant_id)
     exposures = tuple(
         Exposure(
             claimant_id=back.claimant_id,
@@ -292,13 +231,14 @@ def _assess(
         for removal in removals
         if removal.to in back.feared
     )
-    return _Assessment({}, unassured, exposures, removed_home)
+    return _Assessment(back, {}, unassured, exposures, removed_home)
 
 
-def _report(day: DateSpan, assessments: Iterable[_Assessment]) -> Report:
+def _report(day: DateSpan, assurances: _Assurances, assessments: Iterable[_Assessment]) -> Report:
     """The report made of every claimant's assessment."""
     breaches: list[Breach] = []
     unassured: list[UnassuredReturn] = []
+    unassured_backs: list[r.ClaimantReturned] = []
     exposures: list[Exposure] = []
     returns = removed_home = 0
     for assessment in assessments:
@@ -309,12 +249,14 @@ def _report(day: DateSpan, assessments: Iterable[_Assessment]) -> Report:
         exposures.extend(assessment.exposures)
         if assessment.unassured is not None:
             unassured.append(assessment.unassured)
+            unassured_backs.append(assessment.back)
     breaches.sort(key=lambda b: b.sort_key)
     return Report(
         as_of=day.earliest,
         breaches=tuple(breaches),
         unassured_returns=tuple(sorted(unassured, key=lambda u: u.claimant_id)),
         exposures=tuple(sorted(exposures, key=lambda e: (e.claimant_id, e.evidence))),
+        pending_requests=_pending(assurances, unassured_backs),
         summary=Summary(
             returns=returns,
             covered=returns - len(unassured),
@@ -361,10 +303,11 @@ def _steps(gate: _Gate, table: Mapping[type[Commitment], Rule]) -> list[_Step]:
 
 def _covering(index: _Assurances, back: r.ClaimantReturned, day: DateSpan) -> tuple[_Cover, ...]:
     """The given assurances that may cover a return, in the order they were given."""
+    given = index.given.get((back.returned_to, back.returned_by))
+    if given is None:
+        return ()
     found = []
-    for gate in index.given.get((back.returned_to, back.returned_by), ()):
-        if gate.shuts(back):
-            continue  # covers() would certainly say NO
+    for gate in given.candidates(back):
         promise = gate.fact.record
         assert isinstance(promise, r.AssuranceGiven)  # noqa: S101 -- by construction
         withdrawal = index.withdrawn.get(promise.assurance_id)
@@ -442,18 +385,33 @@ def _counts(breaches: Iterable[Breach]) -> dict[str, dict[Certainty, int]]:
 
 
 def _pending(
-    requested: list[Fact], closed: Mapping[str, Fact], back: r.ClaimantReturned
-) -> tuple[str, ...]:
-    """Requests by the returning state of the receiving one, still open, that would cover it."""
+    assurances: _Assurances, unassured: Iterable[r.ClaimantReturned]
+) -> tuple[PendingRequest, ...]:
+    """The requests neither given nor declined, each with the unassured returns in its scope.
+
+    The returns are counted, not listed: a ledger of many requests and many
+    returns made the per-return lists of pending requests grow with their product.
+    """
+    counts: dict[tuple[str, str], ReturnCounts] = {}
+    pairs: dict[tuple[str, str], list[r.ClaimantReturned]] = defaultdict(list)
+    for back in unassured:
+        pairs[back.returned_by, back.returned_to].append(back)
     found = []
-    for fact in requested:
+    for fact in assurances.requested:
         asked = fact.record
         assert isinstance(asked, r.AssuranceRequested)  # noqa: S101 -- by construction
-        if (
-            asked.requested_by == back.returned_by
-            and asked.requested_of == back.returned_to
-            and asked.assurance_id not in closed
-            and covers(asked.scope, back).possible
-        ):
-            found.append(asked.assurance_id)
-    return tuple(sorted(found))
+        if asked.assurance_id in assurances.closed:
+            continue
+        pair = (asked.requested_by, asked.requested_of)
+        if pair not in counts:
+            counts[pair] = ReturnCounts(pairs.get(pair, ()))
+        found.append(
+            PendingRequest(
+                assurance_id=asked.assurance_id,
+                requested_by=asked.requested_by,
+                requested_of=asked.requested_of,
+                on=asked.on,
+                unassured_in_scope=counts[pair].count(asked.scope),
+            )
+        )
+    return tuple(sorted(found, key=lambda p: p.assurance_id))

@@ -117,7 +117,7 @@ class Monitor:
     @property
     def report(self) -> Report:
         """The report as of the last update: always equal to ``check(ledger, as_of)`` then."""
-        return _report(self._day, self._results.values())
+        return _report(self._day, self._assurances, self._results.values())
 
     def update(self) -> Changes:
         """Take in the entries appended since the last update; return what changed."""

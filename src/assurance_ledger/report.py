@@ -15,9 +15,19 @@ from typing import Any, Literal
 
 import attrs
 
+from .dates import DateSpan
 from .display import one_line
 
-__all__ = ["ROW_FIELDS", "Breach", "Certainty", "Exposure", "Report", "Summary", "UnassuredReturn"]
+__all__ = [
+    "ROW_FIELDS",
+    "Breach",
+    "Certainty",
+    "Exposure",
+    "PendingRequest",
+    "Report",
+    "Summary",
+    "UnassuredReturn",
+]
 
 #: How sure a breach is: ``certain`` when the record requires it, ``possible``
 #: when it hinges on an imprecise date, a missing record or an unsubstantiated report.
@@ -60,10 +70,29 @@ class Breach:
 
 @attrs.frozen(kw_only=True)
 class UnassuredReturn:
-    """A return that no given assurance covers, with requests still pending that would."""
+    """A return that no given assurance covers.
+
+    The requests still pending that would cover it are listed once, for the
+    whole report, in :attr:`Report.pending_requests`.
+    """
 
     claimant_id: str
-    pending_requests: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class PendingRequest:
+    """A request for an assurance neither given nor declined as of the report's date.
+
+    ``unassured_in_scope`` counts the unassured returns (by ``requested_by``
+    to ``requested_of``) that its scope may cover: the people it would
+    protect if it were given.
+    """
+
+    assurance_id: str
+    requested_by: str
+    requested_of: str
+    on: DateSpan
+    unassured_in_scope: int
 
 
 @attrs.frozen(kw_only=True)
@@ -106,11 +135,23 @@ class Report:
     unassured_returns: tuple[UnassuredReturn, ...]
     exposures: tuple[Exposure, ...]
     summary: Summary
+    #: The requests still pending, by ``assurance_id``.
+    pending_requests: tuple[PendingRequest, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The report in the JSON shape of ``DOMAIN.md``."""
         return {
             "as_of": self.as_of.isoformat(),
+            "pending_requests": [
+                {
+                    "assurance_id": p.assurance_id,
+                    "requested_by": p.requested_by,
+                    "requested_of": p.requested_of,
+                    "on": p.on.to_json(),
+                    "unassured_in_scope": p.unassured_in_scope,
+                }
+                for p in self.pending_requests
+            ],
             "breaches": [
                 {
                     "assurance_id": b.assurance_id,
@@ -122,10 +163,7 @@ class Report:
                 }
                 for b in self.breaches
             ],
-            "unassured_returns": [
-                {"claimant_id": u.claimant_id, "pending_requests": list(u.pending_requests)}
-                for u in self.unassured_returns
-            ],
+            "unassured_returns": [{"claimant_id": u.claimant_id} for u in self.unassured_returns],
             "exposures": [
                 {
                     "claimant_id": e.claimant_id,
@@ -176,8 +214,7 @@ class Report:
                 }
             )
         for u in self.unassured_returns:
-            pending = ", ".join(u.pending_requests) or "none"
-            why = f"no given assurance covers this return (pending requests: {pending})"
+            why = "no given assurance covers this return"
             rows.append(
                 {
                     "as_of": self.as_of.isoformat(),
@@ -208,6 +245,12 @@ class Report:
             f"Report as of {self.as_of.isoformat()}",
             f"  returns: {s.returns}, covered: {s.covered}, unassured: {s.unassured}, "
             f"removed to country of origin: {s.removed_to_country_of_origin}",
+            f"Pending requests: {len(self.pending_requests)}",
+            *(
+                f"  {p.assurance_id} ({p.requested_by} of {p.requested_of}, {p.on}): "
+                f"{p.unassured_in_scope} unassured returns in scope"
+                for p in self.pending_requests
+            ),
             f"Breaches: {len(self.breaches)} ({self.count('certain')} certain, "
             f"{self.count('possible')} possible)",
         ]
@@ -223,11 +266,7 @@ class Report:
             for e in self.exposures
         ]
         lines.append(f"Unassured returns: {len(self.unassured_returns)}")
-        lines += [
-            f"  {u.claimant_id}"
-            + (f" (pending: {', '.join(u.pending_requests)})" if u.pending_requests else "")
-            for u in self.unassured_returns
-        ]
+        lines += [f"  {u.claimant_id}" for u in self.unassured_returns]
         # Escaped line by line: the library's own words hold nothing to escape.
         return "\n".join(map(one_line, lines))
 
@@ -243,7 +282,8 @@ class Report:
             f"{s.returns} returns, {s.covered} covered, {s.unassured} unassured, "
             f"{s.removed_to_country_of_origin} removed to country of origin; "
             f"{self.count('certain')} certain and {self.count('possible')} possible "
-            f"breaches, {len(self.exposures)} exposures.</p>"
+            f"breaches, {len(self.exposures)} exposures; "
+            f"{len(self.pending_requests)} requests pending.</p>"
         )
         rows = "".join(
             "<tr>"
