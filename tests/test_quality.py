@@ -1,8 +1,13 @@
 """The code's own quality gates, run with the suite so that CI enforces them."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+import tomllib
+
+from assurance_ledger._validate import MAX_URL_LENGTH
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,3 +30,23 @@ def test_ruff_is_clean() -> None:
     assert check.returncode == 0, check.stdout + check.stderr
     fmt = _run("ruff", "format", "--check", ".")
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+def test_the_markers_name_only_options_that_exist() -> None:
+    """Rule: a marker's help names no command-line option pytest does not have."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    markers = config["tool"]["pytest"]["ini_options"]["markers"]
+    options = _run("pytest", "--help").stdout
+    for marker in markers:
+        for option in re.findall(r"--[a-z][a-z-]+", marker):
+            assert option in options, f"{marker!r} names {option}, which pytest does not have"
+
+
+def test_the_records_page_gives_the_url_limit_the_code_applies() -> None:
+    """Rule: docs/records.md states a source's URL limit as the code applies it."""
+    row = next(
+        line
+        for line in (ROOT / "docs" / "records.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `url` |")
+    )
+    assert f"at most {MAX_URL_LENGTH:,} printable characters" in row
