@@ -188,12 +188,16 @@ def test_year_first_numeric_dates_are_read_year_month_day() -> None:
     assert parse_date("2020.03.04").to_json() == "2020-03-04"
 
 
-def test_arithmetic_past_the_calendar_is_an_invalid_date() -> None:
-    """Rule: moving a span past year 9999 or before year 1 is an InvalidDate, not a crash."""
-    with pytest.raises(InvalidDate):
-        DateSpan.year(9999).plus_days(1)
-    with pytest.raises(InvalidDate):
-        DateSpan.day(1, 1, 1).plus_days(-1)
+def test_arithmetic_past_the_calendar_stops_at_its_ends() -> None:
+    """Rule: moving a span past 9999-12-31 or before 0001-01-01 stops there, never raises.
+
+    Each bound saturates on its own, so a span partly moved past an end keeps
+    its other bound (see tests/test_calendar_ends.py for the property).
+    """
+    assert DateSpan.year(9999).plus_days(1) == DateSpan(dt.date(9999, 1, 2), dt.date.max)
+    assert DateSpan.day(1, 1, 1).plus_days(-1) == DateSpan(dt.date.min, dt.date.min)
+    assert DateSpan.day(9999, 12, 31).plus_days(10**12) == DateSpan(dt.date.max, dt.date.max)
+    assert DateSpan.day(1, 1, 1).plus_days(-(10**12)) == DateSpan(dt.date.min, dt.date.min)
 
 
 @given(date_spans(), date_spans())

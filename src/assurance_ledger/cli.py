@@ -156,6 +156,8 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
     if not result.ok:
         raise LedgerError(f"{args.ledger}: {result}")
     print(f"{args.ledger}: {result}", file=out)
+    if result.warning is not None:  # the chain is sound: a warning, not an error
+        print(f"assurance-ledger: warning: {args.ledger}: {result.warning}", file=sys.stderr)
     return EXIT_OK
 
 
