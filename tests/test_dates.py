@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assurance_ledger import DateSpan, InvalidDate, LedgerError, Truth, parse_date, to_span
+from assurance_ledger.dates import MAX_DATE_TEXT
 from assurance_ledger.strategies import date_spans, days
 
 
@@ -133,6 +134,38 @@ def test_parse_date_refuses(text: str) -> None:
         parse_date(text)
     assert isinstance(info.value, LedgerError)
     assert isinstance(info.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("1." * 524_288, id="1.-repeated-to-1MiB"),
+        pytest.param("30 March 2020" + " " * MAX_DATE_TEXT, id="a-date-padded-past-the-limit"),
+        pytest.param("x" * (MAX_DATE_TEXT + 1), id="one-character-over"),
+    ],
+)
+def test_parse_date_refuses_text_over_the_maximum_length(text: str) -> None:
+    """Rule: text over MAX_DATE_TEXT characters is refused, before dateutil reads it.
+
+    dateutil's parser takes time quadratic in its input (a megabyte of "1."
+    took minutes): such text is an InvalidDate saying how long it was.
+    """
+    with pytest.raises(InvalidDate) as info:
+        parse_date(text)
+    assert info.value.expected == f"a date of at most {MAX_DATE_TEXT} characters"
+    assert info.value.got == f"{len(text)} characters"
+    assert len(str(info.value)) < 200
+
+
+def test_parse_date_reads_text_up_to_the_maximum_length() -> None:
+    """Rule: a date padded with white space to exactly MAX_DATE_TEXT characters is read.
+
+    The limit is far above any date people write ("Wednesday, 30 September
+    2020" is 28 characters).
+    """
+    text = "Wednesday, 30 September 2020".center(MAX_DATE_TEXT)
+    assert len(text) == MAX_DATE_TEXT
+    assert parse_date(text).to_json() == "2020-09-30"
 
 
 @pytest.mark.parametrize(

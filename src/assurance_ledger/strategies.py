@@ -176,17 +176,20 @@ COMMITMENT_STRATEGIES: Mapping[str, st.SearchStrategy[Commitment]] = MappingProx
 
 
 @functools.cache
-def commitments(max_days: int = _SMALL_DAYS) -> st.SearchStrategy[Commitment]:
-    """Any built-in commitment, its day counts at most ``max_days`` (up to ``MAX_DAYS``, a century).
+def commitments(
+    max_days: int = _SMALL_DAYS, kind: str | None = None
+) -> st.SearchStrategy[Commitment]:
+    """Any built-in commitment (of ``kind`` only, if given), its day counts at most ``max_days``.
 
     The default keeps deadlines within a year or so, as real ones are; pass
-    ``MAX_DAYS`` to reach the longest any record may name.
+    ``MAX_DAYS`` (a century, the most a record may name) to reach the longest.
     """
     if not 0 <= max_days <= MAX_DAYS:  # the strategies make only valid values
         raise ValueError(f"max_days must be from 0 to {MAX_DAYS}, got {max_days}")
-    if max_days == _SMALL_DAYS:
-        return st.one_of(*COMMITMENT_STRATEGIES.values())
-    return st.one_of(*_kinds(st.integers(0, max_days)).values())
+    if kind is not None and kind not in BUILTIN_COMMITMENTS:
+        raise ValueError(f"kind must be one of {sorted(BUILTIN_COMMITMENTS)}, got {kind!r}")
+    kinds = COMMITMENT_STRATEGIES if max_days == _SMALL_DAYS else _kinds(st.integers(0, max_days))
+    return kinds[kind] if kind is not None else st.one_of(*kinds.values())
 
 
 @functools.cache
