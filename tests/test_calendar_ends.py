@@ -48,6 +48,7 @@ from assurance_ledger import (
     timeline,
 )
 from assurance_ledger._validate import MAX_DAYS
+from assurance_ledger.monitor import Monitor
 from assurance_ledger.stats import stats
 from assurance_ledger.strategies import commitments, date_spans, days
 
@@ -128,8 +129,9 @@ def build(records: list[Record]) -> Ledger:
 
 
 def everything_renders(ledger: Ledger, as_of: dt.date) -> None:
-    """Check, count and draw the ledger as of ``as_of``: none of it may raise."""
+    """Check (whole and incrementally), count and draw the ledger as of ``as_of``: never raises."""
     report = check(ledger, as_of)
+    assert Monitor(ledger, as_of).report.breaches == report.breaches
     report.to_text()
     json.dumps(report.to_json())
     report._repr_html_()

@@ -31,9 +31,8 @@ from assurance_ledger import (
     canonical_json,
     verify_lines,
 )
-from assurance_ledger._validate import MAX_ITEMS
 from assurance_ledger.chain import MAX_REASON
-from assurance_ledger.codec import MAX_LINE_BYTES, MAX_PROBLEMS
+from assurance_ledger.codec import MAX_ITEMS, MAX_LINE_BYTES, MAX_PROBLEMS
 
 TIME = "2020-07-01T00:00:00.000000Z"
 RETURNED: dict[str, Any] = {

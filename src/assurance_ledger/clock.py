@@ -135,7 +135,10 @@ def next_time(given: str | None, last: str | None, *, seq: int, now: dt.datetime
         raise InvalidRecord(
             ("recorded_at",), f"a time on or after the last entry's ({last}, seq {seq - 1})", given
         )
-    time = given if given is not None else max(_canonical(now), last or "")
+    current = _canonical(now)
+    time = given if given is not None else max(current, last or "")
+    if time <= current:  # the common case: not ahead of the clock at all
+        return time
     latest = latest_time(now)
     if time > latest:
         expected = f"a time at most {_ALLOWANCE} ahead of the clock (not after {latest})"

@@ -47,6 +47,7 @@ from .records import RECORD_TYPES, Record, Scope, Source
 __all__ = [
     "DEFAULT_CODEC",
     "MAX_DEPTH",
+    "MAX_ITEMS",
     "MAX_LINE_BYTES",
     "MAX_PROBLEMS",
     "Codec",
