@@ -1,4 +1,4 @@
-"""Coverage-guided fuzzing of the record reader with atheris (optional, run by hand).
+"""Coverage-guided fuzzing of the record reader and of dates with atheris (optional, run by hand).
 
 Not part of the test suite and not a dependency: atheris installs from PyPI as
 a wheel, in a separate virtual environment::
@@ -9,14 +9,40 @@ a wheel, in a separate virtual environment::
 
 It checks what ``tests/test_fuzz.py`` checks with hypothesis: reading any bytes
 raises nothing but a ``LedgerError``, and whatever is read round-trips.
+
+With ``FUZZ_TARGET=dates`` it fuzzes dates instead (seed it with a directory
+of date texts, such as ``9999-12-31``, ``0001-01`` and ``30 March 2020``):
+``parse_date`` and ``DateSpan.from_json`` of any text raise nothing but an
+``InvalidDate``, a date read moves any number of days without error (stopping
+at the calendar's ends), and a ledger dated with it, with a deadline of up to
+a century, is checked as of any day near it without error::
+
+    FUZZ_TARGET=dates /tmp/fuzz/bin/python fuzz/atheris_reader.py -max_total_time=600 /tmp/dates
 """
 
+import datetime as dt
+import os
 import sys
 
 import atheris  # type: ignore[import-not-found]
 
 with atheris.instrument_imports():
-    from assurance_ledger import DEFAULT_CODEC, LedgerError
+    from assurance_ledger import (
+        DEFAULT_CODEC,
+        AccessToProcedure,
+        AssuranceGiven,
+        ClaimantReturned,
+        DateSpan,
+        InvalidDate,
+        Ledger,
+        LedgerError,
+        Notification,
+        check,
+        parse_date,
+    )
+
+#: Most days a commitment may name (``_validate.MAX_DAYS``: a century).
+MAX_DAYS = 36_525
 
 
 def one(data: bytes) -> None:
@@ -29,6 +55,46 @@ def one(data: bytes) -> None:
         assert DEFAULT_CODEC.loads(DEFAULT_CODEC.dumps(record)) == record  # noqa: S101
 
 
+def one_date(data: bytes) -> None:
+    """Read ``data`` as a date, move it, check a ledger dated with it: only InvalidDate raises."""
+    fdp = atheris.FuzzedDataProvider(data)
+    within = fdp.ConsumeIntInRange(0, MAX_DAYS)
+    shift = fdp.ConsumeIntInRange(-(10**7), 10**7)
+    text = fdp.ConsumeUnicodeNoSurrogates(fdp.remaining_bytes())
+    for read in (parse_date, DateSpan.from_json):
+        try:
+            span = read(text)
+        except InvalidDate:
+            continue
+        span.plus_days(shift)  # saturates at the calendar's ends: never raises
+        assert DateSpan.from_json(span.to_json()) == span  # noqa: S101
+        ledger = Ledger(clock=lambda: dt.datetime.max.replace(tzinfo=dt.timezone.utc))
+        promises = (AccessToProcedure(within_days=within), Notification(within_days=within))
+        ledger.append(
+            AssuranceGiven(
+                assurance_id="a-1",
+                on=span,
+                given_by="US",
+                given_to="CA",
+                form="diplomatic_note",
+                commitments=promises,
+            ),
+            recorded_by="CA",
+        )
+        ledger.append(
+            ClaimantReturned(
+                claimant_id="c-1",
+                on=span,
+                returned_by="CA",
+                returned_to="US",
+                nationalities=["HT"],
+            ),
+            recorded_by="CA",
+        )
+        for as_of in (span.earliest, span.latest, span.plus_days(within + 1).latest):
+            check(ledger, as_of)
+
+
 if __name__ == "__main__":
-    atheris.Setup(sys.argv, one)
+    atheris.Setup(sys.argv, one_date if os.environ.get("FUZZ_TARGET") == "dates" else one)
     atheris.Fuzz()

@@ -234,6 +234,32 @@ def test_the_benchmark_script_runs_and_judges_every_figure(tmp_path: Path) -> No
     assert done.returncode == (1 if any(r.endswith("FAIL") for r in rows) else 0)
 
 
+def test_the_hostile_benchmark_runs_and_judges_every_shape() -> None:
+    """Rule: benchmarks/hostile.py prints a 2N/N row per shape and measure, and the parse row.
+
+    Each with its target and PASS or FAIL, and the exit status says whether any
+    failed. A smoke run at a tiny size: the ratios mean nothing there.
+    """
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "hostile.py"), "--entries", "400"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    rows = done.stdout.splitlines()
+    hostile = _load("hostile")
+    for shape in hostile.SHAPES:
+        for what in ("check", "stats"):
+            row = next((r for r in rows if r.startswith(f"{what}: {shape}")), None)
+            assert row is not None, (what, shape, done.stdout)
+            assert row.rstrip().endswith(("PASS", "FAIL")), row
+    parse = next(r for r in rows if r.startswith("parse_date of 1 MiB"))
+    assert parse.rstrip().endswith(("PASS", "FAIL")), parse
+    assert done.returncode == (1 if any(r.endswith("FAIL") for r in rows) else 0)
+
+
 instructions = _load("instructions")
 
 

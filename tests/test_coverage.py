@@ -64,7 +64,7 @@ def near_returns(draw: st.DrawFn) -> ClaimantReturned:
     )
 
 
-@settings(max_examples=300)
+@settings(max_examples=max(300, settings().max_examples))
 @given(st.lists(near_scopes(), max_size=80), near_returns())
 def test_the_index_finds_every_scope_that_may_cover_a_return_in_order(
     all_scopes: list[Scope], back: ClaimantReturned
@@ -91,7 +91,7 @@ def test_the_index_finds_a_covering_scope_of_any_shape(
         assert ScopeIndex([("it", scope)]).candidates(back) == ["it"]
 
 
-@settings(max_examples=300)
+@settings(max_examples=max(300, settings().max_examples))
 @given(st.lists(near_returns(), max_size=40), near_scopes())
 def test_return_counts_count_exactly_the_returns_a_scope_may_cover(
     backs: list[ClaimantReturned], scope: Scope

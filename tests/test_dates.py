@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assurance_ledger import DateSpan, InvalidDate, LedgerError, Truth, parse_date, to_span
+from assurance_ledger.dates import MAX_DATE_TEXT
 from assurance_ledger.strategies import date_spans, days
 
 
@@ -136,6 +137,38 @@ def test_parse_date_refuses(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("1." * 524_288, id="1.-repeated-to-1MiB"),
+        pytest.param("30 March 2020" + " " * MAX_DATE_TEXT, id="a-date-padded-past-the-limit"),
+        pytest.param("x" * (MAX_DATE_TEXT + 1), id="one-character-over"),
+    ],
+)
+def test_parse_date_refuses_text_over_the_maximum_length(text: str) -> None:
+    """Rule: text over MAX_DATE_TEXT characters is refused, before dateutil reads it.
+
+    dateutil's parser takes time quadratic in its input (a megabyte of "1."
+    took minutes): such text is an InvalidDate saying how long it was.
+    """
+    with pytest.raises(InvalidDate) as info:
+        parse_date(text)
+    assert info.value.expected == f"a date of at most {MAX_DATE_TEXT} characters"
+    assert info.value.got == f"{len(text)} characters"
+    assert len(str(info.value)) < 200
+
+
+def test_parse_date_reads_text_up_to_the_maximum_length() -> None:
+    """Rule: a date padded with white space to exactly MAX_DATE_TEXT characters is read.
+
+    The limit is far above any date people write ("Wednesday, 30 September
+    2020" is 28 characters).
+    """
+    text = "Wednesday, 30 September 2020".center(MAX_DATE_TEXT)
+    assert len(text) == MAX_DATE_TEXT
+    assert parse_date(text).to_json() == "2020-09-30"
+
+
+@pytest.mark.parametrize(
     "value",
     [
         "2020-02-30",
@@ -188,12 +221,16 @@ def test_year_first_numeric_dates_are_read_year_month_day() -> None:
     assert parse_date("2020.03.04").to_json() == "2020-03-04"
 
 
-def test_arithmetic_past_the_calendar_is_an_invalid_date() -> None:
-    """Rule: moving a span past year 9999 or before year 1 is an InvalidDate, not a crash."""
-    with pytest.raises(InvalidDate):
-        DateSpan.year(9999).plus_days(1)
-    with pytest.raises(InvalidDate):
-        DateSpan.day(1, 1, 1).plus_days(-1)
+def test_arithmetic_past_the_calendar_stops_at_its_ends() -> None:
+    """Rule: moving a span past 9999-12-31 or before 0001-01-01 stops there, never raises.
+
+    Each bound saturates on its own, so a span partly moved past an end keeps
+    its other bound (see tests/test_calendar_ends.py for the property).
+    """
+    assert DateSpan.year(9999).plus_days(1) == DateSpan(dt.date(9999, 1, 2), dt.date.max)
+    assert DateSpan.day(1, 1, 1).plus_days(-1) == DateSpan(dt.date.min, dt.date.min)
+    assert DateSpan.day(9999, 12, 31).plus_days(10**12) == DateSpan(dt.date.max, dt.date.max)
+    assert DateSpan.day(1, 1, 1).plus_days(-(10**12)) == DateSpan(dt.date.min, dt.date.min)
 
 
 @given(date_spans(), date_spans())

@@ -15,6 +15,13 @@ Hypothesis feeds three targets with arbitrary and mutated input:
   (only cutting entries off the end can go unnoticed without a witnessed head).
 * appending a mutated records file to a stored ledger, in both stores: only
   LedgerError, and after a refusal the store is byte-identical.
+* dates: ``parse_date`` and ``DateSpan.from_json`` of any text or JSON value
+  (dates at and past the ends of the calendar, mutated date texts, long
+  texts) raise only :class:`~assurance_ledger.errors.InvalidDate`, a date read
+  moves any number of days without error, and records dated with fuzzed
+  dates near the calendar's ends (and deadlines up to a century) are
+  appended or refused with a LedgerError, then checked, counted and drawn as
+  of any day without error.
 
 Each property runs the Hypothesis profile's number of examples (``dev`` 60, ``ci``
 200; see ``tests/conftest.py``). A long run, before a release or after touching
@@ -29,10 +36,12 @@ replays it with ``@reproduce_failure``.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import itertools
 import json
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +50,22 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from assurance_ledger import DEFAULT_CODEC, RECORD_TYPES, Ledger, LedgerError, Record
-from assurance_ledger.strategies import write_ledger
+from assurance_ledger import (
+    DEFAULT_CODEC,
+    RECORD_TYPES,
+    ClaimantReturned,
+    DateSpan,
+    InvalidDate,
+    Ledger,
+    LedgerError,
+    Record,
+    check,
+    parse_date,
+    timeline,
+)
+from assurance_ledger._validate import MAX_DAYS
+from assurance_ledger.stats import stats
+from assurance_ledger.strategies import days, write_ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).with_name("hostile")
@@ -533,3 +556,169 @@ def test_appending_a_mutated_records_file_raises_only_ledger_errors_and_changes_
         assert lines[: len(old)] == old
         assert len(lines) == len(old) + len(records)
         assert not (directory / "ledger.jsonl.pending").exists()
+
+
+# -- (d) dates ---------------------------------------------------------------------------------
+
+#: Date texts at, near and just past the ends of the calendar, and in words.
+DATE_TEXTS = [
+    "0001-01-01",
+    "0001-01-02",
+    "0001-01",
+    "0001",
+    "0000-12-31",
+    "0000",
+    "9999-12-30",
+    "9999-12-31",
+    "9999-12",
+    "9999",
+    "10000-01-01",
+    "9999-12-32",
+    "1 January 0001",
+    "31 December 9999",
+    "December 9999",
+    "31/12/9999",
+    "01.01.0001",
+    "30 March 2020",
+    "1." * 60,
+]
+#: Date texts mutated: characters inserted, dropped or repeated.
+MUTATED_DATE_TEXTS = st.builds(
+    lambda text, at, insert, cut, times: (text[:at] + insert + text[at + cut :]) * times,
+    st.sampled_from(DATE_TEXTS),
+    st.integers(0, 12),
+    st.text(max_size=3) | st.sampled_from(["-", "/", ".", " ", "0", "9", "T", "\u0661"]),
+    st.integers(0, 3),
+    st.integers(1, 3),
+)
+#: The calendar's ends, and days near them.
+EDGE_DAYS = (
+    days(dt.date.min, dt.date.min + dt.timedelta(days=2 * MAX_DAYS))
+    | days(dt.date.max - dt.timedelta(days=2 * MAX_DAYS), dt.date.max)
+    | st.sampled_from([dt.date.min, dt.date.max])
+)
+#: JSON date values: the four forms near the ends, mutated texts, and any JSON value.
+JSON_DATES: st.SearchStrategy[Any] = st.one_of(
+    EDGE_DAYS.map(dt.date.isoformat),
+    EDGE_DAYS.map(lambda d: d.isoformat()[:7]),
+    EDGE_DAYS.map(lambda d: d.isoformat()[:4]),
+    st.sampled_from(DATE_TEXTS),
+    MUTATED_DATE_TEXTS,
+    st.builds(
+        lambda a, b: {"earliest": a, "latest": b},
+        EDGE_DAYS.map(dt.date.isoformat) | st.sampled_from(DATE_TEXTS),
+        EDGE_DAYS.map(dt.date.isoformat) | st.sampled_from(DATE_TEXTS),
+    ),
+    JSON_VALUES,
+)
+SHIFTS = st.integers(-2 * MAX_DAYS, 2 * MAX_DAYS) | st.integers(-(10**12), 10**12)
+
+
+@given(
+    st.text(max_size=300) | st.sampled_from(DATE_TEXTS) | MUTATED_DATE_TEXTS,
+    st.sampled_from([None, True, False]),
+    SHIFTS,
+)
+def test_parse_date_raises_only_invalid_date(text: str, dayfirst: bool | None, shift: int) -> None:
+    """Rule: parse_date reads any text or refuses it with InvalidDate, and never anything else.
+
+    What it reads is a span that round-trips through its JSON form and moves
+    any number of days without error (stopping at the calendar's ends).
+    """
+    try:
+        span = parse_date(text, dayfirst=dayfirst)
+    except InvalidDate:
+        event("parse_date: refused")
+        return
+    event("parse_date: read")
+    assert DateSpan.from_json(span.to_json()) == span
+    span.plus_days(shift)
+
+
+@given(JSON_DATES, SHIFTS)
+def test_date_values_near_the_calendar_ends_read_or_refuse_only_with_invalid_date(
+    value: Any, shift: int
+) -> None:
+    """Rule: any JSON value is a date or an InvalidDate; a date read moves without error."""
+    try:
+        span = DateSpan.from_json(value)
+    except InvalidDate:
+        event("from_json: refused")
+        return
+    event("from_json: read")
+    moved = span.plus_days(shift)
+    assert dt.date.min <= moved.earliest <= moved.latest <= dt.date.max
+    assert DateSpan.from_json(span.to_json()) == span
+
+
+#: An assurance of every commitment kind, given by the base ledger's giver.
+EVERY_KIND = {
+    "type": "assurance_given",
+    "assurance_id": "a-9",
+    "given_by": "US",
+    "given_to": "CA",
+    "on": "2020-03-20",
+    "form": "diplomatic_note",
+    "commitments": [
+        {"kind": "non_refoulement", "absolute": True},
+        {"kind": "no_removal_before_decision"},
+        {"kind": "access_to_procedure", "within_days": 1},
+        {"kind": "detention_limit", "max_days": 14},
+        {"kind": "notification", "within_days": 7},
+        {"kind": "humane_treatment"},
+        {"kind": "monitoring_access", "first_visit_within_days": 21, "private": True},
+    ],
+}
+DAY_COUNTS = st.integers(0, MAX_DAYS) | st.sampled_from([0, 1, MAX_DAYS, MAX_DAYS + 1, -1])
+
+
+def _redated(record: Any, dates: Iterator[Any], counts: Iterator[int]) -> Any:
+    """``record`` (JSON) with each date the next of ``dates``, each day count of ``counts``."""
+    if isinstance(record, dict):
+        out = {}
+        for key, value in record.items():
+            if key in {"on", "returns_from", "returns_until"}:
+                out[key] = next(dates)
+            elif key in {"within_days", "max_days", "first_visit_within_days"}:
+                out[key] = next(counts)
+            else:
+                out[key] = _redated(value, dates, counts)
+        return out
+    if isinstance(record, list):
+        return [_redated(item, dates, counts) for item in record]
+    return record
+
+
+@given(
+    st.lists(JSON_DATES, min_size=1, max_size=6),
+    st.lists(DAY_COUNTS, min_size=1, max_size=4),
+    EDGE_DAYS | days(),
+)
+def test_checking_records_with_fuzzed_dates_never_raises(
+    dates: list[Any], counts: list[int], as_of: dt.date
+) -> None:
+    """Rule: records with fuzzed dates are appended or refused cleanly, then checked without error.
+
+    The follow-up records and an assurance of every commitment kind, with
+    their dates replaced by fuzzed ones (near and past the calendar's ends)
+    and their day counts by any (up to a century, and just past it), are
+    appended to the base ledger or refused with a LedgerError; what the
+    ledger then holds is checked, counted and drawn as of any day, near the
+    ends too, without error.
+    """
+    ledger = Ledger.from_lines(base_store(".jsonl").splitlines())
+    cycled, counted = itertools.cycle(dates), itertools.cycle(counts)
+    redated = [_redated(record, cycled, counted) for record in [EVERY_KIND, *FOLLOW_UP]]
+    text = "".join(json.dumps(record) + "\n" for record in redated)
+    for line in text.splitlines():  # one at a time: a refusal leaves the others in
+        try:
+            records = DEFAULT_CODEC.read_records(line)
+            ledger.extend(records, recorded_by="CA", recorded_at=APPEND_TIME)
+        except LedgerError as exc:
+            event(f"append: {type(exc).__name__}")
+    event(f"entries appended: {len(ledger) - 10}")
+    check(ledger, as_of).to_text()
+    stats(ledger, ("nationality", "month"), as_of=as_of).to_text()
+    for fact in ledger.facts():
+        if isinstance(fact.record, ClaimantReturned):
+            timeline(ledger, fact.record.claimant_id, as_of).to_svg()

@@ -12,11 +12,19 @@ with its expectation next to it:
 ``file`` or ``generate``
     the corpus file, or the name of a generator below for inputs too big to
     commit (a line over the length limit, 100,000 nested arrays, ...);
+``recorded_at``
+    for records: the recording time to append them at (``append_recorded_at``
+    if not given);
+``command``
+    for ledgers: ``verify`` to run ``assurance-ledger verify`` on the ledger
+    rather than append a good record to it;
 ``error``
     the class of the :class:`~assurance_ledger.errors.LedgerError` expected
     (``null`` for the few hostile-looking inputs that are valid: a byte order
-    mark, CRLF line ends, an empty file), and then ``entries``, how many
-    entries they append;
+    mark, CRLF line ends, an empty file, dates at the ends of the calendar, a
+    ledger recorded in the future), and then ``entries``, how many entries
+    records append, or for a ledger ``future_entries`` and ``first_future``,
+    what its verification counts (the needles are then its warning);
 ``problems``
     for records: each problem reported, as ``[line, field]`` or
     ``[line, field, seq]`` (line ``null`` when the file is read whole: a JSON
@@ -26,6 +34,8 @@ with its expectation next to it:
     before a :class:`TornTail`;
 ``needles``
     substrings the message must contain (in Python and on the command line);
+``max_message``
+    the most characters the message may have (in Python and on the command line);
 ``bug``, ``cli_bug``
     a known bug: the case states the right behaviour and is a strict xfail
     until the bug is fixed (``cli_bug`` only for the command).
@@ -40,6 +50,7 @@ parallel by one module fixture (about 0.3 s each).
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import os
 import shutil
@@ -61,12 +72,14 @@ from assurance_ledger import (
     LedgerError,
     StoreError,
     TornTail,
+    canonical_json,
     check,
     timeline,
 )
 from assurance_ledger import errors as errors_module
 from assurance_ledger.codec import MAX_LINE_BYTES
 from assurance_ledger.display import UNSAFE
+from assurance_ledger.stats import stats
 
 HOSTILE = Path(__file__).with_name("hostile")
 SRC = Path(__file__).resolve().parent.parent / "src" / "assurance_ledger"
@@ -113,6 +126,31 @@ def _over_limit() -> bytes:
     return _line(_DETAINED) + head + pad + tail + b"\n"
 
 
+def _rehashed(record: dict[str, Any]) -> bytes:
+    """A stored ledger of one entry holding ``record``, hashed correctly."""
+    body = {
+        "prev": "0" * 64,
+        "record": record,
+        "recorded_at": "2020-07-01T00:00:00.000000Z",
+        "recorded_by": "CA",
+        "seq": 1,
+    }
+    encoded = canonical_json(body)
+    digest = hashlib.sha256(encoded).hexdigest().encode("ascii")
+    return b'{"hash":"' + digest + b'",' + encoded[1:] + b"\n"
+
+
+#: A return listing 524,000 nationalities (numbers): the entry is just under MAX_LINE_BYTES.
+_HUGE_LIST = {
+    "type": "claimant_returned",
+    "claimant_id": "c-50",
+    "on": "2020-03-30",
+    "returned_by": "CA",
+    "returned_to": "US",
+    "nationalities": [0] * 524_000,
+}
+
+
 def _multibyte_over_limit() -> bytes:
     """A valid request on one line of more than MAX_LINE_BYTES bytes but fewer characters."""
     ids = [f"{'é' * 110}{index:05d}" for index in range(5_000)]
@@ -146,11 +184,13 @@ GENERATED: dict[str, Callable[[], bytes]] = {
     ),
     "line-over-limit": _over_limit,
     "multibyte-line-over-limit": _multibyte_over_limit,
+    "list-524000-items": lambda: canonical_json(_HUGE_LIST) + b"\n",
+    "ledger-rehashed-list-524000-items": lambda: _rehashed(_HUGE_LIST),
 }
 
 
 def case_bytes(case: dict[str, Any]) -> bytes:
-    """The bytes of a records case: its corpus file, or what its generator makes."""
+    """The bytes of a case: its corpus file, or what its generator makes."""
     if "generate" in case:
         return GENERATED[case["generate"]]()
     return (HOSTILE / case["file"]).read_bytes()
@@ -229,9 +269,11 @@ def test_the_corpus_is_big_varied_small_and_complete() -> None:
         if case["error"] is not None:
             cls = getattr(errors_module, case["error"])
             assert issubclass(cls, LedgerError)
-        else:
-            assert case["kind"] == "records"
+        elif case["kind"] == "records":
             assert isinstance(case["entries"], int)
+        else:
+            assert isinstance(case["future_entries"], int)
+            assert case["command"] == "verify"
         assert case["what"]
     on_disk = {path.name for path in HOSTILE.iterdir()} - {"cases.json", "README.md"}
     assert on_disk == listed
@@ -253,7 +295,12 @@ def test_the_reader_refuses_malformed_records_and_reads_the_rest(case: dict[str,
     """
     data = case_bytes(case)
     expected = expected_problems(case)
-    malformed = case["error"] is not None and all(seq is None for _, _, seq in expected)
+    # (A case refused for its recording time holds valid records.)
+    malformed = (
+        case["error"] is not None
+        and "recorded_at" not in case
+        and all(seq is None for _, _, seq in expected)
+    )
     if malformed:
         with pytest.raises(InvalidRecords) as info:
             DEFAULT_CODEC.read_records(data)
@@ -287,9 +334,10 @@ def test_a_hostile_records_file_is_refused_and_changes_nothing(
     records_path.write_bytes(case_bytes(case))
     before = snapshot(tmp_path)
     base_lines = stored_lines(ledger_path)
+    time = case.get("recorded_at", APPEND_TIME)
     with Ledger.open(ledger_path) as ledger:
         if case["error"] is None:
-            entries = ledger.append_file(records_path, recorded_by="CA", recorded_at=APPEND_TIME)
+            entries = ledger.append_file(records_path, recorded_by="CA", recorded_at=time)
             assert len(entries) == case["entries"]
             after_lines = stored_lines(ledger_path)
             assert after_lines[:BASE_SIZE] == base_lines
@@ -297,7 +345,7 @@ def test_a_hostile_records_file_is_refused_and_changes_nothing(
             assert records_path.read_bytes() == before["records.jsonl"]
             return
         try:
-            ledger.append_file(records_path, recorded_by="CA", recorded_at=APPEND_TIME)
+            ledger.append_file(records_path, recorded_by="CA", recorded_at=time)
         except LedgerError as exc:
             error: LedgerError = exc
         else:
@@ -307,23 +355,56 @@ def test_a_hostile_records_file_is_refused_and_changes_nothing(
     assert problems(error) == expected_problems(case)
     for needle in case.get("needles", []):
         assert needle in str(error)
+    assert len(str(error)) <= case.get("max_message", len(str(error)))
     assert snapshot(tmp_path) == before
     assert stored_lines(ledger_path) == base_lines
+
+
+@pytest.mark.parametrize("case", [_param(case) for case in RECORDS if case["error"] is None])
+def test_every_accepted_records_case_is_checked_counted_and_drawn(
+    case: dict[str, Any], base_stores: dict[str, bytes]
+) -> None:
+    """Rule: any valid records give a report: check, stats and every timeline never raise.
+
+    Each accepted case, appended to the base ledger, is checked and counted as
+    of a day in 2020 and of the first and last days of the calendar, and every
+    returned claimant's timeline is drawn (SVG and HTML) as of each: dates at
+    the ends of the calendar (``calendar-end-dates``) included.
+    """
+    ledger = Ledger.from_lines(base_stores[".jsonl"].splitlines())
+    records = DEFAULT_CODEC.read_records(case_bytes(case))
+    ledger.extend(records, recorded_by="CA", recorded_at=case.get("recorded_at", APPEND_TIME))
+    claimants = [
+        f.record.claimant_id  # type: ignore[attr-defined]
+        for f in ledger.facts()
+        if type(f.record).__name__ == "ClaimantReturned"
+    ]
+    for as_of in ("2020-07-02", "0001-01-01", "9999-12-31"):
+        report = check(ledger, as_of)
+        assert report.to_text().startswith(f"Report as of {as_of}")
+        assert stats(ledger, ("nationality", "month"), as_of=as_of).to_text()
+        for claimant in claimants:
+            view = timeline(ledger, claimant, as_of)
+            assert view.to_svg().startswith("<svg")
+            assert "<svg" in view._repr_html_()
 
 
 # -- stored ledgers opened ---------------------------------------------------------------------
 
 
 def put_ledger(case: dict[str, Any], directory: Path) -> Path:
-    """The case's ledger copied to ``directory / ledger.jsonl``, with its journal if any."""
+    """The case's ledger put at ``directory / ledger.jsonl``, with its journal if any."""
     path = directory / "ledger.jsonl"
-    shutil.copyfile(HOSTILE / case["file"], path)
+    if "generate" in case:
+        path.write_bytes(case_bytes(case))
+    else:
+        shutil.copyfile(HOSTILE / case["file"], path)
     if "journal" in case:
         shutil.copyfile(HOSTILE / case["journal"], directory / "ledger.jsonl.pending")
     return path
 
 
-@pytest.mark.parametrize("case", [_param(case) for case in LEDGERS])
+@pytest.mark.parametrize("case", [_param(case) for case in LEDGERS if case["error"] is not None])
 def test_a_hostile_ledger_file_does_not_open_and_is_not_changed(
     case: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -348,12 +429,37 @@ def test_a_hostile_ledger_file_does_not_open_and_is_not_changed(
         assert type(error) is expected_class
     for needle in case["needles"]:
         assert needle in str(error)
+    assert len(str(error)) <= case.get("max_message", len(str(error)))
     if "seq" in case:
         assert getattr(error, "seq", None) == case["seq"]
     if isinstance(error, TornTail) and "entries" in case:
         assert error.entries == case["entries"]
     if isinstance(error, StoreError) or type(error).__name__ == "ChainBroken":
         assert str(path) in str(error)
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("case", [_param(case) for case in LEDGERS if case["error"] is None])
+def test_a_valid_ledger_recorded_in_the_future_opens_unchanged_and_its_verification_warns(
+    case: dict[str, Any], tmp_path: Path
+) -> None:
+    """Rule: a ledger whose entries lie in the future opens byte for byte; verify counts them.
+
+    Recording times ahead of the clock are refused only when appending: a
+    stored ledger holding them opens, with its lines unchanged, and its
+    verification is ok, counting the entries recorded in the future and the
+    first seq, which its warning (the needles) names. Nothing is changed.
+    """
+    path = put_ledger(case, tmp_path)
+    before = snapshot(tmp_path)
+    with Ledger.open(path) as ledger:
+        assert b"".join(line + b"\n" for line in ledger.lines()) == before["ledger.jsonl"]
+        result = ledger.verify()
+    assert result.ok
+    assert result.future_entries == case["future_entries"]
+    assert result.first_future == case["first_future"]
+    for needle in case["needles"]:
+        assert needle in (result.warning or "")
     assert snapshot(tmp_path) == before
 
 
@@ -435,6 +541,8 @@ def _setup(case: dict[str, Any], directory: Path, base: bytes) -> list[str]:
     else:
         put_ledger(case, directory)
         (directory / "records.jsonl").write_text(GOOD, encoding="utf-8")
+    if case.get("command") == "verify":
+        return ["verify", "ledger.jsonl"]
     return [
         "append",
         "ledger.jsonl",
@@ -442,7 +550,7 @@ def _setup(case: dict[str, Any], directory: Path, base: bytes) -> list[str]:
         "--recorded-by",
         "CA",
         "--recorded-at",
-        APPEND_TIME,
+        case.get("recorded_at", APPEND_TIME),
     ]
 
 
@@ -490,9 +598,11 @@ def test_the_command_refuses_each_case_with_one_message_and_changes_nothing(
     problems of one InvalidRecords, indented) contains the case's needles and
     names the file at fault: the records file, or for a ledger case the
     ledger. Nothing is printed on stdout and every file is byte-identical
-    afterwards. The valid cases exit 0 and leave the records file as it was.
-    Whatever the input held, nothing printed holds a raw control character,
-    line separator or bidirectional control (values are shown escaped).
+    afterwards. The valid cases exit 0 and leave the records file as it was;
+    the valid ledger (recorded in the future) is verified, with exit 0 and one
+    warning on standard error, and nothing changed. Whatever the input held,
+    nothing printed holds a raw control character, line separator or
+    bidirectional control (values are shown escaped).
     """
     done = cli_runs[case["name"]]
     stderr = done.result.stderr
@@ -500,6 +610,16 @@ def test_the_command_refuses_each_case_with_one_message_and_changes_nothing(
     # split("\n"), not splitlines(): that would split on the separators looked for.
     for line in [*stderr.split("\n"), *done.result.stdout.split("\n")]:
         assert UNSAFE.search(line) is None, stderr
+    assert len(stderr) <= case.get("max_message", len(stderr)) + len("assurance-ledger: \n")
+    if case["error"] is None and case["kind"] == "ledger":
+        assert done.result.returncode == 0, stderr
+        assert done.result.stdout.startswith("ledger.jsonl: verified: ")
+        (warning,) = stderr.splitlines()
+        assert warning.startswith("assurance-ledger: warning: ledger.jsonl: ")
+        for needle in case["needles"]:
+            assert needle in warning
+        assert done.after == done.before
+        return
     if case["error"] is None:
         assert done.result.returncode == 0, stderr
         assert stderr == ""

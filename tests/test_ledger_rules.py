@@ -682,9 +682,10 @@ def test_any_recording_time_is_stored_so_that_the_ledger_reads_back(when: dt.dat
     """Rule: every recording time is stored in the canonical form the reader accepts.
 
     Years before 1000 included (four digits, zero-padded): a time the reader
-    refused would make the ledger unreadable after the append.
+    refused would make the ledger unreadable after the append. (The ledger's
+    clock is at the end of the calendar, so that no time is in its future.)
     """
-    ledger = Ledger()
+    ledger = Ledger(clock=lambda: dt.datetime.max.replace(tzinfo=dt.timezone.utc))
     ledger.append(returned(), recorded_by="CA", recorded_at=when)
     assert ledger.entry(1).recorded_at == format_time(when.isoformat())
     assert Ledger.from_lines(ledger.lines()).entry(1).recorded_at == ledger.entry(1).recorded_at
@@ -736,9 +737,13 @@ def test_omitted_recording_time_is_now_in_utc() -> None:
 
 
 def test_omitted_recording_time_is_never_before_the_last_entry() -> None:
-    """Rule: if the last entry is later than the clock, an omitted time is not before it."""
-    ledger = Ledger()
-    head = ledger.append(returned(), recorded_by="CA", recorded_at="2999-01-01T00:00:00Z")
+    """Rule: if the last entry is later than the clock, an omitted time is not before it.
+
+    (Later by less than the allowance for clock skew: see tests/test_recording_times.py.)
+    """
+    now = dt.datetime(2020, 4, 1, 12, tzinfo=dt.timezone.utc)
+    ledger = Ledger(clock=lambda: now)
+    head = ledger.append(returned(), recorded_by="CA", recorded_at="2020-04-02T11:00:00Z")
     entry = ledger.append(detained(), recorded_by="CA")
     assert entry.recorded_at >= head.recorded_at
     assert ledger.verify().ok

@@ -55,8 +55,9 @@ from assurance_ledger.reconcile import (
 )
 from assurance_ledger.strategies import date_spans, ledgers, sources, write_ledger
 
-#: When planted entries are recorded: after every generated entry.
-LATER = "2030-01-01T00:00:00Z"
+#: When planted entries are recorded: after every generated entry (and in the past, as
+#: an append must be: see assurance_ledger.clock).
+LATER = "2024-01-01T00:00:00Z"
 PARTIES = {"a_party": "CA", "b_party": "US"}
 
 
@@ -217,7 +218,7 @@ def test_a_fork_is_reported_where_it_starts(generated: Ledger, same_fact: bool) 
     a_record = _returned(claimant_id="c-fork-a")
     b_record = a_record if same_fact else _returned(claimant_id="c-fork-b")
     a.append(a_record, recorded_by="CA", recorded_at=LATER)
-    b.append(b_record, recorded_by="CA", recorded_at="2031-01-01T00:00:00Z")
+    b.append(b_record, recorded_by="CA", recorded_at="2024-06-01T00:00:00Z")
     result = reconcile(a, b, a_party="CA", b_party="CA")
     assert result.relation == ("diverged" if len(generated) else "separate")
     assert a.head is not None

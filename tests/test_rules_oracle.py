@@ -211,7 +211,7 @@ def plain_chain_truth(removals: list[Removal], first: Removal, feared: set[str])
 # -- the rules against them ------------------------------------------------------------
 
 
-@settings(max_examples=400)
+@settings(max_examples=max(300, settings().max_examples))
 @given(claimant_cases())
 def test_removals_are_the_plain_reading_of_the_moves(
     parts: tuple[Fact, Fact, tuple[Fact, ...]],
@@ -226,7 +226,7 @@ def test_removals_are_the_plain_reading_of_the_moves(
     assert case.removals() == plain_removals(case)
 
 
-@settings(max_examples=400)
+@settings(max_examples=max(300, settings().max_examples))
 @given(claimant_cases(), st.integers(0, 20), st.integers(0, 20))
 def test_detention_notification_and_decision_rules_match_their_plain_readings(
     parts: tuple[Fact, Fact, tuple[Fact, ...]], max_days: int, within: int
@@ -269,7 +269,7 @@ def test_detention_notification_and_decision_rules_match_their_plain_readings(
     ]
 
 
-@settings(max_examples=400)
+@settings(max_examples=max(300, settings().max_examples))
 @given(claimant_cases())
 def test_chain_refoulement_finds_the_most_certain_chain(
     parts: tuple[Fact, Fact, tuple[Fact, ...]],

@@ -31,6 +31,8 @@ MAX_TEXT_LENGTH = 10_000
 MAX_URL_LENGTH = 2_000
 #: Most days any deadline or limit may name (a century).
 MAX_DAYS = 36_525
+#: Most items in any list field (claimant ids in a scope, commitments, countries).
+MAX_ITEMS = 10_000
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 # Control characters (but tab and line feed), and lone surrogates, which no
@@ -187,7 +189,7 @@ def unique_tuple(
     *,
     non_empty: bool = False,
     empty_hint: str = "omit the field to mean any",
-    max_items: int = 10_000,
+    max_items: int = MAX_ITEMS,
 ) -> Validator:
     """A tuple whose items each pass ``item`` and appear once; errors name the index."""
 

@@ -32,17 +32,28 @@ from collections.abc import Iterable
 from typing import Any
 
 import attrs
-from dateutil import parser as du_parser
 
-from .codec import DEFAULT_CODEC, Codec, canonical_json, canonical_string, loads_json
+from ._validate import short
+from .clock import MAX_CLOCK_SKEW, Clock, format_time, latest_time, system_clock
+from .codec import (
+    DEFAULT_CODEC,
+    MAX_LINE_BYTES,
+    Codec,
+    canonical_json,
+    canonical_string,
+    loads_json,
+)
 from .countries import is_party
 from .errors import ChainBroken, InvalidRecord, InvalidRecords, LedgerError
 from .records import Record
 
-__all__ = ["GENESIS", "Entry", "Verification", "format_time", "verify_lines"]
+__all__ = ["GENESIS", "MAX_REASON", "Entry", "Verification", "format_time", "verify_lines"]
 
 #: The ``prev`` of the first entry.
 GENESIS = "0" * 64
+#: Longest reason given for a stored entry that does not verify, in characters:
+#: the problems of a hostile record are listed up to it, then cut short.
+MAX_REASON = 4_000
 
 _KEYS = frozenset({"hash", "prev", "record", "recorded_at", "recorded_by", "seq"})
 _HEX = re.compile(rb"[0-9a-f]{64}")
@@ -57,49 +68,9 @@ _QUICK_TAIL = re.compile(
 )
 # (typeshed types the scanner's argument wrongly: it is the decoder whose settings it uses.)
 _SCAN = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+# The allowance in words, for the warning.
+_ALLOWANCE = f"{MAX_CLOCK_SKEW // dt.timedelta(hours=1)} hours"
 _TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
-
-
-def format_time(value: str | dt.datetime) -> str:
-    """The canonical form of a recording time: UTC, microseconds, ``Z``.
-
-    A time with any UTC offset is converted to UTC first; a time without an
-    offset is refused, since it could mean any zone.
-
-    >>> format_time("2020-04-01T08:00:00-04:00")
-    '2020-04-01T12:00:00.000000Z'
-    """
-    given = value
-    if isinstance(value, str) and _TIME.fullmatch(value):
-        try:  # already canonical (as every stored time is): only check it is a real time
-            dt.datetime.fromisoformat(value[:-1])
-        except ValueError:
-            pass  # the full reading below says what is wrong
-        else:
-            return value
-    if isinstance(value, str):
-        try:
-            value = du_parser.isoparse(value)
-        except (ValueError, OverflowError):
-            raise InvalidRecord(
-                ("recorded_at",),
-                "an ISO 8601 time with an offset, like 2020-04-01T12:00:00Z",
-                repr(given),
-            ) from None
-    if not isinstance(value, dt.datetime) or value.utcoffset() is None:
-        raise InvalidRecord(
-            ("recorded_at",),
-            "a time with a UTC offset or Z (a time without one could be any zone)",
-            repr(given),
-        )
-    try:
-        utc = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-        # isoformat, not strftime: %Y does not pad years before 1000 to four digits.
-        return utc.isoformat(timespec="microseconds") + "Z"
-    except OverflowError:
-        raise InvalidRecord(
-            ("recorded_at",), "a time between the years 1 and 9999 in UTC", repr(given)
-        ) from None
 
 
 @attrs.frozen(kw_only=True)
@@ -156,6 +127,8 @@ def decode_fields(line: bytes, *, seq: int, prev: str, codec: Codec = DEFAULT_CO
     again the strict way, which accepts exactly the same lines and says
     exactly what is wrong with the others.
     """
+    if len(line) > MAX_LINE_BYTES:  # whatever store it came from (a file's store checks first)
+        raise ChainBroken(seq, f"its line is longer than {MAX_LINE_BYTES} bytes")
     fields = _quick(line, seq, prev, codec)
     return fields if fields is not None else _strict(line, seq, prev, codec)
 
@@ -224,7 +197,7 @@ def _strict(line: bytes, seq: int, prev: str, codec: Codec) -> Fields:
     if type(data["seq"]) is not int or data["seq"] != seq:
         raise ChainBroken(
             seq,
-            f"it says seq {data['seq']!r} where seq {seq} belongs "
+            f"it says seq {short(data['seq'])} where seq {seq} belongs "
             "(an entry was deleted, inserted or moved here)",
         )
     if data["prev"] != prev:
@@ -233,17 +206,26 @@ def _strict(line: bytes, seq: int, prev: str, codec: Codec) -> Fields:
         )
     recorded_at, recorded_by = data["recorded_at"], data["recorded_by"]
     if not (isinstance(recorded_at, str) and _TIME.fullmatch(recorded_at)):
-        raise ChainBroken(seq, f"recorded_at {recorded_at!r} is not a canonical UTC time")
+        raise ChainBroken(seq, f"recorded_at {short(recorded_at)} is not a canonical UTC time")
     if not is_party(recorded_by):
-        raise ChainBroken(seq, f"recorded_by {recorded_by!r} is not a country code or a name")
+        raise ChainBroken(seq, f"recorded_by {short(recorded_by)} is not a country code or a name")
     try:
         record = codec.from_json(data["record"])
         canonical = codec.to_json(record) == data["record"]
     except (InvalidRecord, InvalidRecords) as exc:
-        raise ChainBroken(seq, f"its record is invalid: {exc}") from None
+        raise ChainBroken(seq, _bounded(f"its record is invalid: {exc}")) from None
     if not canonical or canonical_json(data) != line:
         raise ChainBroken(seq, "it is not in canonical form (it was written by another tool)")
     return recorded_at, recorded_by, record, digest
+
+
+def _bounded(reason: str) -> str:
+    """``reason`` cut to :data:`MAX_REASON` characters, at a line break if it has one."""
+    if len(reason) <= MAX_REASON:
+        return reason
+    cut = reason.rfind("\n", 0, MAX_REASON)
+    cut = cut if cut > 0 else MAX_REASON
+    return f"{reason[:cut]}\n  ... ({len(reason) - cut} more characters not shown)"
 
 
 @attrs.frozen(kw_only=True)
@@ -253,23 +235,48 @@ class Verification:
     ``entries`` is how many entries were verified in order before the first
     break (all of them when ``ok``), ``head`` the hash of the last of those, and
     ``broken_at`` and ``reason`` locate and explain the first break.
+
+    ``future_entries`` counts the verified entries recorded more than
+    :data:`~assurance_ledger.clock.MAX_CLOCK_SKEW` ahead of the clock when
+    they were verified, and ``first_future`` is the seq of the first of them.
+    They do not break the chain (a ledger received from a state whose clock ran
+    ahead still verifies), but no append could add such an entry now, and
+    every later entry must be recorded at that time or after: :attr:`warning`
+    says so, and ``str()`` adds it.
     """
 
     entries: int
     head: str
     broken_at: int | None = None
     reason: str | None = None
+    future_entries: int = 0
+    first_future: int | None = None
 
     @property
     def ok(self) -> bool:
         """Whether the whole chain verified."""
         return self.broken_at is None
 
+    @property
+    def warning(self) -> str | None:
+        """What to tell people about entries recorded in the future, or ``None``."""
+        if not self.future_entries:
+            return None
+        count = self.future_entries
+        entries = "1 entry was" if count == 1 else f"{count} entries were"
+        return (
+            f"{entries} recorded in the future, more than {_ALLOWANCE} ahead of the clock "
+            f"(the first at seq {self.first_future})"
+        )
+
     def __str__(self) -> str:
         """One line for people."""
         if self.ok:
-            return f"verified: {self.entries} entries, head {self.head}"
-        return f"chain broken at seq {self.broken_at}: {self.reason}"
+            text = f"verified: {self.entries} entries, head {self.head}"
+        else:
+            text = f"chain broken at seq {self.broken_at}: {self.reason}"
+        warning = self.warning
+        return text if warning is None else f"{text}; warning: {warning}"
 
 
 def verify_lines(
@@ -277,41 +284,74 @@ def verify_lines(
     *,
     expected_head: tuple[int, str] | None = None,
     codec: Codec = DEFAULT_CODEC,
+    clock: Clock = system_clock,
 ) -> Verification:
     """Verify stored lines (without newlines) as a chain from seq 1.
 
     With ``expected_head`` (a seq and the hash witnessed for it, as in a
     checkpoint), also report a chain that no longer has that head: entries cut
-    off the end, or history rewritten since it was witnessed.
+    off the end, or history rewritten since it was witnessed. Entries recorded
+    in the future by ``clock`` are counted, not refused (see :class:`Verification`).
     """
     prev, count = GENESIS, 0
     witnessed = None
+    latest = latest_time(clock())
+    future = _Future()
     for seq, line in enumerate(lines, start=1):
         try:
-            digest = decode_fields(line, seq=seq, prev=prev, codec=codec)[3]
-        except ChainBroken as exc:
-            return Verification(entries=count, head=prev, broken_at=seq, reason=exc.reason)
-        except LedgerError as exc:  # pragma: no cover -- decode_fields wraps everything
-            return Verification(entries=count, head=prev, broken_at=seq, reason=str(exc))
+            recorded_at, _, _, digest = decode_fields(line, seq=seq, prev=prev, codec=codec)
+        except LedgerError as exc:  # ChainBroken, or (never yet) anything else decode_fields let by
+            reason = exc.reason if isinstance(exc, ChainBroken) else str(exc)
+            return _verified(count, prev, future, broken_at=seq, reason=reason)
         prev, count = digest, seq
+        if recorded_at > latest:  # canonical times sort as text in time order
+            future.count, future.first = future.count + 1, future.first or seq
         if expected_head is not None and seq == expected_head[0]:
             witnessed = digest
     if expected_head is not None:
         want_seq, want_hash = expected_head
         if count < want_seq:
-            return Verification(
-                entries=count,
-                head=prev,
+            return _verified(
+                count,
+                prev,
+                future,
                 broken_at=count + 1,
                 reason=f"the ledger ends at seq {count}, but seq {want_seq} was witnessed "
                 "(entries were cut off the end)",
             )
         if witnessed != want_hash:
-            return Verification(
-                entries=count,
-                head=prev,
+            return _verified(
+                count,
+                prev,
+                future,
                 broken_at=want_seq,
                 reason=f"seq {want_seq} does not have the witnessed hash {want_hash} "
                 "(history was rewritten after it was witnessed)",
             )
-    return Verification(entries=count, head=prev)
+    return _verified(count, prev, future)
+
+
+@attrs.define
+class _Future:
+    """The entries recorded in the future found so far: how many, and the first seq (private)."""
+
+    count: int = 0
+    first: int | None = None
+
+
+def _verified(
+    entries: int,
+    head: str,
+    future: _Future,
+    *,
+    broken_at: int | None = None,
+    reason: str | None = None,
+) -> Verification:
+    return Verification(
+        entries=entries,
+        head=head,
+        broken_at=broken_at,
+        reason=reason,
+        future_entries=future.count,
+        first_future=future.first,
+    )

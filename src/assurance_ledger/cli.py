@@ -162,6 +162,10 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
     if not result.ok:
         raise LedgerError(f"{_shown(args.ledger)}: {result}")
     print(f"{_shown(args.ledger)}: {result}", file=out)
+    if result.warning is not None:  # the chain is sound: a warning, not an error
+        print(
+            f"assurance-ledger: warning: {_shown(args.ledger)}: {result.warning}", file=sys.stderr
+        )
     return EXIT_OK
 
 

@@ -38,7 +38,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from ._plain import PlainReader, share
-from ._validate import short
+from ._validate import MAX_ITEMS, short
 from .commitments import BUILTIN_COMMITMENTS, Commitment
 from .dates import DateSpan
 from .errors import InvalidRecord, InvalidRecords, Path
@@ -46,6 +46,10 @@ from .records import RECORD_TYPES, Record, Scope, Source
 
 __all__ = [
     "DEFAULT_CODEC",
+    "MAX_DEPTH",
+    "MAX_ITEMS",
+    "MAX_LINE_BYTES",
+    "MAX_PROBLEMS",
     "Codec",
     "canonical_json",
     "canonical_string",
@@ -60,6 +64,11 @@ MAX_DEPTH = 32
 #: Longest line (one record, or one stored entry) accepted, in bytes: a hostile
 #: file cannot exhaust memory through one line.
 MAX_LINE_BYTES = 1_048_576
+#: Most problems one error reports, for a record or a file (it then says more
+#: were left out): a hostile line cannot make an error of millions of them.
+MAX_PROBLEMS = 100
+#: Longest object key an error's path shows (a longer one is cut short).
+_MAX_KEY = 60
 _KIND = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
@@ -149,24 +158,43 @@ def _finite(text: str) -> float:
     return value
 
 
-def _check_shape(value: Any, limit: int) -> None:
+# The types of JSON values that hold no other value.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _key(step: str | int) -> str | int:
+    """A step of an error's path: an object key is cut short (a hostile key may be huge)."""
+    if isinstance(step, str) and len(step) > _MAX_KEY:
+        return step[: _MAX_KEY - 3] + "..."
+    return step
+
+
+def _clipped(path: Path) -> Path:
+    return tuple(map(_key, path))
+
+
+def _check_shape(value: dict[str, Any] | list[Any], limit: int) -> None:
     """Refuse nesting deeper than ``limit`` and objects with a repeated key, with its path."""
     stack: list[tuple[Any, Path]] = [(value, ())]
     while stack:
         item, path = stack.pop()
-        if isinstance(item, dict):
-            if isinstance(item, _Duplicated):
-                raise InvalidRecord(
-                    (*path, item.key), "each key once in an object", f"{item.key!r} twice"
-                )
-            children: Iterable[tuple[str | int, Any]] = item.items()
-        elif isinstance(item, list):
-            children = enumerate(item)
-        else:
-            continue
+        if isinstance(item, _Duplicated):
+            raise InvalidRecord(
+                _clipped((*path, item.key)),
+                "each key once in an object",
+                f"{short(item.key)} twice",
+            )
         if len(path) >= limit:
-            raise InvalidRecord(path, f"JSON nested at most {limit} deep", "deeper")
-        stack.extend((child, (*path, step)) for step, child in children)
+            raise InvalidRecord(_clipped(path), f"JSON nested at most {limit} deep", "deeper")
+        values = item.values() if isinstance(item, dict) else item
+        # A container of plain values is passed over in C: a hostile line holds
+        # a list of half a million numbers, and only containers need a path.
+        if _PLAIN.issuperset(map(type, values)):
+            continue
+        steps = item.items() if isinstance(item, dict) else enumerate(item)
+        stack.extend(
+            (child, (*path, step)) for step, child in steps if isinstance(child, dict | list)
+        )
 
 
 def loads_json(text: str | bytes) -> Any:
@@ -192,7 +220,8 @@ def loads_json(text: str | bytes) -> Any:
         raise InvalidRecord((), f"JSON nested at most {MAX_DEPTH} deep", "deeper") from None
     except ValueError as exc:  # e.g. an integer with too many digits
         raise InvalidRecord((), "valid JSON", short(str(exc))) from None
-    _check_shape(value, MAX_DEPTH)
+    if isinstance(value, dict | list):
+        _check_shape(value, MAX_DEPTH)
     return value
 
 
@@ -251,18 +280,30 @@ def _tuple_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any
         def structure(value: Any, _: Any) -> tuple[Any, ...]:
             if not isinstance(value, list):
                 raise InvalidRecord((), "a list", short(value))
+            # Counted before any item is read: a line of a megabyte holds a
+            # list of half a million items, each of which could be an error.
+            if len(value) > MAX_ITEMS:
+                raise InvalidRecord(
+                    (), f"a list of at most {MAX_ITEMS} items", f"{len(value)} items"
+                )
             if not found:
                 found.append(conv.get_structure_hook(item_type))
             hook = found[0]
             items = []
             errors: list[InvalidRecord] = []
+            truncated = False
             for index, item in enumerate(value):
                 try:
                     items.append(hook(item, item_type))
                 except Exception as exc:
-                    errors.extend(_flatten(exc, (index,)))
+                    more, cut = _flatten(exc, (index,))
+                    errors.extend(more)
+                    truncated = truncated or cut
+                    if len(errors) > MAX_PROBLEMS:
+                        truncated = True
+                        break
             if errors:
-                raise InvalidRecords(errors)
+                raise InvalidRecords(errors[:MAX_PROBLEMS], truncated=truncated)
             return tuple(items)
 
         return structure
@@ -395,30 +436,40 @@ def _with_tag(tag: str, name: str, conv: cattrs.Converter, cls: type[Any]) -> Ca
     return unstructure
 
 
-def _flatten(exc: BaseException, path: Path) -> list[InvalidRecord]:
-    """Every :class:`InvalidRecord` inside an error raised while structuring."""
+def _flatten(exc: BaseException, path: Path) -> tuple[list[InvalidRecord], bool]:
+    """Every :class:`InvalidRecord` inside an error raised while structuring.
+
+    Also whether some were left out (a list stops at :data:`MAX_PROBLEMS`).
+    """
     if isinstance(exc, InvalidRecords):
-        return [e.at(path) for e in exc.errors]
+        return [e.at(path) for e in exc.errors], exc.truncated
     if isinstance(exc, InvalidRecord):
-        return [exc.at(path)]
+        return [exc.at(path)], False
     if isinstance(exc, ClassValidationError | IterableValidationError):
         found: list[InvalidRecord] = []
+        truncated = False
         with_notes, without = exc.group_exceptions()
-        for sub, note in with_notes:
-            step: str | int = note.index if isinstance(note, IterableValidationNote) else note.name
-            found.extend(_flatten(sub, (*path, step)))
-        for sub in without:
-            found.extend(_flatten(sub, path))
-        return found
+        located = [
+            (sub, (*path, note.index if isinstance(note, IterableValidationNote) else note.name))
+            for sub, note in with_notes
+        ]
+        for sub, at in [*located, *((sub, path) for sub in without)]:
+            more, cut = _flatten(sub, at)
+            found.extend(more)
+            truncated = truncated or cut
+        return found, truncated
     if isinstance(exc, ForbiddenExtraKeysError):
         allowed = ", ".join(sorted(a.name for a in attrs.fields(exc.cl)))
+        keys = sorted(exc.extra_fields)
         return [
-            InvalidRecord((*path, key), f"no such field (the fields are: {allowed})", "a value")
-            for key in sorted(exc.extra_fields)
-        ]
+            InvalidRecord(
+                (*path, _key(key)), f"no such field (the fields are: {allowed})", "a value"
+            )
+            for key in keys[:MAX_PROBLEMS]
+        ], len(keys) > MAX_PROBLEMS
     if isinstance(exc, KeyError):
-        return [InvalidRecord(path, "a value (the field is required)")]
-    return [InvalidRecord(path, "a valid value", short(f"{type(exc).__name__}: {exc}"))]
+        return [InvalidRecord(path, "a value (the field is required)")], False
+    return [InvalidRecord(path, "a valid value", short(f"{type(exc).__name__}: {exc}"))], False
 
 
 class Codec:
@@ -506,10 +557,11 @@ class Codec:
             else:
                 result = self._converter.structure(value, cls)
         except Exception as exc:
-            errors = _flatten(exc, ())
-            if len(errors) == 1:
+            errors, truncated = _flatten(exc, ())
+            truncated = truncated or len(errors) > MAX_PROBLEMS
+            if len(errors) == 1 and not truncated:
                 raise errors[0] from None
-            raise InvalidRecords(errors) from None
+            raise InvalidRecords(errors[:MAX_PROBLEMS], truncated=truncated) from None
         return result
 
     def from_canonical(self, text: str) -> Record | None:
@@ -537,7 +589,7 @@ class Codec:
         """Parse JSON text strictly (see :func:`loads_json`) and read it as ``cls``."""
         return self.from_json(loads_json(text), cls)
 
-    def read_records(self, text: str | bytes, *, limit: int = 100) -> tuple[Record, ...]:
+    def read_records(self, text: str | bytes, *, limit: int = MAX_PROBLEMS) -> tuple[Record, ...]:
         r"""Read many records: a JSON array of records, or JSON Lines (one record a line).
 
         Every bad record is reported, each with its line (JSON Lines) or its index
@@ -549,11 +601,12 @@ class Codec:
         return tuple(record for _, record in self.read_numbered(text, limit=limit))
 
     def read_numbered(
-        self, text: str | bytes, *, limit: int = 100
+        self, text: str | bytes, *, limit: int = MAX_PROBLEMS
     ) -> tuple[tuple[int | None, Record], ...]:
         """Like :meth:`read_records`, each record with its line (``None`` in a JSON array)."""
         records: list[tuple[int | None, Record]] = []
         errors: list[InvalidRecord] = []
+        truncated = False  # a record's own problems were cut short
         for line, prefix, value in _documents(text):
             if isinstance(value, InvalidRecord):
                 errors.append(value)
@@ -562,12 +615,13 @@ class Codec:
                     records.append((line, self.from_json(value)))
                 except InvalidRecords as exc:
                     errors.extend(e.at(prefix, line=line) for e in exc.errors)
+                    truncated = truncated or exc.truncated
                 except InvalidRecord as exc:
                     errors.append(exc.at(prefix, line=line))
             if len(errors) > limit:
                 raise InvalidRecords(errors[:limit], truncated=True)
         if errors:
-            raise InvalidRecords(errors)
+            raise InvalidRecords(errors, truncated=truncated)
         return tuple(records)
 
 

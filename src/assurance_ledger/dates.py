@@ -43,7 +43,13 @@ from dateutil import parser as du_parser
 from .errors import InvalidDate
 from .truth import MAYBE, NO, YES, Truth
 
-__all__ = ["DateSpan", "Precision", "parse_date", "to_span"]
+__all__ = ["MAX_DATE_TEXT", "DateSpan", "Precision", "parse_date", "to_span"]
+
+#: Longest text :func:`parse_date` reads, in characters (white space included).
+#: A date people write is far shorter ("Wednesday, 30 September 2020" is 28);
+#: dateutil's parser takes time quadratic in its input, so longer text is
+#: refused before it gets there.
+MAX_DATE_TEXT = 100
 
 #: How precisely a span is known, as :attr:`DateSpan.precision` reports it.
 Precision = Literal["day", "month", "year", "span"]
@@ -242,14 +248,21 @@ class DateSpan:
     # -- arithmetic -----------------------------------------------------------------
 
     def plus_days(self, days: int) -> DateSpan:
-        """The span moved ``days`` later (earlier when negative)."""
-        delta = dt.timedelta(days=days)
+        """The span moved ``days`` later (earlier when negative), stopping at the calendar's ends.
+
+        A bound that would pass 9999-12-31 (``datetime.date.max``) is 9999-12-31,
+        one that would pass 0001-01-01 is 0001-01-01: a deadline beyond the
+        calendar is read as "on its last day or later", which no date can be
+        after, so every valid record can still be checked (see ``docs/dates.md``).
+
+        >>> str(DateSpan.day(9999, 12, 30).plus_days(7))
+        '9999-12-31'
+        """
         try:
+            delta = dt.timedelta(days=days)
             return _span(self.earliest + delta, self.latest + delta)
-        except (OverflowError, ValueError):
-            raise InvalidDate(
-                (), "a date between the years 1 and 9999", f"{self} plus {days} days"
-            ) from None
+        except OverflowError:  # past an end of the calendar (rare: not on the common path)
+            return _span(_shift(self.earliest, days), _shift(self.latest, days))
 
     def days_until(self, other: DateSpan) -> tuple[int, int]:
         """The fewest and most days from this span to ``other`` (negative if ``other`` is earlier).
@@ -260,6 +273,16 @@ class DateSpan:
         (31, 60)
         """
         return (other.earliest - self.latest).days, (other.latest - self.earliest).days
+
+
+_FIRST_ORDINAL = dt.date.min.toordinal()
+_LAST_ORDINAL = dt.date.max.toordinal()
+
+
+def _shift(day: dt.date, days: int) -> dt.date:
+    """``day`` moved ``days`` later, saturating at ``date.min`` and ``date.max``."""
+    ordinal = day.toordinal() + days  # a Python int: it cannot overflow
+    return dt.date.fromordinal(min(max(ordinal, _FIRST_ORDINAL), _LAST_ORDINAL))
 
 
 def _short_repr(value: object, limit: int = 60) -> str:
@@ -297,7 +320,8 @@ def parse_date(text: str, *, dayfirst: bool | None = None) -> DateSpan:
     JSON format are read as they are. All-numeric dates such as ``"03/04/2020"``
     are ambiguous between day-first and month-first: pass ``dayfirst`` to say which,
     or they are refused; a numeric date that starts with the year is always read
-    year, month, day. A text without a year is refused.
+    year, month, day. A text without a year is refused, and so is one longer
+    than :data:`MAX_DATE_TEXT` characters.
 
     >>> parse_date("March 2020")
     DateSpan(earliest=datetime.date(2020, 3, 1), latest=datetime.date(2020, 3, 31))
@@ -306,6 +330,10 @@ def parse_date(text: str, *, dayfirst: bool | None = None) -> DateSpan:
     """
     if not isinstance(text, str):
         raise InvalidDate((), "a date written as text", _short_repr(text))
+    if len(text) > MAX_DATE_TEXT:
+        raise InvalidDate(
+            (), f"a date of at most {MAX_DATE_TEXT} characters", f"{len(text)} characters"
+        )
     stripped = text.strip()
     try:
         return DateSpan._from_text(stripped)

@@ -59,15 +59,8 @@ import attrs
 from . import records as r
 from ._gc import collector_paused
 from ._validate import short
-from .chain import (
-    GENESIS,
-    Entry,
-    Verification,
-    decode_fields,
-    encode_entry,
-    format_time,
-    verify_lines,
-)
+from .chain import GENESIS, Entry, Verification, decode_fields, encode_entry, verify_lines
+from .clock import Clock, format_time, next_time, system_clock
 from .codec import DEFAULT_CODEC, MAX_LINE_BYTES, Codec
 from .countries import is_party
 from .dates import DateSpan
@@ -433,11 +426,21 @@ class Ledger:
     1
     """
 
-    __slots__ = ("_codec", "_hashes", "_lines", "_parties", "_records", "_store", "_times", "_view")
+    __slots__ = (
+        "_clock",
+        "_codec",
+        "_hashes",
+        "_lines",
+        "_parties",
+        "_records",
+        "_store",
+        "_times",
+        "_view",
+    )
 
-    def __init__(self, *, codec: Codec = DEFAULT_CODEC) -> None:
-        """A new, empty ledger in memory that reads and writes records with ``codec``."""
-        self._codec = codec
+    def __init__(self, *, codec: Codec = DEFAULT_CODEC, clock: Clock = system_clock) -> None:
+        """A new, empty ledger in memory: records read with ``codec``, the time from ``clock``."""
+        self._codec, self._clock = codec, clock
         # The entries, as columns (seq 1 first): a ledger keeps no Entry objects,
         # which would cost memory, and time to make, for every entry it reads.
         # An entry's prev is the hash of the one before it (GENESIS for seq 1).
@@ -459,12 +462,13 @@ class Ledger:
         create: bool = False,
         codec: Codec = DEFAULT_CODEC,
         progress: Callable[[int, int], None] | None = None,
+        clock: Clock = system_clock,
     ) -> Ledger:
         """Open the ledger stored at ``path`` (``.jsonl`` or ``.sqlite``), verifying it whole.
 
         With ``create``, a missing file is created empty. ``progress``, if
         given, is called as ``progress(done, total)`` while entries are verified
-        (every 10,000 and at the end), for long loads. Raise
+        (every 10,000 and at the end), for long loads; ``clock`` gives the time. Raise
         :class:`~assurance_ledger.errors.StoreError` (or its
         :class:`~assurance_ledger.errors.TornTail`) for a file that cannot be
         used, and :class:`~assurance_ledger.errors.ChainBroken` or
@@ -472,7 +476,7 @@ class Ledger:
         do not verify.
         """
         store = open_store(path, create=create)
-        ledger = cls(codec=codec)
+        ledger = cls(codec=codec, clock=clock)
         ledger._store = store
         lines = store.read_lines(0)
         try:
@@ -483,9 +487,11 @@ class Ledger:
         return ledger
 
     @classmethod
-    def from_lines(cls, lines: Iterable[bytes], *, codec: Codec = DEFAULT_CODEC) -> Ledger:
+    def from_lines(
+        cls, lines: Iterable[bytes], *, codec: Codec = DEFAULT_CODEC, clock: Clock = system_clock
+    ) -> Ledger:
         """A ledger in memory from stored lines (without newlines), verifying each."""
-        ledger = cls(codec=codec)
+        ledger = cls(codec=codec, clock=clock)
         ledger._ingest(list(lines), where=None)
         return ledger
 
@@ -637,12 +643,15 @@ class Ledger:
         """
         cutoff = format_time(at)
         count = bisect.bisect_right(self._times, cutoff)
-        return Ledger.from_lines(itertools.islice(self.lines(), count), codec=self._codec)
+        lines = itertools.islice(self.lines(), count)
+        return Ledger.from_lines(lines, codec=self._codec, clock=self._clock)
 
     def verify(self, *, expected_head: tuple[int, str] | None = None) -> Verification:
         """Verify the chain again from the stored bytes (see :func:`.chain.verify_lines`)."""
         lines = self._store.read_lines(0) if self._store else self._lines
-        return verify_lines(lines, expected_head=expected_head, codec=self._codec)
+        return verify_lines(
+            lines, expected_head=expected_head, codec=self._codec, clock=self._clock
+        )
 
     def export(self, path: str | Path) -> int:
         """Write every entry, byte for byte, to a new store at ``path`` (either kind).
@@ -727,7 +736,8 @@ class Ledger:
 
         ``recorded_by`` is the party recording (a country code or an
         organisation). ``recorded_at`` defaults to now; a time given with any
-        UTC offset is converted to UTC, and must not be before the last entry's.
+        UTC offset is converted to UTC, and must not be before the last entry's,
+        nor more than a day ahead of the clock (:data:`.clock.MAX_CLOCK_SKEW`).
         Every record is checked against the rules (see the module docs); if any
         is refused, :class:`~assurance_ledger.errors.RecordRefused` (or
         :class:`~assurance_ledger.errors.InvalidRecords` listing each refused
@@ -760,7 +770,8 @@ class Ledger:
         store: StoreWriter | None,
     ) -> tuple[Entry, ...]:
         """Stage the batch and write it to ``store`` (if any); undo it all if either fails."""
-        time = given_time or self._now()
+        last = self._times[-1] if self._times else None
+        time = next_time(given_time, last, seq=len(self._times) + 1, now=self._clock())
         undo: list[Callable[[], None]] = []
         try:
             new_entries, new_lines = self._stage(batch, recorded_by, time, undo)
@@ -804,11 +815,6 @@ class Ledger:
         except InvalidRecord as exc:
             raise _on_line(exc, numbered, first) from None
 
-    def _now(self) -> str:
-        now = format_time(dt.datetime.now(dt.timezone.utc))
-        # The clock may step back; recording times never do.
-        return self._times[-1] if self._times and self._times[-1] > now else now
-
     def _stage(
         self,
         batch: Sequence[Record],
@@ -817,12 +823,6 @@ class Ledger:
         undo: list[Callable[[], None]],
     ) -> tuple[tuple[Entry, ...], list[bytes]]:
         start = len(self._records)
-        if start and time < self._times[-1]:
-            raise InvalidRecord(
-                ("recorded_at",),
-                f"a time on or after the last entry's ({self._times[-1]}, seq {start})",
-                time,
-            )
         undo.append(partial(self._truncate, start))
         problems: list[InvalidRecord] = []
         staged: list[bytes] = []

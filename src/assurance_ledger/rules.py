@@ -220,6 +220,13 @@ class Case:
 
         Returns the truth of the breach, the last allowed day, and the late
         records (empty when it hinges on a missing record).
+
+        A last day past the end of the calendar saturates at 9999-12-31 (see
+        :meth:`~.dates.DateSpan.plus_days`), which reads as "9999-12-31 or
+        later". That is sound here: no evaluation date and no record can be
+        after 9999-12-31, so such a deadline is never certainly passed (at most
+        ``MAYBE``, when its earliest reading is a real day that has passed),
+        and one that saturates whole is never passed at all.
         """
         last = start.plus_days(days)
         in_time = NO

@@ -35,6 +35,7 @@ except ImportError as exc:  # pragma: no cover -- exercised by a subprocess test
     ) from exc
 
 from . import records as r
+from ._validate import MAX_DAYS
 from .chain import format_time
 from .commitments import (
     BUILTIN_COMMITMENTS,
@@ -120,8 +121,9 @@ def date_spans(
     exact = days(min_value, max_value).map(lambda d: DateSpan(d, d))
     month = days(min_value, max_value).map(lambda d: DateSpan.month(d.year, d.month))
     year = days(min_value, max_value).map(lambda d: DateSpan.year(d.year))
+    # plus_days, not a timedelta: it stops at the calendar's end (bounds may be near it).
     ranged = st.tuples(days(min_value, max_value), st.integers(1, 60)).map(
-        lambda p: DateSpan(p[0], min(p[0] + dt.timedelta(days=p[1]), max_value))
+        lambda p: DateSpan(p[0], min(DateSpan(p[0], p[0]).plus_days(p[1]).latest, max_value))
     )
     return (exact | month | year | ranged).filter(
         lambda s: min_value <= s.earliest and s.latest <= max_value
@@ -148,32 +150,46 @@ def sources() -> st.SearchStrategy[r.Source]:
     )
 
 
-_small_days = st.integers(0, 400)
-
-#: A strategy for each built-in commitment kind, by ``kind`` tag (read-only).
-COMMITMENT_STRATEGIES: Mapping[str, st.SearchStrategy[Commitment]] = MappingProxyType(
-    {
+def _kinds(count: st.SearchStrategy[int]) -> dict[str, st.SearchStrategy[Commitment]]:
+    """A strategy for each built-in kind, its day counts drawn from ``count``."""
+    return {
         NonRefoulement.KIND: st.builds(
             NonRefoulement, absolute=st.booleans(), indirect=st.booleans()
         ),
         NoRemovalBeforeDecision.KIND: st.just(NoRemovalBeforeDecision()),
-        AccessToProcedure.KIND: st.builds(AccessToProcedure, within_days=_small_days),
-        DetentionLimit.KIND: st.builds(DetentionLimit, max_days=_small_days),
-        Notification.KIND: st.builds(Notification, within_days=_small_days),
+        AccessToProcedure.KIND: st.builds(AccessToProcedure, within_days=count),
+        DetentionLimit.KIND: st.builds(DetentionLimit, max_days=count),
+        Notification.KIND: st.builds(Notification, within_days=count),
         HumaneTreatment.KIND: st.just(HumaneTreatment()),
         MonitoringAccess.KIND: st.builds(
-            MonitoringAccess,
-            first_visit_within_days=st.none() | _small_days,
-            private=st.booleans(),
+            MonitoringAccess, first_visit_within_days=st.none() | count, private=st.booleans()
         ),
     }
+
+
+_SMALL_DAYS = 400
+
+#: A strategy for each built-in commitment kind, by ``kind`` tag (read-only).
+COMMITMENT_STRATEGIES: Mapping[str, st.SearchStrategy[Commitment]] = MappingProxyType(
+    _kinds(st.integers(0, _SMALL_DAYS))
 )
 
 
 @functools.cache
-def commitments() -> st.SearchStrategy[Commitment]:
-    """Any built-in commitment."""
-    return st.one_of(*COMMITMENT_STRATEGIES.values())
+def commitments(
+    max_days: int = _SMALL_DAYS, kind: str | None = None
+) -> st.SearchStrategy[Commitment]:
+    """Any built-in commitment (of ``kind`` only, if given), its day counts at most ``max_days``.
+
+    The default keeps deadlines within a year or so, as real ones are; pass
+    ``MAX_DAYS`` (a century, the most a record may name) to reach the longest.
+    """
+    if not 0 <= max_days <= MAX_DAYS:  # the strategies make only valid values
+        raise ValueError(f"max_days must be from 0 to {MAX_DAYS}, got {max_days}")
+    if kind is not None and kind not in BUILTIN_COMMITMENTS:
+        raise ValueError(f"kind must be one of {sorted(BUILTIN_COMMITMENTS)}, got {kind!r}")
+    kinds = COMMITMENT_STRATEGIES if max_days == _SMALL_DAYS else _kinds(st.integers(0, max_days))
+    return kinds[kind] if kind is not None else st.one_of(*kinds.values())
 
 
 @functools.cache

@@ -71,8 +71,10 @@ class Timeline:
         days = [self.claimant.record.on.earliest, self.as_of]  # type: ignore[attr-defined]
         days += [f.record.on.earliest for f in self.outcomes]  # type: ignore[attr-defined]
         days += [g.record.on.earliest for g, _ in self.assurances]  # type: ignore[attr-defined]
-        first, last = min(days), max(days)
-        return first - dt.timedelta(days=2), max(last, first) + dt.timedelta(days=2)
+        # Two days of margin each side, but never past an end of the calendar
+        # (plus_days stops there): a record may be dated 0001-01-01 or 9999-12-31.
+        drawn = DateSpan(min(days), max(days))
+        return drawn.plus_days(-2).earliest, drawn.plus_days(2).latest
 
     def to_svg(self) -> str:
         """The timeline as an SVG drawing (a string)."""
