@@ -10,6 +10,7 @@ so a user fixing a file sees every bad record at once, not one per run.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "InvalidRecords",
     "LedgerError",
     "Path",
+    "ReadOnlyLedger",
     "RecordRefused",
     "StoreError",
     "TornTail",
@@ -202,9 +204,12 @@ def _rebuild_chain(seq: int, reason: str, path: str | None) -> ChainBroken:
 
 
 class StoreError(LedgerError, ValueError):
-    """A ledger file cannot be used: wrong kind of file, unreadable, or left torn.
+    """A file cannot be used: wrong kind of file, unreadable, unsafe, or left torn.
 
-    ``path`` names the file.
+    Mostly a ledger file (not a ledger, a schema or row an append never
+    writes, a symbolic link where a new ledger was to be made), and also a
+    records file that is not a regular file or is too big. ``path`` names the
+    file and ``problem`` says what is wrong with it.
     """
 
     path: str
@@ -242,3 +247,11 @@ class TornTail(StoreError):
 
 def _rebuild_torn(path: str, problem: str, entries: int, torn_bytes: int) -> TornTail:
     return TornTail(path, problem, entries=entries, torn_bytes=torn_bytes)
+
+
+class ReadOnlyLedger(StoreError, io.UnsupportedOperation):
+    """A ledger or store opened read-only was asked to change.
+
+    Also an :class:`io.UnsupportedOperation` (an ``OSError`` and a
+    ``ValueError``), as Python raises for writing to a file opened for reading.
+    """
