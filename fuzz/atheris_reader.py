@@ -1,28 +1,42 @@
-"""Coverage-guided fuzzing of the record reader and of dates with atheris (optional, run by hand).
+r"""Coverage-guided fuzzing of the readers and of dates with atheris (optional, run by hand).
 
 Not part of the test suite and not a dependency: atheris installs from PyPI as
-a wheel, in a separate virtual environment::
+a wheel, in a separate virtual environment. Three targets:
+
+* the record reader (the default)::
 
     python3 -m venv /tmp/fuzz && /tmp/fuzz/bin/pip install atheris .
     mkdir -p /tmp/corpus && cp tests/hostile/*.jsonl /tmp/corpus/
     /tmp/fuzz/bin/python fuzz/atheris_reader.py -max_total_time=600 -max_len=4096 /tmp/corpus
 
-It checks what ``tests/test_fuzz.py`` checks with hypothesis: reading any bytes
-raises nothing but a ``LedgerError``, and whatever is read round-trips.
+* the SQLite store (``--sqlite``): the input is the bytes of a database file,
+  opened with ``Ledger.open`` for appending and read-only. ``--seed-sqlite``
+  writes a small ledger (the hostile corpus's base) to start from::
 
-With ``FUZZ_TARGET=dates`` it fuzzes dates instead (seed it with a directory
-of date texts, such as ``9999-12-31``, ``0001-01`` and ``30 March 2020``):
-``parse_date`` and ``DateSpan.from_json`` of any text raise nothing but an
-``InvalidDate``, a date read moves any number of days without error (stopping
-at the calendar's ends), and a ledger dated with it, with a deadline of up to
-a century, is checked as of any day near it without error::
+    /tmp/fuzz/bin/python fuzz/atheris_reader.py --seed-sqlite /tmp/sqlite-corpus
+    /tmp/fuzz/bin/python fuzz/atheris_reader.py --sqlite -max_total_time=600 \
+        -max_len=65536 /tmp/sqlite-corpus
+
+* dates (``FUZZ_TARGET=dates``; seed it with a directory of date texts, such as
+  ``9999-12-31``, ``0001-01`` and ``30 March 2020``): ``parse_date`` and
+  ``DateSpan.from_json`` of any text raise nothing but an ``InvalidDate``, a
+  date read moves any number of days without error (stopping at the calendar's
+  ends), and a ledger dated with it, with a deadline of up to a century, is
+  checked as of any day near it without error::
 
     FUZZ_TARGET=dates /tmp/fuzz/bin/python fuzz/atheris_reader.py -max_total_time=600 /tmp/dates
+
+Each checks what ``tests/test_fuzz.py`` checks with hypothesis: any input
+raises nothing but a ``LedgerError``; whatever is read round-trips; a database
+is never changed by opening it, and no file is left beside it.
 """
 
+import contextlib
 import datetime as dt
 import os
 import sys
+import tempfile
+from pathlib import Path
 
 import atheris  # type: ignore[import-not-found]
 
@@ -95,6 +109,34 @@ def one_date(data: bytes) -> None:
             check(ledger, as_of)
 
 
+def one_sqlite(data: bytes) -> None:
+    """Open ``data`` as an SQLite ledger, both ways; an escape or a change is a finding."""
+    with tempfile.TemporaryDirectory() as name:
+        path = Path(name) / "ledger.sqlite"
+        path.write_bytes(data)
+        for readonly in (False, True):
+            with contextlib.suppress(LedgerError):
+                Ledger.open(path, readonly=readonly).close()
+            assert path.read_bytes() == data  # noqa: S101
+            assert [p.name for p in Path(name).iterdir()] == ["ledger.sqlite"]  # noqa: S101
+
+
+def seed_sqlite(directory: str) -> None:
+    """Write the hostile corpus's base ledger (ten entries) as an SQLite file in ``directory``."""
+    base = Path(__file__).resolve().parent.parent / "tests" / "hostile" / "base.jsonl"
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    ledger = Ledger()
+    ledger.append_file(base, recorded_by="CA", recorded_at="2020-07-01T00:00:00Z")
+    ledger.export(Path(directory) / "base.sqlite")
+
+
 if __name__ == "__main__":
-    atheris.Setup(sys.argv, one_date if os.environ.get("FUZZ_TARGET") == "dates" else one)
+    if sys.argv[1:2] == ["--seed-sqlite"]:
+        seed_sqlite(sys.argv[2])
+        sys.exit()
+    target = one_date if os.environ.get("FUZZ_TARGET") == "dates" else one
+    if "--sqlite" in sys.argv:
+        sys.argv.remove("--sqlite")
+        target = one_sqlite
+    atheris.Setup(sys.argv, target)
     atheris.Fuzz()

@@ -544,7 +544,7 @@ BAD = [
     Bad(
         "records-is-a-directory",
         ("append", "ledger.jsonl", "records", "--recorded-by", "CA"),
-        ("records: cannot read: Is a directory",),
+        ("records: cannot read: a directory, not a regular file",),
         (_directory("records"),),
     ),
     Bad(

@@ -1,6 +1,6 @@
 r"""Fuzzing the readers: only a LedgerError ever escapes, and a refusal changes nothing.
 
-Hypothesis feeds three targets with arbitrary and mutated input:
+Hypothesis feeds four targets with arbitrary and mutated input:
 
 * the record reader, ``DEFAULT_CODEC.read_records``: arbitrary bytes and text,
   record-shaped JSON with values of any type, and valid records files mutated
@@ -22,6 +22,12 @@ Hypothesis feeds three targets with arbitrary and mutated input:
   dates near the calendar's ends (and deadlines up to a century) are
   appended or refused with a LedgerError, then checked, counted and drawn as
   of any day without error.
+* the SQLite opener, ``Ledger.open`` for appending and read-only: a valid
+  SQLite ledger with bytes of its header, its schema page or anywhere changed,
+  and its row in ``sqlite_master`` rewritten (type, name, table, root page or
+  SQL). Only LedgerError; the file is never changed and no file is left
+  beside it; one that still opens verifies and holds the original entries up
+  to some point.
 
 Each property runs the Hypothesis profile's number of examples (``dev`` 60, ``ci``
 200; see ``tests/conftest.py``). A long run, before a release or after touching
@@ -40,6 +46,7 @@ import datetime as dt
 import functools
 import itertools
 import json
+import sqlite3
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -722,3 +729,103 @@ def test_checking_records_with_fuzzed_dates_never_raises(
     for fact in ledger.facts():
         if isinstance(fact.record, ClaimantReturned):
             timeline(ledger, fact.record.claimant_id, as_of).to_svg()
+
+
+# -- (d) the SQLite opener -------------------------------------------------------------------
+
+#: Pieces of SQL a mutation of ``sqlite_master`` may put together.
+SQL_TOKENS = [
+    "CREATE", "TABLE", "VIEW", "TRIGGER", "INDEX", "VIRTUAL", "TEMP", "entries", "seq", "line",
+    "INTEGER", "TEXT", "BLOB", "PRIMARY KEY", "NOT NULL", "AUTOINCREMENT", "WITHOUT ROWID",
+    "GENERATED ALWAYS AS", "zeroblob(900000000)", "AS SELECT", "(", ")", ",", ";", "--", "/*",
+    "'", '"', "\x00", "\x1b[31m", "USING", "fts5", "BEGIN", "END", "ON", "AFTER INSERT",
+]  # fmt: skip
+SCHEMA_COLUMNS = ["type", "name", "tbl_name", "rootpage", "sql"]
+#: Where a byte mutation lands: the file header, the rest of page 1 (``sqlite_master``), anywhere.
+REGIONS = {"header": (0, 99), "schema page": (100, 4095), "anywhere": None}
+
+
+def schema_edit() -> st.SearchStrategy[tuple[str, object]]:
+    """A column of the table's row in ``sqlite_master`` and a new value for it."""
+    sql = st.lists(st.sampled_from(SQL_TOKENS) | st.text(max_size=6), max_size=14).map(" ".join)
+    value = st.one_of(sql, st.integers(-5, 20), st.none(), st.binary(max_size=8), st.floats())
+    return st.tuples(st.sampled_from(SCHEMA_COLUMNS), value)
+
+
+@st.composite
+def mutated_databases(draw: st.DrawFn) -> bytes:
+    """The base SQLite ledger with bytes of its header, schema page or anywhere changed.
+
+    Or its row in ``sqlite_master`` rewritten (``PRAGMA writable_schema``),
+    then bytes changed too, or not.
+    """
+    original = base_store(".sqlite")
+    data = bytearray(original)
+    if draw(st.booleans(), label="edit sqlite_master"):
+        column, value = draw(schema_edit(), label="schema edit")
+        with tempfile.TemporaryDirectory() as directory:
+            path = Path(directory) / "edit.sqlite"
+            path.write_bytes(original)
+            db = sqlite3.connect(path, isolation_level=None)
+            try:
+                db.execute("PRAGMA writable_schema = ON")
+                db.execute(f"UPDATE sqlite_master SET {column} = ?", (value,))  # noqa: S608
+            finally:
+                db.close()
+            data = bytearray(path.read_bytes())
+    for _ in range(draw(st.integers(0, 6), label="byte mutations")):
+        span = REGIONS[draw(st.sampled_from(sorted(REGIONS)), label="region")]
+        low, high = span if span is not None else (0, len(data) - 1)
+        at = draw(st.integers(low, min(high, len(data) - 1)), label="at")
+        op = draw(st.sampled_from(["flip", "set", "truncate"]), label="op")
+        if op == "flip":
+            data[at] ^= draw(st.integers(1, 255))
+        elif op == "set":
+            data[at] = draw(st.sampled_from([0, 1, 2, 0x7F, 0x80, 0xFF]))
+        else:
+            del data[at:]
+            break
+    return bytes(data)
+
+
+@given(mutated_databases())
+def test_opening_a_mutated_sqlite_ledger_raises_only_ledger_errors_and_changes_nothing(
+    data: bytes,
+) -> None:
+    """Rule: a mutated SQLite ledger opens or raises a LedgerError, and is never changed.
+
+    Opened for appending and read-only: any other exception (an
+    ``sqlite3.Error``, a TypeError, a MemoryError) is a failure. The file is
+    byte-identical afterwards and no file is left beside it. A mutated file
+    that still opens verifies, and holds the original entries up to some
+    point.
+    """
+    with tempfile.TemporaryDirectory() as name:
+        directory = Path(name)
+        path = directory / "ledger.sqlite"
+        path.write_bytes(data)
+        before = snapshot(directory)
+        for readonly in (False, True):
+            try:
+                ledger = Ledger.open(path, readonly=readonly)
+            except LedgerError as exc:
+                event(f"sqlite open: {type(exc).__name__}")
+                ledger = None
+            if ledger is not None:
+                event("sqlite open: opened")
+                with ledger:
+                    assert ledger.verify().ok
+                    lines = list(ledger.lines())
+                original = list(base_lines())
+                assert lines == original[: len(lines)]
+            assert snapshot(directory) == before
+
+
+@functools.cache
+def base_lines() -> tuple[bytes, ...]:
+    """The stored lines of the base ledger (the SQLite fuzz seed)."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "ledger.sqlite"
+        path.write_bytes(base_store(".sqlite"))
+        with Ledger.open(path, readonly=True) as ledger:
+            return tuple(ledger.lines())

@@ -7,11 +7,14 @@ with its expectation next to it:
     the case, and what is hostile about it;
 ``kind``
     ``records`` (a records file given to ``Ledger.append_file`` and
-    ``assurance-ledger append``, after the base ledger) or ``ledger`` (a stored
-    JSON Lines ledger given to ``Ledger.open``);
+    ``assurance-ledger append``, after the base ledger), ``ledger`` (a stored
+    JSON Lines ledger given to ``Ledger.open``) or ``sqlite`` (a stored SQLite
+    ledger, the base ledger made hostile, given to ``Ledger.open`` and to
+    ``append``, ``verify``, ``check`` and ``show`` under a 1 GiB memory cap);
 ``file`` or ``generate``
-    the corpus file, or the name of a generator below for inputs too big to
-    commit (a line over the length limit, 100,000 nested arrays, ...);
+    the corpus file, or the name of a generator for inputs too big to commit
+    (a line over the length limit, 100,000 nested arrays, ...; below) or
+    binary (every SQLite case; in ``tests/_sqlite_cases.py``);
 ``recorded_at``
     for records: the recording time to append them at (``append_recorded_at``
     if not given);
@@ -55,6 +58,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -64,6 +68,7 @@ from typing import Any
 import pytest
 
 from _cli_helpers import installed_command
+from _sqlite_cases import SQLITE_GENERATED, make_case
 from assurance_ledger import (
     DEFAULT_CODEC,
     InvalidRecord,
@@ -87,6 +92,7 @@ MANIFEST: dict[str, Any] = json.loads((HOSTILE / "cases.json").read_text(encodin
 CASES: list[dict[str, Any]] = MANIFEST["cases"]
 RECORDS = [case for case in CASES if case["kind"] == "records"]
 LEDGERS = [case for case in CASES if case["kind"] == "ledger"]
+SQLITE = [case for case in CASES if case["kind"] == "sqlite"]
 BASE_TIME: str = MANIFEST["base_recorded_at"]
 APPEND_TIME: str = MANIFEST["append_recorded_at"]
 #: Entries in the base ledger: the first appended record is seq BASE_SIZE + 1.
@@ -259,6 +265,7 @@ def test_the_corpus_is_big_varied_small_and_complete() -> None:
     assert len(names) == len(set(names)) >= 60
     assert len(RECORDS) >= 60
     assert len(LEDGERS) >= 10
+    assert len(SQLITE) >= 20
     listed = {MANIFEST["base"]}
     for case in CASES:
         if "file" in case:
@@ -277,7 +284,10 @@ def test_the_corpus_is_big_varied_small_and_complete() -> None:
         assert case["what"]
     on_disk = {path.name for path in HOSTILE.iterdir()} - {"cases.json", "README.md"}
     assert on_disk == listed
-    assert sorted(case["generate"] for case in CASES if "generate" in case) == sorted(GENERATED)
+    assert sorted(case["generate"] for case in CASES if "generate" in case) == sorted(
+        [*GENERATED, *SQLITE_GENERATED]
+    )
+    assert all(case["error"] and "generate" in case for case in SQLITE)
     assert sum(path.stat().st_size for path in HOSTILE.iterdir()) < 500_000
 
 
@@ -561,7 +571,7 @@ def cli_runs(
     """Every case run through ``assurance-ledger append`` in parallel, each in its own directory."""
     root = tmp_path_factory.mktemp("cli")
     jobs = []
-    for case in CASES:
+    for case in RECORDS + LEDGERS:
         directory = root / case["name"]
         directory.mkdir()
         args = _setup(case, directory, base_stores[".jsonl"])
@@ -587,7 +597,7 @@ def _cli_param(case: dict[str, Any]) -> Any:
     return _param(case, bug=case.get("bug") or case.get("cli_bug"))
 
 
-@pytest.mark.parametrize("case", [_cli_param(case) for case in CASES])
+@pytest.mark.parametrize("case", [_cli_param(case) for case in RECORDS + LEDGERS])
 def test_the_command_refuses_each_case_with_one_message_and_changes_nothing(
     case: dict[str, Any], cli_runs: dict[str, Run]
 ) -> None:
@@ -638,6 +648,122 @@ def test_the_command_refuses_each_case_with_one_message_and_changes_nothing(
     assert first.startswith(f"assurance-ledger: {at_fault}") or f"/{at_fault}" in first, stderr
     assert innocent not in stderr, stderr
     assert done.after == done.before
+
+
+# -- stored SQLite ledgers ------------------------------------------------------------------
+
+#: The memory cap the command runs under on a hostile SQLite ledger.
+MEMORY_CAP = 1 << 30
+CAPPED = Path(__file__).with_name("_capped_cli.py")
+SQLITE_COMMANDS = {
+    "append": ["append", "ledger.sqlite", "records.jsonl", "--recorded-by", "CA"],
+    "verify": ["verify", "ledger.sqlite"],
+    "check": ["check", "ledger.sqlite", "--as-of", "2020-06-30"],
+    "show": ["show", "ledger.sqlite"],
+}
+
+
+@pytest.fixture(scope="module")
+def base_sqlite(base_stores: dict[str, bytes]) -> bytes:
+    """The base ledger stored in SQLite (write-ahead log), the seed of every SQLite case."""
+    return base_stores[".sqlite"]
+
+
+@pytest.mark.parametrize("case", [_param(case) for case in SQLITE])
+def test_a_hostile_sqlite_ledger_is_refused_before_anything_is_read_or_written(
+    case: dict[str, Any], base_sqlite: bytes, tmp_path: Path
+) -> None:
+    """Rule: a hostile SQLite ledger raises the expected LedgerError and is not changed.
+
+    Opened for appending and read-only, the error is of the class the manifest
+    names, names the file (and, for a ChainBroken, the seq) and contains the
+    needles. No file in the directory changes and none is created (no
+    ``-wal``, ``-shm`` or ``-journal`` left behind), so nothing the file holds
+    ran: a trigger that would delete each appended row, a view that would
+    build 900 MB lines or never end.
+    """
+    path = make_case(case["name"], base_sqlite, tmp_path / "ledger.sqlite")
+    before = snapshot(tmp_path)
+    for readonly in (False, True):
+        with pytest.raises(LedgerError) as info:
+            Ledger.open(path, readonly=readonly).close()
+        error = info.value
+        assert type(error).__name__ == case["error"]
+        assert str(path) in str(error)
+        for needle in case["needles"]:
+            assert needle in str(error)
+        if "seq" in case:
+            assert getattr(error, "seq", None) == case["seq"]
+        assert snapshot(tmp_path) == before
+
+
+@pytest.fixture(scope="module")
+def sqlite_cli_runs(
+    base_sqlite: bytes, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, tuple[list[list[Any]], dict[str, bytes], dict[str, bytes]]]:
+    """Each SQLite case through four commands, in one process under the memory cap, in parallel.
+
+    For each case: the commands' [status, stdout, stderr], and the directory
+    before and after.
+    """
+    root = tmp_path_factory.mktemp("sqlite-cli")
+    jobs = []
+    for case in SQLITE:
+        directory = root / case["name"]
+        directory.mkdir()
+        make_case(case["name"], base_sqlite, directory / "ledger.sqlite")
+        (directory / "records.jsonl").write_text(GOOD, encoding="utf-8")
+        jobs.append((case["name"], directory, snapshot(directory)))
+
+    def run(
+        job: tuple[str, Path, dict[str, bytes]],
+    ) -> tuple[str, tuple[list[list[Any]], dict[str, bytes], dict[str, bytes]]]:
+        name, directory, before = job
+        done = subprocess.run(
+            [
+                sys.executable,
+                str(CAPPED),
+                str(MEMORY_CAP),
+                json.dumps(list(SQLITE_COMMANDS.values())),
+            ],
+            cwd=directory,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr  # a MemoryError would end it with a traceback
+        return name, (json.loads(done.stdout), before, snapshot(directory))
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        return dict(pool.map(run, jobs))
+
+
+@pytest.mark.parametrize("case", [_param(case) for case in SQLITE])
+def test_every_command_refuses_a_hostile_sqlite_ledger_within_a_memory_cap(
+    case: dict[str, Any],
+    sqlite_cli_runs: dict[str, tuple[list[list[Any]], dict[str, bytes], dict[str, bytes]]],
+) -> None:
+    """Rule: append, verify, check and show exit 2 on it, under 1 GiB of memory, changing nothing.
+
+    Each command runs in a process whose address space is capped at 1 GiB
+    (``RLIMIT_AS``): none hits the cap (no MemoryError, no traceback, which
+    would end the process), none hangs (a timeout), each prints one message
+    naming the file and containing the needles, and nothing on stdout (so
+    ``append`` never says "appended"). The directory is byte-identical after
+    all four, with no file created.
+    """
+    results, before, after = sqlite_cli_runs[case["name"]]
+    for command, (status, stdout, stderr) in zip(SQLITE_COMMANDS, results, strict=True):
+        assert status == 2, (command, stderr)
+        assert stdout == "", command
+        assert "Traceback" not in stderr
+        assert "MemoryError" not in stderr
+        assert stderr.count("\n") == 1, (command, stderr)
+        assert stderr.startswith("assurance-ledger: ledger.sqlite: "), (command, stderr)
+        for needle in case["needles"]:
+            assert needle in stderr, (command, stderr)
+    assert after == before
 
 
 # -- found while building the corpus: accepted appends must stay openable -------------------------

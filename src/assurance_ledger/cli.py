@@ -6,6 +6,12 @@ Bad input is reported as one clear message on standard error (the file, the
 line or entry, the field, what was expected), never as a traceback, and it
 never changes a ledger.
 
+Ledger files may come from elsewhere, so the commands that only read one
+(``verify``, ``check``, ``show``, ``stats``, ``reconcile``, and the source of
+``export`` and ``import``) open it read-only: they never write it, whatever it
+holds. ``init``, ``export`` and ``import`` never create a ledger through a
+symbolic link, and a records file must be a regular file of bounded size.
+
 Commands:
 
 ``init LEDGER``
@@ -51,12 +57,13 @@ from importlib.resources import as_file, files
 from pathlib import Path
 from typing import TextIO
 
+from ._files import read_regular_file, refuse_link
 from .chain import verify_lines
 from .checker import check
-from .codec import DEFAULT_CODEC
+from .codec import DEFAULT_CODEC, MAX_RECORDS_FILE_BYTES
 from .csvout import csv_text
 from .display import json_one_line, one_line
-from .errors import InvalidRecord, InvalidRecords, LedgerError
+from .errors import InvalidRecord, InvalidRecords, LedgerError, StoreError
 from .ledger import Ledger
 from .reconcile import reconcile
 from .records import Outcome
@@ -90,11 +97,13 @@ def _shown(path: object) -> str:
     return one_line(str(path))
 
 
-def _open(path: Path) -> Ledger:
-    return Ledger.open(path, progress=_progress if sys.stderr.isatty() else None)
+def _open(path: Path, *, readonly: bool) -> Ledger:
+    """The ledger at ``path``; read-only for every command but ``append``."""
+    return Ledger.open(path, readonly=readonly, progress=_progress if sys.stderr.isatty() else None)
 
 
 def _init(args: argparse.Namespace, out: TextIO) -> int:
+    refuse_link(args.ledger)
     if args.ledger.exists():
         raise _Usage(f"{_shown(args.ledger)}: already exists")
     Ledger.open(args.ledger, create=True).close()
@@ -103,7 +112,7 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _append(args: argparse.Namespace, out: TextIO) -> int:
-    with _open(args.ledger) as ledger:
+    with _open(args.ledger, readonly=False) as ledger:
         entries = ledger.append_file(
             args.records, recorded_by=args.recorded_by, recorded_at=args.recorded_at
         )
@@ -139,7 +148,7 @@ def _report(ledger: Ledger, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
-    with _open(args.ledger) as ledger:
+    with _open(args.ledger, readonly=True) as ledger:
         return _report(ledger, args, out)
 
 
@@ -154,7 +163,7 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
                 f"got {args.expect!r}"
             )
         expected = (int(seq), digest)
-    store = open_store(args.ledger)
+    store = open_store(args.ledger, readonly=True)
     try:
         result = verify_lines(store.read_lines(0), expected_head=expected)
     finally:
@@ -170,7 +179,7 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _reconcile(args: argparse.Namespace, out: TextIO) -> int:
-    with _open(args.a) as a, _open(args.b) as b:
+    with _open(args.a, readonly=True) as a, _open(args.b, readonly=True) as b:
         result = reconcile(a, b, a_party=args.a_party, b_party=args.b_party)
     if args.format == "json":
         json.dump(result.to_json(), out, indent=2, ensure_ascii=False)
@@ -190,7 +199,7 @@ def _reconcile_args(p: argparse.ArgumentParser) -> None:
 
 
 def _show(args: argparse.Namespace, out: TextIO) -> int:
-    with _open(args.ledger) as ledger:
+    with _open(args.ledger, readonly=True) as ledger:
         facts = ledger.facts()
     if args.claimant:
         facts = tuple(f for f in facts if getattr(f.record, "claimant_id", None) == args.claimant)
@@ -214,9 +223,10 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _copy(source: Path, target: Path, out: TextIO) -> int:
+    refuse_link(target)
     if target.exists():
         raise _Usage(f"{_shown(target)}: already exists (export only to a new ledger)")
-    with _open(source) as ledger:
+    with _open(source, readonly=True) as ledger:
         count = ledger.export(target)
     print(f"copied {count} entries from {_shown(source)} to {_shown(target)}", file=out)
     return EXIT_OK
@@ -233,11 +243,7 @@ def _repair(args: argparse.Namespace, out: TextIO) -> int:
 
 def _summary(args: argparse.Namespace, out: TextIO) -> int:
     path: Path = args.records
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _Usage(f"{_shown(path)}: cannot read: {exc.strerror}") from None
-    records = DEFAULT_CODEC.read_records(data)
+    records = DEFAULT_CODEC.read_records(read_regular_file(path, limit=MAX_RECORDS_FILE_BYTES))
     for record in records:
         text = DEFAULT_CODEC.dumps(record)
         if DEFAULT_CODEC.loads(text) != record:  # pragma: no cover -- the tests prove it cannot
@@ -278,9 +284,10 @@ def _release(path: Path) -> StatsTable:
     """An earlier stats release, read from the JSON that ``stats --format json`` wrote."""
     where = f"--since {_shown(path)}"
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise _Usage(f"{where}: cannot read: {exc.strerror or exc}") from None
+        # A release is small: the records file limit is plenty, and stops /dev/zero.
+        text = read_regular_file(path, limit=MAX_RECORDS_FILE_BYTES, what="release").decode()
+    except StoreError as exc:
+        raise _Usage(f"--since {exc}") from None
     except UnicodeDecodeError:
         raise _Usage(
             f"{where}: expected a stats release as JSON, got bytes that are not UTF-8"
@@ -301,7 +308,7 @@ def _release(path: Path) -> StatsTable:
 def _stats(args: argparse.Namespace, out: TextIO) -> int:
     paths = args.since or []
     since = [_release(path) for path in paths]
-    with _open(args.ledger) as ledger:
+    with _open(args.ledger, readonly=True) as ledger:
         try:
             table = stats(
                 ledger,

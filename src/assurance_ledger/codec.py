@@ -69,6 +69,12 @@ MAX_LINE_BYTES = 1_048_576
 MAX_PROBLEMS = 100
 #: Longest object key an error's path shows (a longer one is cut short).
 _MAX_KEY = 60
+#: Biggest records file read (``Ledger.append_file``, ``assurance-ledger append``
+#: and ``summary``), in bytes: 64 MiB. A batch is read, checked and staged whole
+#: in memory before anything is stored (reading alone peaks at about 3.4 times
+#: the file's size), so this keeps one batch well within a gigabyte, and a file
+#: that never ends (``/dev/zero``) from exhausting memory. Split bigger imports.
+MAX_RECORDS_FILE_BYTES = 64 * 1_048_576
 _KIND = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 

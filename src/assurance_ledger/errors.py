@@ -15,6 +15,7 @@ field's name, a file's path) is escaped by
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 
 from .display import one_line
@@ -26,6 +27,7 @@ __all__ = [
     "InvalidRecords",
     "LedgerError",
     "Path",
+    "ReadOnlyLedger",
     "RecordRefused",
     "StoreError",
     "TornTail",
@@ -214,9 +216,12 @@ def _rebuild_chain(seq: int, reason: str, path: str | None) -> ChainBroken:
 
 
 class StoreError(LedgerError, ValueError):
-    """A ledger file cannot be used: wrong kind of file, unreadable, or left torn.
+    """A file cannot be used: wrong kind of file, unreadable, unsafe, or left torn.
 
-    ``path`` names the file.
+    Mostly a ledger file (not a ledger, a schema or row an append never
+    writes, a symbolic link where a new ledger was to be made), and also a
+    records file that is not a regular file or is too big. ``path`` names the
+    file and ``problem`` says what is wrong with it.
     """
 
     path: str
@@ -254,3 +259,11 @@ class TornTail(StoreError):
 
 def _rebuild_torn(path: str, problem: str, entries: int, torn_bytes: int) -> TornTail:
     return TornTail(path, problem, entries=entries, torn_bytes=torn_bytes)
+
+
+class ReadOnlyLedger(StoreError, io.UnsupportedOperation):
+    """A ledger or store opened read-only was asked to change.
+
+    Also an :class:`io.UnsupportedOperation` (an ``OSError`` and a
+    ``ValueError``), as Python raises for writing to a file opened for reading.
+    """

@@ -57,14 +57,22 @@ from typing import Any
 import attrs
 
 from . import records as r
+from ._files import read_regular_file, refuse_link
 from ._gc import collector_paused
 from ._validate import short
 from .chain import GENESIS, Entry, Verification, decode_fields, encode_entry, verify_lines
 from .clock import Clock, format_time, next_time, system_clock
-from .codec import DEFAULT_CODEC, MAX_LINE_BYTES, Codec
+from .codec import DEFAULT_CODEC, MAX_LINE_BYTES, MAX_RECORDS_FILE_BYTES, Codec
 from .countries import is_party
 from .dates import DateSpan
-from .errors import ChainBroken, InvalidRecord, InvalidRecords, RecordRefused, StoreError
+from .errors import (
+    ChainBroken,
+    InvalidRecord,
+    InvalidRecords,
+    ReadOnlyLedger,
+    RecordRefused,
+    StoreError,
+)
 from .records import Record
 from .storage import Store, StoreWriter, open_store
 
@@ -460,13 +468,18 @@ class Ledger:
         path: str | Path,
         *,
         create: bool = False,
+        readonly: bool = False,
         codec: Codec = DEFAULT_CODEC,
         progress: Callable[[int, int], None] | None = None,
         clock: Clock = system_clock,
     ) -> Ledger:
         """Open the ledger stored at ``path`` (``.jsonl`` or ``.sqlite``), verifying it whole.
 
-        With ``create``, a missing file is created empty. ``progress``, if
+        With ``create``, a missing file is created empty (never through a
+        symbolic link). With ``readonly``, the file is only read and never
+        changed, whatever it holds, and appending raises
+        :class:`~assurance_ledger.errors.ReadOnlyLedger`: the way to open a
+        ledger received from elsewhere to verify or check it. ``progress``, if
         given, is called as ``progress(done, total)`` while entries are verified
         (every 10,000 and at the end), for long loads; ``clock`` gives the time. Raise
         :class:`~assurance_ledger.errors.StoreError` (or its
@@ -475,11 +488,11 @@ class Ledger:
         :class:`~assurance_ledger.errors.RecordRefused` for stored entries that
         do not verify.
         """
-        store = open_store(path, create=create)
+        store = open_store(path, create=create, readonly=readonly)
         ledger = cls(codec=codec, clock=clock)
         ledger._store = store
-        lines = store.read_lines(0)
         try:
+            lines = store.read_lines(0)
             ledger._ingest(lines, where=str(store.path), progress=progress)
         except BaseException:
             store.close()
@@ -656,10 +669,12 @@ class Ledger:
     def export(self, path: str | Path) -> int:
         """Write every entry, byte for byte, to a new store at ``path`` (either kind).
 
-        The target must not exist yet or be an empty ledger; the copy is one
-        all-or-nothing batch. Returns how many entries were written. This is how
-        a ledger moves between JSON Lines and SQLite, and how one in memory is saved.
+        The target must not exist yet or be an empty ledger, and must not be a
+        symbolic link; the copy is one all-or-nothing batch. Returns how many
+        entries were written. This is how a ledger moves between JSON Lines and
+        SQLite, and how one in memory is saved.
         """
+        refuse_link(path)
         target = open_store(path, create=True)
         try:
             with target.writer() as writer:
@@ -744,6 +759,7 @@ class Ledger:
         record) is raised and the ledger, and its store, are left unchanged.
         For a stored ledger the batch is durable when this returns.
         """
+        self._refuse_if_readonly()
         batch = list(records)
         if not is_party(recorded_by):
             raise InvalidRecord(
@@ -794,12 +810,13 @@ class Ledger:
 
         All or nothing: a record that is invalid, or that an append rule refuses,
         is reported with its line in the file (``.line``) and the seq it would
-        have had (``.seq``), and nothing is appended.
+        have had (``.seq``), and nothing is appended. The file must be a
+        regular file (not a FIFO or a device) of at most
+        :data:`~assurance_ledger.codec.MAX_RECORDS_FILE_BYTES` bytes, or
+        :class:`~assurance_ledger.errors.StoreError` is raised before reading.
         """
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise StoreError(str(path), f"cannot read: {exc.strerror}") from None
+        self._refuse_if_readonly()
+        data = read_regular_file(path, limit=MAX_RECORDS_FILE_BYTES)
         numbered = self._codec.read_numbered(data)
         first = len(self) + 1
         try:
@@ -814,6 +831,12 @@ class Ledger:
             ) from None
         except InvalidRecord as exc:
             raise _on_line(exc, numbered, first) from None
+
+    def _refuse_if_readonly(self) -> None:
+        if self._store is not None and self._store.readonly:
+            raise ReadOnlyLedger(
+                str(self._store.path), "opened read-only: open it with readonly=False to append"
+            )
 
     def _stage(
         self,

@@ -25,6 +25,14 @@ interrupted: opening the ledger then raises
 cuts off exactly the unfinished batch, nothing before it. None of it was ever
 acknowledged.
 
+Either store may be opened read-only (``readonly=True``, what the command
+line's reading commands do): it is then never created, written, locked
+exclusively or repaired, and the file is left exactly as it was, whatever is
+in it; appending raises :class:`~assurance_ledger.errors.ReadOnlyLedger`. A
+new ledger is never created through a symbolic link: the file is made with
+``O_EXCL | O_NOFOLLOW``, so a link planted where it is to be made, even one
+pointing at nothing, is refused rather than followed.
+
 File locks need a POSIX system (Linux, macOS); elsewhere a JSON Lines ledger
 can be read but not appended to.
 """
@@ -34,6 +42,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -42,8 +51,10 @@ from typing import Protocol
 
 import attrs
 
+from . import _sqlite
+from ._files import create_new, kind_of
 from .codec import MAX_LINE_BYTES
-from .errors import ChainBroken, StoreError, TornTail
+from .errors import ChainBroken, LedgerError, ReadOnlyLedger, StoreError, TornTail
 
 try:
     import fcntl
@@ -54,9 +65,6 @@ __all__ = ["JsonLinesStore", "Repair", "SqliteStore", "Store", "StoreWriter", "o
 
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
-#: Marks an SQLite file as an assurance ledger (``PRAGMA application_id``).
-SQLITE_APPLICATION_ID = 0x414C4731  # "ALG1"
-SQLITE_FORMAT_VERSION = 1
 
 
 @attrs.frozen
@@ -92,6 +100,8 @@ class Store(Protocol):
     """A place a ledger is kept; see :class:`JsonLinesStore` and :class:`SqliteStore`."""
 
     path: Path
+    #: Opened read-only: ``writer`` and ``repair`` raise ReadOnlyLedger.
+    readonly: bool
 
     def read_lines(self, after: int) -> list[bytes]:
         """The stored lines after the first ``after`` ones, never half a batch."""
@@ -106,14 +116,19 @@ class Store(Protocol):
         """Release what the store holds open."""
 
 
-def open_store(path: str | Path, *, create: bool = False) -> Store:
-    """The store for ``path``, chosen by its suffix; with ``create``, made if missing."""
+def open_store(path: str | Path, *, create: bool = False, readonly: bool = False) -> Store:
+    """The store for ``path``, chosen by its suffix; with ``create``, made if missing.
+
+    With ``readonly``, the store only reads: the file must exist, and it is
+    never changed (not even its SQLite journal mode); ``create`` and
+    ``readonly`` exclude each other.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in JSON_LINES_SUFFIXES:
-        return JsonLinesStore(path, create=create)
+        return JsonLinesStore(path, create=create, readonly=readonly)
     if suffix in SQLITE_SUFFIXES:
-        return SqliteStore(path, create=create)
+        return SqliteStore(path, create=create, readonly=readonly)
     raise StoreError(
         str(path),
         "cannot tell the kind of store: name it with "
@@ -130,28 +145,25 @@ def _fsync_dir(path: Path) -> None:
 
 
 class JsonLinesStore:
-    """A ledger in a JSON Lines file: one entry's canonical JSON per line."""
+    """A ledger in a JSON Lines file: one entry's canonical JSON per line.
 
-    def __init__(self, path: str | Path, *, create: bool = False) -> None:
+    Read-only (``readonly=True``), the file is only ever opened ``O_RDONLY``
+    under a shared lock.
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = False, readonly: bool = False) -> None:
         """Use the file at ``path``; with ``create``, make it (empty) if missing."""
+        if create and readonly:
+            raise ValueError("a store cannot be both created and read-only")
         self.path = Path(path)
+        self.readonly = readonly
         self.journal = self.path.with_name(self.path.name + ".pending")
         self._offset = 0  # bytes of the file already read as whole lines
         self._count = 0  # lines in those bytes
-        if not self.path.exists():
-            if not create:
-                raise StoreError(
-                    str(self.path),
-                    "no such ledger (create it with create=True, or: assurance-ledger init)",
-                )
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o644)
-            except OSError as exc:
-                raise StoreError(str(self.path), f"cannot create: {exc.strerror}") from None
-            os.close(fd)
+        made = _existing_or_new(self.path, create=create)
+        if made is not None:
+            os.close(made)
             _fsync_dir(self.path)
-        elif not self.path.is_file():
-            raise StoreError(str(self.path), "not a file")
 
     def __repr__(self) -> str:
         """The kind of store and its path."""
@@ -159,11 +171,22 @@ class JsonLinesStore:
 
     @contextmanager
     def _locked(self, *, exclusive: bool) -> Iterator[int]:
+        if exclusive and self.readonly:
+            raise ReadOnlyLedger(
+                str(self.path), "opened read-only: open it with readonly=False to write"
+            )
         try:
-            fd = os.open(self.path, os.O_RDWR if exclusive else os.O_RDONLY)
+            # O_NONBLOCK: a FIFO put in the file's place must not block the open.
+            fd = os.open(
+                self.path, (os.O_RDWR if exclusive else os.O_RDONLY) | os.O_NONBLOCK | os.O_NOCTTY
+            )
         except OSError as exc:
             raise StoreError(str(self.path), f"cannot open: {exc.strerror}") from None
         try:
+            mode = os.fstat(fd).st_mode
+            if not stat.S_ISREG(mode):
+                raise StoreError(str(self.path), f"not a file ({kind_of(mode)})")
+            os.set_blocking(fd, True)
             if fcntl is not None:
                 fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
             elif exclusive:  # pragma: no cover -- not on POSIX
@@ -303,139 +326,261 @@ class _JsonLinesWriter:
 
 
 class SqliteStore:
-    """A ledger in an SQLite database (write-ahead log, full sync), one row per entry."""
+    """A ledger in an SQLite database, one row per entry, opened defensively.
 
-    def __init__(self, path: str | Path, *, create: bool = False) -> None:
+    The database must hold exactly the schema this library creates, the table
+    ``entries (seq INTEGER PRIMARY KEY, line BLOB NOT NULL)``: anything else
+    (a trigger, a view, another table or index, another column) is refused
+    before any row is read or written, since SQLite would run it. Each row's
+    type and size are checked in SQL before it is fetched. A database this
+    store creates is switched to write-ahead logging; an existing one keeps
+    its journal mode, whoever opens it (appending to a rollback-journal
+    ledger works too: readers and the writer then take turns).
+
+    Read-only (``readonly=True``), each read opens the file with ``mode=ro``
+    and closes it again, so nothing can be written and the file stays exactly
+    as it was, in either journal mode and even when it is itself read-only. A
+    write-ahead-log database that no process has open (no ``-wal`` file beside
+    it) is read as immutable, which creates no ``-wal`` or ``-shm`` file; if a
+    writer changes it during the read, the read is made again the ordinary
+    way. One that is in use is read through its ``-wal`` file, like any SQLite
+    reader (SQLite 3.22 and later read it even where no ``-shm`` file can be
+    created, as in a read-only directory). A hot rollback journal left by an
+    interrupted write is never rolled back by a reader: it is refused, and
+    :meth:`repair` (a writer) lets SQLite roll it back.
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = False, readonly: bool = False) -> None:
         """Use the database at ``path``; with ``create``, make it if missing."""
+        if create and readonly:
+            raise ValueError("a store cannot be both created and read-only")
         self.path = Path(path)
-        exists = self.path.exists()
-        if not exists and not create:
-            raise StoreError(
-                str(self.path),
-                "no such ledger (create it with create=True, or: assurance-ledger init)",
-            )
-        self._create = create
+        self.readonly = readonly
+        self._db: sqlite3.Connection | None = None
+        made = _existing_or_new(self.path, create=create)
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=60.0)
-        except sqlite3.Error as exc:
-            raise StoreError(str(self.path), f"cannot use as SQLite: {exc}") from None
-        try:
-            self._prepare()
-        except BaseException:
-            self._db.close()
-            raise
+            if readonly:
+                self._read_only(0, check_only=True)
+                return
+            self._db = db = _sqlite.connect(self.path, readonly=False)
+            try:
+                if made is not None:
+                    _same_file(self.path, made)
+                self._prepare(create=create)
+            except BaseException:
+                db.close()
+                raise
+        finally:
+            if made is not None:
+                os.close(made)
 
-    def _prepare(self) -> None:
-        """Check (or set up) the database, changing nothing in a file that is not a ledger."""
-        db = self._db
+    def __repr__(self) -> str:
+        """The kind of store and its path."""
+        return f"SqliteStore({str(self.path)!r})"
+
+    def _error(self, doing: str, exc: Exception) -> StoreError:
+        journal = Path(f"{self.path}-journal")
+        # sqlite_errorname (SQLITE_READONLY_ROLLBACK) is Python 3.11+; before it,
+        # a read-only refusal with a journal beside the file means the same.
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_READONLY_ROLLBACK" or (
+            "readonly" in str(exc) and not hasattr(exc, "sqlite_errorname") and journal.exists()
+        ):
+            return StoreError(
+                str(self.path),
+                f"cannot {doing}: an interrupted write left its journal {journal.name}, "
+                "which only a writer may roll back (run repair)",
+            )
+        return StoreError(str(self.path), f"cannot {doing}: {_sqlite.describe(exc)}")
+
+    # -- writers ----------------------------------------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise ReadOnlyLedger(
+                str(self.path), "opened read-only: open it with readonly=False to write"
+            )
+        return self._db
+
+    def _prepare(self, *, create: bool) -> None:
+        """Check the database, or set up an empty one; change nothing in a file not a ledger."""
+        db = self._conn()
         try:
-            db.execute("PRAGMA busy_timeout = 60000")
             # A read transaction to look: opening a ledger takes no write lock.
-            if not self._is_ledger("BEGIN"):
-                # An empty database to set up: look again under the write lock, in
-                # case another process is setting it up at the same moment.
-                self._is_ledger("BEGIN IMMEDIATE")
+            with _transaction(db, "BEGIN"):
+                empty = _sqlite.check_ledger(db, self.path, allow_empty=create)
+            if empty:
+                # Look again under the write lock: another process may be setting
+                # it up at the same moment.
+                with _transaction(db, "BEGIN IMMEDIATE"):
+                    empty = _sqlite.check_ledger(db, self.path, allow_empty=True)
+                    if empty:
+                        _sqlite.create_schema(db)
+                if empty:
+                    self._use_wal()
             db.execute("PRAGMA synchronous = FULL")
-            self._use_wal()
-        except sqlite3.Error as exc:
-            raise StoreError(str(self.path), f"cannot use as SQLite: {exc}") from None
+        except _sqlite.ERRORS as exc:
+            raise self._error("use as SQLite", exc) from None
 
     def _use_wal(self) -> None:
-        """Switch a new database to write-ahead logging (it stays so, in the file).
+        """Switch the database this store has just set up to write-ahead logging.
 
-        The switch needs the database to itself, and SQLite does not wait for
-        that (no busy handler): a process opening the ledger at the same moment
-        makes it fail at once, so it is tried again for up to a minute.
+        An existing ledger is never switched: a received file keeps the journal
+        mode it came in, and a rollback-journal ledger works as well (readers
+        and the writer then take turns). The switch needs the database to
+        itself, and SQLite does not wait for that (no busy handler): a process
+        opening the ledger at the same moment makes it fail at once, so it is
+        tried again for up to a minute.
         """
+        db = self._conn()
         deadline = time.monotonic() + 60
         while True:
             try:
-                if self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                    self._db.execute("PRAGMA journal_mode = WAL")
+                if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    db.execute("PRAGMA journal_mode = WAL")
                 return
             except sqlite3.OperationalError:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.01)
 
-    def _is_ledger(self, begin: str) -> bool:
-        """Whether the database is a ledger; set it up if empty, under ``BEGIN IMMEDIATE``."""
-        db = self._db
-        db.execute(begin)
-        try:
-            app = db.execute("PRAGMA application_id").fetchone()[0]
-            tables = db.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-            ).fetchone()[0]
-            empty = app == 0 and tables == 0
-            if empty and not self._create:
-                raise StoreError(str(self.path), "an empty file, not a ledger (init it first)")
-            if not empty and app != SQLITE_APPLICATION_ID:
-                raise StoreError(str(self.path), "an SQLite database, but not a ledger")
-            if empty and begin == "BEGIN IMMEDIATE":
-                db.execute("CREATE TABLE entries (seq INTEGER PRIMARY KEY, line BLOB NOT NULL)")
-                db.execute(f"PRAGMA application_id = {SQLITE_APPLICATION_ID}")
-                db.execute(f"PRAGMA user_version = {SQLITE_FORMAT_VERSION}")
-                empty = False
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        return not empty
-
-    def __repr__(self) -> str:
-        """The kind of store and its path."""
-        return f"SqliteStore({str(self.path)!r})"
-
     def _rows_after(self, after: int) -> list[bytes]:
-        rows = self._db.execute(
-            "SELECT seq, line FROM entries WHERE seq > ? ORDER BY seq", (after,)
-        ).fetchall()
-        return [bytes(line) for _, line in rows]
-
-    def read_lines(self, after: int) -> list[bytes]:
-        """The stored lines after the first ``after``, from one consistent snapshot."""
-        try:
-            self._db.execute("BEGIN")
-            try:
-                return self._rows_after(after)
-            finally:
-                self._db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise StoreError(str(self.path), f"cannot read: {exc}") from None
+        """The lines after ``after``, inside the caller's transaction, the schema checked again."""
+        db = self._conn()
+        _sqlite.check_ledger(db, self.path, allow_empty=False)
+        return _sqlite.read_lines(db, self.path, after)
 
     @contextmanager
     def writer(self) -> Iterator[StoreWriter]:
         """One write transaction (``BEGIN IMMEDIATE``): committed if the append succeeds."""
+        db = self._conn()
         try:
-            self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise StoreError(str(self.path), f"cannot write: {exc}") from None
+            db.execute("BEGIN IMMEDIATE")
+        except _sqlite.ERRORS as exc:
+            raise self._error("write", exc) from None
         try:
             yield _SqliteWriter(self)
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
         try:
-            self._db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise StoreError(str(self.path), f"cannot commit: {exc}") from None
+            db.execute("COMMIT")
+        except _sqlite.ERRORS as exc:
+            raise self._error("commit", exc) from None
 
     def _insert(self, lines: Sequence[bytes]) -> None:
-        last = self._db.execute("SELECT coalesce(max(seq), 0) FROM entries").fetchone()[0]
-        self._db.executemany(
-            "INSERT INTO entries (seq, line) VALUES (?, ?)",
-            ((last + i, line) for i, line in enumerate(lines, start=1)),
-        )
+        db = self._conn()
+        try:
+            last = db.execute("SELECT coalesce(max(seq), 0) FROM entries").fetchone()[0]
+            db.executemany(
+                "INSERT INTO entries (seq, line) VALUES (?, ?)",
+                ((last + i, line) for i, line in enumerate(lines, start=1)),
+            )
+        except _sqlite.ERRORS as exc:
+            raise self._error("write", exc) from None
 
     def repair(self) -> Repair:
-        """Nothing to cut: SQLite rolls back an interrupted transaction itself."""
-        count = self._db.execute("SELECT count(*) FROM entries").fetchone()[0]
+        """Nothing to cut: SQLite rolls back an interrupted transaction itself (on this open)."""
+        db = self._conn()
+        try:
+            with _transaction(db, "BEGIN"):
+                count = len(self._rows_after(0))
+        except _sqlite.ERRORS as exc:
+            raise self._error("read", exc) from None
         return Repair(removed_bytes=0, entries=count)
 
+    # -- readers --------------------------------------------------------------------
+
+    def read_lines(self, after: int) -> list[bytes]:
+        """The stored lines after the first ``after``, from one consistent snapshot."""
+        if self._db is None:
+            return self._read_only(after)
+        try:
+            with _transaction(self._db, "BEGIN"):
+                return self._rows_after(after)
+        except _sqlite.ERRORS as exc:
+            raise self._error("read", exc) from None
+
+    def _read_only(self, after: int, *, check_only: bool = False) -> list[bytes]:
+        """Read with a connection of its own that cannot write (see the class docs)."""
+        for _ in range(_IMMUTABLE_TRIES):
+            state = _sqlite.quiet_wal_state(self.path)
+            if state is None:
+                break
+            try:
+                lines = self._read_once(after, immutable=True, check_only=check_only)
+            except LedgerError:
+                if _sqlite.quiet_wal_state(self.path) == state:
+                    raise
+                continue  # a writer changed the file meanwhile: not the file's fault
+            if _sqlite.quiet_wal_state(self.path) == state:
+                return lines
+        return self._read_once(after, immutable=False, check_only=check_only)
+
+    def _read_once(self, after: int, *, immutable: bool, check_only: bool) -> list[bytes]:
+        db = _sqlite.connect(self.path, readonly=True, immutable=immutable)
+        try:
+            with _transaction(db, "BEGIN"):  # one snapshot for the schema and the rows
+                _sqlite.check_ledger(db, self.path, allow_empty=False)
+                return [] if check_only else _sqlite.read_lines(db, self.path, after)
+        except _sqlite.ERRORS as exc:
+            raise self._error("use as SQLite" if check_only else "read", exc) from None
+        finally:
+            db.close()
+
     def close(self) -> None:
-        """Close the database connection."""
-        self._db.close()
+        """Close the database connection (a read-only store holds none between reads)."""
+        if self._db is not None:
+            self._db.close()
+
+
+@contextmanager
+def _transaction(db: sqlite3.Connection, begin: str) -> Iterator[None]:
+    """``begin`` ... COMMIT, rolled back if the block raises."""
+    db.execute(begin)
+    try:
+        yield
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+#: How many times a read of an idle write-ahead-log database is tried as immutable
+#: before it is read through the -wal file instead.
+_IMMUTABLE_TRIES = 3
+
+
+def _existing_or_new(path: Path, *, create: bool) -> int | None:
+    """Check that ``path`` names a file to open; with ``create``, make it if nothing is there.
+
+    Returns the descriptor of a file just created (to compare with what SQLite
+    opened), or ``None`` for an existing one.
+    """
+    if not os.path.lexists(path):
+        if not create:
+            raise StoreError(
+                str(path), "no such ledger (create it with create=True, or: assurance-ledger init)"
+            )
+        try:
+            return create_new(path)
+        except FileExistsError:
+            pass  # made by another process at this moment: use it
+    if not path.exists():
+        raise StoreError(
+            str(path), "a symbolic link to nothing: a new ledger is never created through one"
+        )
+    if not path.is_file():
+        raise StoreError(str(path), "not a file")
+    return None
+
+
+def _same_file(path: Path, fd: int) -> None:
+    """Refuse if the file just created at ``path`` was replaced before SQLite opened it."""
+    made, now = os.fstat(fd), os.lstat(path)
+    if (made.st_dev, made.st_ino) != (now.st_dev, now.st_ino):
+        raise StoreError(str(path), "replaced by another file while it was being created")
 
 
 class _SqliteWriter:
@@ -444,7 +589,10 @@ class _SqliteWriter:
         self._store = store
 
     def read_lines(self, after: int) -> list[bytes]:
-        return self._store._rows_after(after)
+        try:
+            return self._store._rows_after(after)
+        except _sqlite.ERRORS as exc:
+            raise self._store._error("read", exc) from None
 
     def write(self, lines: Sequence[bytes]) -> None:
         self._store._insert(lines)
