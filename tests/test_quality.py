@@ -50,3 +50,17 @@ def test_the_records_page_gives_the_url_limit_the_code_applies() -> None:
         if line.startswith("| `url` |")
     )
     assert f"at most {MAX_URL_LENGTH:,} printable characters" in row
+
+
+def test_every_test_the_guarantees_name_exists() -> None:
+    """Rule: each ``tests/FILE.py::test_name`` that docs/guarantees.md names is a test there.
+
+    A promise is only as good as the test that proves it: renaming or
+    removing one must change the page too.
+    """
+    page = (ROOT / "docs" / "guarantees.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(tests/[a-z_]+\.py)::([a-z_0-9]+)`", page))
+    assert len(named) > 50
+    for file, test in sorted(named):
+        source = (ROOT / file).read_text(encoding="utf-8")
+        assert re.search(rf"^def {test}\(", source, re.M), f"{file}::{test}"
