@@ -14,7 +14,6 @@ import hashlib
 import io
 import pickle
 import re
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -28,7 +27,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from _cli_helpers import installed_command, run_main
+from _cli_helpers import run_command, run_main
 from _sqlite_cases import SCHEMA, edit, make_case, null_line, store_line
 from assurance_ledger import (
     ChainBroken,
@@ -65,30 +64,6 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     with Ledger.open(directory / "base.sqlite", create=True) as ledger:
         ledger.append_file(HOSTILE / "base.jsonl", recorded_by="CA", recorded_at=BASE_TIME)
     return (directory / "base.sqlite").read_bytes()
-
-
-def command(
-    *args: str, cwd: Path, cap: int | None = None, timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    """Run the installed command, with its address space capped at ``cap`` bytes if given.
-
-    The cap is set in the child between fork and exec (``preexec_fn``), so a
-    capped run must not be made from several threads at once.
-    """
-
-    def limit() -> None:
-        assert cap is not None
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-
-    return subprocess.run(
-        [*installed_command(), *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=timeout,
-        preexec_fn=None if cap is None else limit,
-    )
 
 
 def files(directory: Path) -> dict[str, tuple[str, int]]:
@@ -140,7 +115,7 @@ def test_append_refuses_a_ledger_whose_trigger_would_delete_each_new_row(
     make_case("sqlite-trigger-deletes-each-append", base, tmp_path / "ledger.sqlite")
     (tmp_path / "records.jsonl").write_text(GOOD)
     before = files(tmp_path)
-    result = command(
+    result = run_command(
         "append", "ledger.sqlite", "records.jsonl", "--recorded-by", "CA", cwd=tmp_path
     )
     line = one_message(result)
@@ -162,7 +137,7 @@ def test_a_view_named_entries_neither_exhausts_memory_nor_hangs(
     """
     make_case(case, base, tmp_path / "ledger.sqlite")
     before = files(tmp_path)
-    result = command(*READERS[reader], cwd=tmp_path, cap=ONE_GIB, timeout=30)
+    result = run_command(*READERS[reader], cwd=tmp_path, cap=ONE_GIB, timeout=30)
     assert "MemoryError" not in result.stderr
     assert "found a view named 'entries'" in one_message(result)
     assert files(tmp_path) == before
@@ -191,7 +166,7 @@ def test_a_row_of_the_wrong_type_or_size_exits_2_naming_its_seq(
     fetched.
     """
     make_case(case, base, tmp_path / "ledger.sqlite")
-    result = command("verify", "ledger.sqlite", cwd=tmp_path, cap=ONE_GIB)
+    result = run_command("verify", "ledger.sqlite", cwd=tmp_path, cap=ONE_GIB)
     line = one_message(result)
     assert f"ledger.sqlite: chain broken at seq {seq}: " in line
     assert found in line
@@ -215,7 +190,7 @@ def test_reading_a_rollback_journal_ledger_leaves_it_byte_identical(
     to_rollback_journal(path)
     before = files(tmp_path)
     with ThreadPoolExecutor(max_workers=3) as pool:
-        results = list(pool.map(lambda args: command(*args, cwd=tmp_path), READERS.values()))
+        results = list(pool.map(lambda args: run_command(*args, cwd=tmp_path), READERS.values()))
     for result in results:
         assert result.returncode in {0, 1}, result.stderr  # check: 1 when it finds breaches
         assert result.stderr == ""
@@ -230,7 +205,7 @@ def test_a_refused_rollback_journal_ledger_keeps_its_journal_mode(
     """Rule: a rollback-journal ledger that is refused is not switched to WAL either."""
     path = make_case("sqlite-trigger-rollback-journal", base, tmp_path / "ledger.sqlite")
     before = files(tmp_path)
-    one_message(command("verify", "ledger.sqlite", cwd=tmp_path))
+    one_message(run_command("verify", "ledger.sqlite", cwd=tmp_path))
     assert files(tmp_path) == before
     assert journal_mode_in_header(path) == (1, 1)
 
@@ -256,7 +231,7 @@ def test_a_read_only_sqlite_ledger_is_read_and_left_as_it_was(
     path.chmod(0o444)
     before = files(tmp_path)
     for args in READERS.values():
-        result = command(*args, cwd=tmp_path)
+        result = run_command(*args, cwd=tmp_path)
         assert result.returncode in {0, 1}, result.stderr
         assert result.stderr == ""
     assert files(tmp_path) == before
@@ -391,14 +366,14 @@ def test_a_hot_journal_is_refused_read_only_and_rolled_back_by_repair(
     subprocess.run([sys.executable, "-c", HOT_JOURNAL, str(path)], check=True, timeout=60)
     assert Path(f"{path}-journal").exists()
     before = files(tmp_path)
-    line = one_message(command("verify", "ledger.sqlite", cwd=tmp_path))
+    line = one_message(run_command("verify", "ledger.sqlite", cwd=tmp_path))
     assert "interrupted write" in line
     assert "run repair" in line
     assert files(tmp_path) == before
-    repaired = command("repair", "ledger.sqlite", cwd=tmp_path)
+    repaired = run_command("repair", "ledger.sqlite", cwd=tmp_path)
     assert repaired.returncode == 0, repaired.stderr
     assert "10 entries" in repaired.stdout
-    verified = command("verify", "ledger.sqlite", cwd=tmp_path)
+    verified = run_command("verify", "ledger.sqlite", cwd=tmp_path)
     assert "verified: 10 entries" in verified.stdout, verified.stderr
 
 
@@ -406,12 +381,12 @@ def test_only_a_new_database_is_switched_to_write_ahead_logging(
     base: bytes, tmp_path: Path
 ) -> None:
     """Rule: init makes a WAL ledger; appending to a rollback-journal ledger keeps its mode."""
-    assert command("init", "new.sqlite", cwd=tmp_path).returncode == 0
+    assert run_command("init", "new.sqlite", cwd=tmp_path).returncode == 0
     assert journal_mode_in_header(tmp_path / "new.sqlite") == (2, 2)
     path = tmp_path / "ledger.sqlite"
     path.write_bytes(base)
     to_rollback_journal(path)
-    result = command(
+    result = run_command(
         "append", "ledger.sqlite", str(_records(tmp_path)), "--recorded-by", "CA", cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr

@@ -15,25 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from _cli_helpers import installed_command
+from _cli_helpers import run_command
 from assurance_ledger import Ledger, StoreError
 from assurance_ledger.codec import MAX_RECORDS_FILE_BYTES
 
 HOSTILE = Path(__file__).with_name("hostile")
 BASE_TIME = "2020-07-01T00:00:00Z"
 PRECIOUS = b"someone else's file\n"
-
-
-def command(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run the installed command; a timeout makes a blocked read fail the test, not hang it."""
-    return subprocess.run(
-        [*installed_command(), *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=30,
-    )
 
 
 def one_message(result: subprocess.CompletedProcess[str]) -> str:
@@ -97,7 +85,7 @@ def test_a_records_file_that_never_ends_or_blocks_is_refused_at_once(
         "summary": (["summary", records], records),
         "stats --since": (["stats", "ledger.jsonl", "--since", records], f"--since {records}"),
     }[cmd]
-    line = one_message(command(*args, cwd=directory))
+    line = one_message(run_command(*args, cwd=directory, timeout=30))
     assert line.startswith(f"assurance-ledger: {where}: ")
     assert SPECIAL[kind].split(",")[0] in line
     assert ledger.read_bytes() == before
@@ -147,7 +135,7 @@ def test_no_command_creates_a_ledger_through_a_symbolic_link(
         "export": ["export", "ledger.jsonl", name],
         "import": ["import", "ledger.jsonl", name],
     }[cmd]
-    line = one_message(command(*args, cwd=directory))
+    line = one_message(run_command(*args, cwd=directory, timeout=30))
     assert line == (
         f"assurance-ledger: {name}: a symbolic link: a new ledger is never created through one "
         "(name the file itself)"

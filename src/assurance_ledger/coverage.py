@@ -177,57 +177,86 @@ class ScopeIndex(Generic[T]):
     never leaves out one that may.
     """
 
-    __slots__ = ("_by_claimant", "_groups", "_size")
+    __slots__ = ("_by_claimant", "_entries", "_groups")
 
     def __init__(self, entries: Iterable[tuple[T, r.Scope]] = ()) -> None:
         """Index each ``(item, scope)``; :meth:`candidates` gives items in this order."""
-        self._by_claimant: dict[str, list[tuple[int, T]]] = {}
+        self._entries: list[tuple[T, r.Scope, dt.date, dt.date]] = []
+        # The groups are made at the first look among many scopes (a few are
+        # read through: most ledgers hold a handful of assurances per pair).
+        self._by_claimant: dict[str, list[tuple[int, T]]] | None = None
         self._groups: dict[_Key, _Group[T]] = {}
-        self._size = 0
         for item, scope in entries:
             self.add(item, scope)
 
     def __len__(self) -> int:
         """How many scopes are indexed."""
-        return self._size
+        return len(self._entries)
 
     def add(self, item: T, scope: r.Scope) -> None:
         """Index one more scope, with its item."""
-        order = self._size
-        self._size += 1
-        if scope.claimants is not None:
-            for claimant in scope.claimants:
-                self._by_claimant.setdefault(claimant, []).append((order, item))
-            return
-        first, last = window(scope)
-        nations: Iterable[str | None] = scope.nationalities or (None,)
-        # A return whose crossing is unknown may match any list of crossings.
-        crossings: Iterable[str | None] = (
-            (None,) if scope.crossings is None else {*scope.crossings, "unknown"}
-        )
-        for nation in nations:
-            for crossing in crossings:
-                key = (nation, crossing, scope.minors_only)
-                group = self._groups.get(key)
-                if group is None:
-                    group = self._groups[key] = _Group()
-                group.add(order, first, last, item)
+        self._entries.append((item, scope, *window(scope)))
+        self._by_claimant = None
+
+    def _group(self) -> dict[str, list[tuple[int, T]]]:
+        by_claimant: dict[str, list[tuple[int, T]]] = {}
+        groups: dict[_Key, _Group[T]] = {}
+        self._groups = groups
+        for order, (item, scope, first, last) in enumerate(self._entries):
+            if scope.claimants is not None:
+                for claimant in scope.claimants:
+                    by_claimant.setdefault(claimant, []).append((order, item))
+                continue
+            nations: Iterable[str | None] = scope.nationalities or (None,)
+            # A return whose crossing is unknown may match any list of crossings.
+            crossings: Iterable[str | None] = (
+                (None,) if scope.crossings is None else {*scope.crossings, "unknown"}
+            )
+            for nation in nations:
+                for crossing in crossings:
+                    key = (nation, crossing, scope.minors_only)
+                    group = groups.get(key)
+                    if group is None:
+                        group = groups[key] = _Group()
+                    group.add(order, first, last, item)
+        self._by_claimant = by_claimant
+        return by_claimant
 
     def candidates(self, back: r.ClaimantReturned) -> list[T]:
         """The items whose scope may cover ``back`` (and perhaps a few more), in order added."""
-        found: list[tuple[int, T]] = list(self._by_claimant.get(back.claimant_id, ()))
+        if len(self._entries) < _SMALL:
+            return [
+                item for item, scope, first, last in self._entries if _may(scope, first, last, back)
+            ]
+        by_claimant = self._by_claimant if self._by_claimant is not None else self._group()
+        found: list[tuple[int, T]] = list(by_claimant.get(back.claimant_id, ()))
         groups = self._groups
-        if groups:
-            minors = (False, True) if back.minor else (False,)
-            for nation in (*back.nationalities, None):
-                for crossing in (back.crossing, None):
-                    for minor in minors:
-                        group = groups.get((nation, crossing, minor))
-                        if group is not None:
-                            group.reaching(back.on, found)
+        minors = (False, True) if back.minor else (False,)
+        for nation in (*back.nationalities, None):
+            for crossing in (back.crossing, None):
+                for minor in minors:
+                    group = groups.get((nation, crossing, minor))
+                    if group is not None:
+                        group.reaching(back.on, found)
         if len(found) > 1:
             found = sorted(dict(found).items())  # a dual national may find one twice
         return [item for _, item in found]
+
+
+def _may(scope: r.Scope, first: dt.date, last: dt.date, back: r.ClaimantReturned) -> bool:
+    """A quick look: false only where :func:`covers` certainly says ``NO``."""
+    on = back.on
+    return not (
+        on.latest < first
+        or on.earliest > last
+        or (scope.claimants is not None and back.claimant_id not in scope.claimants)
+        or (scope.minors_only and not back.minor)
+        or (
+            scope.nationalities is not None
+            and not set(scope.nationalities) & set(back.nationalities)
+        )
+        or not set(scope.exclude_nationalities).isdisjoint(back.nationalities)
+    )
 
 
 class ReturnCounts:
