@@ -33,6 +33,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Generic, TypeVar
 
+import attrs
+
 from . import records as r
 from .dates import DateSpan
 from .truth import MAYBE, NO, YES, Truth
@@ -181,7 +183,7 @@ class ScopeIndex(Generic[T]):
 
     def __init__(self, entries: Iterable[tuple[T, r.Scope]] = ()) -> None:
         """Index each ``(item, scope)``; :meth:`candidates` gives items in this order."""
-        self._entries: list[tuple[T, r.Scope, dt.date, dt.date]] = []
+        self._entries: list[_Entry[T]] = []
         # The groups are made at the first look among many scopes (a few are
         # read through: most ledgers hold a handful of assurances per pair).
         self._by_claimant: dict[str, list[tuple[int, T]]] | None = None
@@ -195,14 +197,26 @@ class ScopeIndex(Generic[T]):
 
     def add(self, item: T, scope: r.Scope) -> None:
         """Index one more scope, with its item."""
-        self._entries.append((item, scope, *window(scope)))
+        first, last = window(scope)
+        self._entries.append(
+            _Entry(
+                item,
+                scope,
+                first,
+                last,
+                None if scope.nationalities is None else frozenset(scope.nationalities),
+                frozenset(scope.exclude_nationalities),
+                None if scope.claimants is None else frozenset(scope.claimants),
+            )
+        )
         self._by_claimant = None
 
     def _group(self) -> dict[str, list[tuple[int, T]]]:
         by_claimant: dict[str, list[tuple[int, T]]] = {}
         groups: dict[_Key, _Group[T]] = {}
         self._groups = groups
-        for order, (item, scope, first, last) in enumerate(self._entries):
+        for order, entry in enumerate(self._entries):
+            item, scope, first, last = entry.item, entry.scope, entry.first, entry.last
             if scope.claimants is not None:
                 for claimant in scope.claimants:
                     by_claimant.setdefault(claimant, []).append((order, item))
@@ -224,10 +238,9 @@ class ScopeIndex(Generic[T]):
 
     def candidates(self, back: r.ClaimantReturned) -> list[T]:
         """The items whose scope may cover ``back`` (and perhaps a few more), in order added."""
-        if len(self._entries) < _SMALL:
-            return [
-                item for item, scope, first, last in self._entries if _may(scope, first, last, back)
-            ]
+        entries = self._entries
+        if len(entries) < _SMALL:
+            return [entry.item for entry in entries if entry.may_cover(back)]
         by_claimant = self._by_claimant if self._by_claimant is not None else self._group()
         found: list[tuple[int, T]] = list(by_claimant.get(back.claimant_id, ()))
         groups = self._groups
@@ -243,20 +256,49 @@ class ScopeIndex(Generic[T]):
         return [item for _, item in found]
 
 
-def _may(scope: r.Scope, first: dt.date, last: dt.date, back: r.ClaimantReturned) -> bool:
-    """A quick look: false only where :func:`covers` certainly says ``NO``."""
-    on = back.on
-    return not (
-        on.latest < first
-        or on.earliest > last
-        or (scope.claimants is not None and back.claimant_id not in scope.claimants)
-        or (scope.minors_only and not back.minor)
-        or (
-            scope.nationalities is not None
-            and not set(scope.nationalities) & set(back.nationalities)
+@attrs.frozen
+class _Entry(Generic[T]):
+    """A scope as the index holds it, its filters ready for a quick look (private)."""
+
+    item: T
+    scope: r.Scope
+    first: dt.date
+    last: dt.date
+    nations: frozenset[str] | None
+    excluded: frozenset[str]
+    claimants: frozenset[str] | None
+
+    def may_cover(self, back: r.ClaimantReturned) -> bool:
+        """False only where :func:`covers` certainly says ``NO`` (crossings aside)."""
+        on = back.on
+        return not (
+            on.latest < self.first
+            or on.earliest > self.last
+            or (self.claimants is not None and back.claimant_id not in self.claimants)
+            or (self.scope.minors_only and not back.minor)
+            or (self.nations is not None and self.nations.isdisjoint(back.nationalities))
+            or not self.excluded.isdisjoint(back.nationalities)
         )
-        or not set(scope.exclude_nationalities).isdisjoint(back.nationalities)
-    )
+
+
+def _filters_take(scope: r.Scope, back: r.ClaimantReturned) -> bool:
+    """Whether :func:`covers` may take ``back`` by every filter of ``scope`` but its window."""
+    if (
+        scope.crossings is not None
+        and back.crossing not in scope.crossings
+        and back.crossing != "unknown"  # an unknown crossing may be any
+    ):
+        return False
+    nationalities = back.nationalities
+    if scope.nationalities is not None and set(scope.nationalities).isdisjoint(nationalities):
+        return False
+    if not set(scope.exclude_nationalities).isdisjoint(nationalities):
+        return False
+    return not (scope.minors_only and not back.minor)
+
+
+#: A scope's filters without its window: crossings, nationalities, exclusions, minors only.
+_Filters = tuple[tuple[str, ...] | None, tuple[str, ...] | None, tuple[str, ...], bool]
 
 
 class ReturnCounts:
@@ -283,7 +325,7 @@ class ReturnCounts:
             self._by_id.setdefault(back.claimant_id, []).append(back)
         # For each set of filters (a scope without its window): the earliest and
         # the latest days of the returns they may take, each sorted.
-        self._filtered: dict[r.Scope, tuple[list[dt.date], list[dt.date]]] = {}
+        self._filtered: dict[_Filters, tuple[list[dt.date], list[dt.date]]] = {}
 
     def count(self, scope: r.Scope) -> int:
         """How many of the returns ``scope`` may cover (``covers`` is not ``NO``)."""
@@ -293,15 +335,15 @@ class ReturnCounts:
                 for claimant in scope.claimants
                 for back in self._by_id.get(claimant, ())
             )
-        filters = r.Scope(
-            crossings=scope.crossings,
-            nationalities=scope.nationalities,
-            exclude_nationalities=scope.exclude_nationalities,
-            minors_only=scope.minors_only,
+        filters = (
+            scope.crossings,
+            scope.nationalities,
+            scope.exclude_nationalities,
+            scope.minors_only,
         )
         days = self._filtered.get(filters)
         if days is None:
-            taken = [back.on for back in self._returns if covers(filters, back).possible]
+            taken = [back.on for back in self._returns if _filters_take(scope, back)]
             days = self._filtered[filters] = (
                 sorted(on.earliest for on in taken),
                 sorted(on.latest for on in taken),

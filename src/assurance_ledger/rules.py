@@ -261,6 +261,8 @@ def _removals(
     moves = [
         f for f in outcomes if isinstance(f.record, _MOVES) and f.record.on.earliest <= as_of.latest
     ]
+    if not moves:
+        return []
     places = _whereabouts(returned, moves)
     found = []
     for index, fact in enumerate(moves):
@@ -574,8 +576,11 @@ class _Endings:
     with detentions times outcomes.
     """
 
+    __slots__ = ("_end", "_next", "_once", "_pairs")
+
     def __init__(self, pairs: list[tuple[Fact, Any]], *, once: bool) -> None:
         self._pairs = pairs
+        self._end = len(pairs)
         self._next = 0
         self._once = once  # each ends at most one detention (a release)
 
@@ -585,11 +590,11 @@ class _Endings:
         Its span must reach the detention's first day; the list is in order of
         earliest day, so if the first such is dated after ``by``, so is every later one.
         """
-        pairs, index = self._pairs, self._next
-        while index < len(pairs) and pairs[index][1].on.latest < held.earliest:
+        pairs, index, end = self._pairs, self._next, self._end
+        while index < end and pairs[index][1].on.latest < held.earliest:
             index += 1
         self._next = index
-        if index == len(pairs) or (by is not None and pairs[index][1].on.earliest > by.latest):
+        if index == end or (by is not None and pairs[index][1].on.earliest > by.latest):
             return None
         if self._once:
             self._next = index + 1
