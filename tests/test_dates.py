@@ -242,3 +242,14 @@ def test_the_comparisons_are_before_turned_around(a: DateSpan, b: DateSpan) -> N
     assert a.on_or_before(b) is ~b.before(a)
     assert a.after(b) is b.before(a)
     assert a.on_or_after(b) is ~a.before(b)
+
+
+@pytest.mark.parametrize("text", ["1T000000B", "30 March 2020 10:00 XYZ"])
+def test_parse_date_refuses_a_text_dateutil_must_guess_at(text: str) -> None:
+    """Rule: a text dateutil reads only with a warning (a time zone it does not know) is refused.
+
+    Found by the fuzzer: python-dateutil warns (``UnknownTimezoneWarning``) and
+    guesses; a date the library must guess at is not read as a date.
+    """
+    with pytest.raises(InvalidDate):
+        parse_date(text)

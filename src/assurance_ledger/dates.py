@@ -34,6 +34,7 @@ import calendar
 import datetime as dt
 import functools
 import re
+import warnings
 from collections.abc import Mapping
 from typing import Literal
 
@@ -356,10 +357,13 @@ def parse_date(text: str, *, dayfirst: bool | None = None) -> DateSpan:
     readings = []
     for default in (dt.datetime(2000, 1, 1), dt.datetime(2004, 2, 2)):
         try:
-            readings.append(
-                du_parser.parse(stripped, default=default, dayfirst=bool(dayfirst)).date()
-            )
-        except (ValueError, OverflowError):
+            # dateutil warns where it guesses (a time zone it does not know, in
+            # "1T000000B"): a text it must guess at is not a date, so it is refused.
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                parsed = du_parser.parse(stripped, default=default, dayfirst=bool(dayfirst))
+            readings.append(parsed.date())
+        except (ValueError, OverflowError, Warning):
             raise InvalidDate(
                 (), "a date such as '30 March 2020', 'March 2020' or '2020'", _short_repr(text)
             ) from None
