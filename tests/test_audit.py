@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import json
 import pickle
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -598,6 +599,25 @@ def test_too_many_combinations_are_refused(monkeypatch: pytest.MonkeyPatch) -> N
         audit_stats(publish(example_ledger(), [("nationality",), ("month",)]))
     assert caught.value.table is None
     assert "more than 9 by nationality, month" in str(caught.value)
+
+
+def test_scipy_is_not_needed_until_an_audit_runs() -> None:
+    """Rule: without scipy (and numpy), the package imports and publishes tables as before."""
+    code = (
+        "import sys; sys.modules['scipy'] = sys.modules['numpy'] = None\n"
+        "import assurance_ledger as a\n"
+        "print(a.stats(a.Ledger(), as_of='2020-06-30').total.returns)\n"
+        "try:\n"
+        "    a.audit_stats([a.stats(a.Ledger(), as_of='2020-06-30')])\n"
+        "except ImportError as exc:\n"
+        "    print(exc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "0"
+    assert "pip install 'assurance-ledger[audit]'" in done.stdout
 
 
 def test_without_scipy_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -196,14 +196,21 @@ class StatsAudit:
         return tuple(f for f in self.findings if f.discloses)
 
     def cell(self, table: int, key: Sequence[str], measure: str) -> CellRange:
-        """The range of one cell: table ``table``'s row ``key`` (``()``: the total), ``measure``."""
+        """The range of one cell: table ``table``'s row ``key`` (``()``: the total), ``measure``.
+
+        Raise KeyError when the audit has no such cell.
+        """
         for cell in self.cells:
             if (cell.table, cell.key, cell.measure) == (table, tuple(key), measure):
                 return cell
         raise KeyError((table, tuple(key), measure))
 
     def to_json(self, names: Sequence[str] | None = None) -> dict[str, Any]:
-        """The audit as JSON; ``names`` (one per table, such as file names) are included."""
+        """The audit as JSON: every cell's range, the findings, and ``ok``.
+
+        ``names`` (one per table, such as file names; ValueError if not) are
+        given beside each table's grouping.
+        """
         tables: list[dict[str, Any]] = [{"by": list(t.by)} for t in self.tables]
         if names is not None:
             _names(names, len(self.tables))  # the same check as to_text's
