@@ -7,6 +7,12 @@ The public API is re-exported here; ``__all__`` lists it. Start with
 
 from __future__ import annotations
 
+from .audit import (
+    AuditFinding,
+    CellRange,
+    StatsAudit,
+    audit_stats,
+)
 from .chain import (
     GENESIS,
     Entry,
@@ -57,6 +63,7 @@ from .display import (
     one_line,
 )
 from .errors import (
+    AuditError,
     ChainBroken,
     InvalidDate,
     InvalidRecord,
@@ -172,8 +179,11 @@ __all__ = [
     "AssuranceRecord",
     "AssuranceRequested",
     "AssuranceWithdrawn",
+    "AuditError",
+    "AuditFinding",
     "Breach",
     "Case",
+    "CellRange",
     "ChainBroken",
     "Changes",
     "Checkpoint",
@@ -233,6 +243,7 @@ __all__ = [
     "ScopeIndex",
     "Source",
     "SqliteStore",
+    "StatsAudit",
     "StatsError",
     "StatsRow",
     "StatsTable",
@@ -246,6 +257,7 @@ __all__ = [
     "UnassuredReturn",
     "Verification",
     "__version__",
+    "audit_stats",
     "canonical_json",
     "check",
     "checkpoint_of",

@@ -1,7 +1,8 @@
 """The ``assurance-ledger`` command line (also ``python -m assurance_ledger``).
 
 Exit status: 0 when all is well, 1 when ``check`` finds breaches at or above
-``--fail-on`` (or ``reconcile`` finds the two ledgers disagree), 2 for bad input or usage.
+``--fail-on`` (or ``reconcile`` finds the two ledgers disagree, or ``stats-audit``
+finds published tables that disclose a protected count), 2 for bad input or usage.
 Bad input is reported as one clear message on standard error (the file, the
 line or entry, the field, what was expected), never as a traceback, and it
 never changes a ledger.
@@ -37,6 +38,11 @@ Commands:
     Count returns and their outcomes for publication, grouped by fields, with
     small counts suppressed (``S``: default, strict or none; ``F``: text, json
     or csv); ``--since`` an earlier release (its JSON), repeatable.
+``stats-audit TABLE.json [TABLE.json ...] [--format F]``
+    Audit published tables (``stats --format json`` output, one ledger state
+    and day) together: every cell's feasible range, and the protected counts
+    they reveal (``F``: text or json); exit 1 when one is revealed. Needs the
+    ``audit`` extra (scipy).
 ``summary RECORDS``
     Validate a records file, round-trip each record, and count them by type.
 ``demo``
@@ -58,12 +64,13 @@ from pathlib import Path
 from typing import TextIO
 
 from ._files import read_regular_file, refuse_link
+from .audit import audit_stats
 from .chain import verify_lines
 from .checker import check
 from .codec import DEFAULT_CODEC, MAX_RECORDS_FILE_BYTES
 from .csvout import csv_text
 from .display import json_one_line, one_line
-from .errors import InvalidRecord, InvalidRecords, LedgerError, StoreError
+from .errors import AuditError, InvalidRecord, InvalidRecords, LedgerError, StoreError
 from .ledger import Ledger
 from .reconcile import reconcile
 from .records import Outcome
@@ -280,14 +287,17 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK  # the demo succeeds when it shows the breaches
 
 
-def _release(path: Path) -> StatsTable:
-    """An earlier stats release, read from the JSON that ``stats --format json`` wrote."""
-    where = f"--since {_shown(path)}"
+def _release(path: Path, option: str = "--since ") -> StatsTable:
+    """A stats release, read from the JSON that ``stats --format json`` wrote.
+
+    Errors name the file after ``option`` (the option that gave it, if any).
+    """
+    where = f"{option}{_shown(path)}"
     try:
         # A release is small: the records file limit is plenty, and stops /dev/zero.
         text = read_regular_file(path, limit=MAX_RECORDS_FILE_BYTES, what="release").decode()
     except StoreError as exc:
-        raise _Usage(f"--since {exc}") from None
+        raise _Usage(f"{option}{exc}") from None
     except UnicodeDecodeError:
         raise _Usage(
             f"{where}: expected a stats release as JSON, got bytes that are not UTF-8"
@@ -361,6 +371,39 @@ def _stats_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--format", choices=("text", "json", "csv"), default="text")
     p.set_defaults(run=_stats)
+
+
+def _stats_audit(args: argparse.Namespace, out: TextIO) -> int:
+    paths: list[Path] = args.tables
+    tables = [_release(path, option="") for path in paths]
+    try:
+        result = audit_stats(tables)
+    except AuditError as exc:  # name the file rather than tables[i]
+        if exc.table is None:
+            raise
+        got = f", got {exc.got}" if exc.got is not None else ""
+        raise _Usage(f"{_shown(paths[exc.table])}: expected {exc.expected}{got}") from None
+    except ImportError as exc:  # scipy, an optional extra, is missing
+        raise _Usage(str(exc)) from None
+    names = [str(path) for path in paths]
+    if args.format == "json":
+        json.dump(result.to_json(names), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        print(result.to_text(names), file=out)
+    return EXIT_OK if result.ok else EXIT_FOUND
+
+
+def _stats_audit_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "tables",
+        type=Path,
+        nargs="+",
+        metavar="TABLE.json",
+        help="published tables (what stats --format json printed), of one ledger state and day",
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(run=_stats_audit)
 
 
 def _given(value: str) -> str:
@@ -445,6 +488,12 @@ def _parser() -> argparse.ArgumentParser:
 
     _stats_args(
         commands.add_parser("stats", help="count returns for publication, small counts hidden")
+    )
+
+    _stats_audit_args(
+        commands.add_parser(
+            "stats-audit", help="find the counts that published tables reveal together"
+        )
     )
 
     p = commands.add_parser("demo", help="check the bundled Canada-U.S. 2020 example")

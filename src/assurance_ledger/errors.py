@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from .display import one_line
 
 __all__ = [
+    "AuditError",
     "ChainBroken",
     "InvalidDate",
     "InvalidRecord",
@@ -259,6 +260,33 @@ class TornTail(StoreError):
 
 def _rebuild_torn(path: str, problem: str, entries: int, torn_bytes: int) -> TornTail:
     return TornTail(path, problem, entries=entries, torn_bytes=torn_bytes)
+
+
+class AuditError(LedgerError, ValueError):
+    """Published tables that cannot be audited together.
+
+    ``table`` is the position (from 0) of the table at fault in the list given
+    to :func:`~assurance_ledger.audit.audit_stats`, or ``None`` when the fault
+    is in the list or in all the tables together; ``expected`` says what was
+    needed and ``got`` (or ``None``) what was found.
+    """
+
+    table: int | None
+    expected: str
+    got: str | None
+
+    def __init__(self, table: int | None, expected: str, got: str | None = None) -> None:
+        """Build the error; the message is ``tables[i]: expected ..., got ...``."""
+        self.table = table
+        self.expected = expected
+        self.got = got
+        where = "tables" if table is None else f"tables[{table}]"
+        found = f", got {got}" if got is not None else ""
+        super().__init__(f"{where}: expected {expected}{found}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle by the data."""
+        return (type(self), (self.table, self.expected, self.got))
 
 
 class ReadOnlyLedger(StoreError, io.UnsupportedOperation):

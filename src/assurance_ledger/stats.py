@@ -47,7 +47,6 @@ rather than guess, so a failed search costs only information, never safety.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import itertools
 import re
 from collections import defaultdict
@@ -58,15 +57,17 @@ from typing import Any, ClassVar, Final, Literal, TypeAlias, cast
 import attrs
 
 from . import records as r
+from . import statstext
 from .checker import _date_order, check
 from .commitments import Commitment
-from .csvout import csv_text
 from .dates import DateSpan
 from .display import one_line
 from .errors import LedgerError
+from .intervals import agrees, stated, with_intervals
 from .ledger import Fact, Ledger
 from .report import Report
 from .rules import Rule
+from .statstext import TOTAL
 
 __all__ = [
     "FIELDS",
@@ -106,7 +107,6 @@ PROTECTING: Final = "x"
 #: A published value: a (rounded) count, ``"--"`` or ``"x"``.
 Cell: TypeAlias = int | Literal["--", "x"]
 
-_TOTAL = "Total"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -310,10 +310,6 @@ def _row(key: tuple[str, ...], values: Sequence[Cell]) -> StatsRow:
     return StatsRow(key=key, **dict(zip(MEASURES, values, strict=True)))
 
 
-def _escape(value: object) -> str:
-    return html.escape(str(value), quote=True)
-
-
 @attrs.frozen(kw_only=True)
 class StatsTable:
     """A published table of counts: what :func:`stats` returns (a value).
@@ -343,7 +339,11 @@ class StatsTable:
         raise StatsError("key", f"a group of this table ({', '.join(self.by)})", _short(key))
 
     def to_json(self) -> dict[str, Any]:
-        """The table as JSON: what :meth:`from_json` reads back (and ``--since`` expects)."""
+        """The table as JSON: what :meth:`from_json` reads back (and ``--since`` expects).
+
+        Each row's values, and the total's, come with their ``intervals`` (see
+        :mod:`~assurance_ledger.intervals`).
+        """
         return {
             "by": list(self.by),
             "as_of": self.as_of.isoformat(),
@@ -353,11 +353,11 @@ class StatsTable:
             "rows": [
                 {
                     **dict(zip(self.by, row.key, strict=True)),
-                    **dict(zip(MEASURES, row.values, strict=True)),
+                    **with_intervals(self.suppression, MEASURES, row.values),
                 }
                 for row in self.rows
             ],
-            "total": dict(zip(MEASURES, self.total.values, strict=True)),
+            "total": with_intervals(self.suppression, MEASURES, self.total.values),
         }
 
     @classmethod
@@ -372,34 +372,11 @@ class StatsTable:
         one line is the total). Groups are neutralised against spreadsheet
         formulas (see :mod:`~assurance_ledger.csvout`); counts are not.
         """
-        label = [_TOTAL, *([""] * (len(self.by) - 1))] if self.by else []
-        rows = [*([*row.key, *row.values] for row in self.rows), [*label, *self.total.values]]
-        return csv_text([*self.by, *MEASURES], rows, as_is=MEASURES)
-
-    def _heading(self) -> str:
-        grouped = f", by {', '.join(self.by)}" if self.by else ""
-        return f"Returns as of {self.as_of.isoformat()}{grouped} ({self.suppression.describe()})"
-
-    def _lines(self) -> list[list[str]]:
-        lines = [[*self.by, *MEASURES]]
-        lines += [[*map(one_line, row.key), *map(str, row.values)] for row in self.rows]
-        label = [_TOTAL, *([""] * (len(self.by) - 1))] if self.by else []
-        lines.append([*label, *map(str, self.total.values)])
-        return lines
+        return statstext.to_csv(self)
 
     def to_text(self) -> str:
         """The table for people, in plain text, with the suppression stated above it."""
-        lines = self._lines()
-        keys = len(self.by)
-        widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
-        text = [self._heading()]
-        for line in lines:
-            cells = [
-                value.ljust(width) if i < keys else value.rjust(width)
-                for i, (value, width) in enumerate(zip(line, widths, strict=True))
-            ]
-            text.append("  ".join(cells).rstrip())
-        return "\n".join(text)
+        return statstext.to_text(self)
 
     def __str__(self) -> str:
         """The plain-text table."""
@@ -407,21 +384,15 @@ class StatsTable:
 
     def _repr_html_(self) -> str:
         """The table as HTML for notebooks; every value is escaped."""
-        lines = self._lines()
-        head = "".join(f"<th>{_escape(c)}</th>" for c in lines[0])
-        body = "".join(
-            "<tr>" + "".join(f"<td>{_escape(c)}</td>" for c in line) + "</tr>" for line in lines[1:]
-        )
-        return (
-            f"<table><caption>{_escape(self._heading())}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-        )
+        return statstext.to_html(self)
 
 
 # -- reading a table back ------------------------------------------------------------
 
 
 _KEYS = ("by", "as_of", "suppression", "ledger_head", "measures", "rows", "total")
+_VALUES = [*MEASURES, "intervals (optional)"]
+_STATED = "the counts its values stand for, [lowest, highest or null] for each measure"
 
 
 def _read_table(data: object) -> StatsTable:
@@ -443,15 +414,15 @@ def _read_table(data: object) -> StatsTable:
     if data["measures"] != list(MEASURES):
         raise StatsError("measures", f"the list {list(MEASURES)}", _short(data["measures"]))
     total = data["total"]
-    if not (isinstance(total, dict) and set(total) == set(MEASURES)):
-        raise StatsError("total", f"an object with the keys {list(MEASURES)}", _short(total))
+    if not (isinstance(total, dict) and set(total) - {"intervals"} == set(MEASURES)):
+        raise StatsError("total", f"an object with the keys {_VALUES}", _short(total))
     return StatsTable(
         by=by,
         as_of=_read_day(data["as_of"]),
         suppression=suppression,
         ledger_head=head,
         rows=_read_rows(data["rows"], by, suppression),
-        total=_row((), [_read_value(suppression, total, "total.", m) for m in MEASURES]),
+        total=_row((), _read_values(suppression, total, "total.")),
     )
 
 
@@ -483,27 +454,31 @@ def _read_rows(
     rows = []
     for i, item in enumerate(value):
         where = f"rows[{i}]"
-        if not (isinstance(item, dict) and set(item) == {*by, *MEASURES}):
-            raise StatsError(where, f"an object with the keys {[*by, *MEASURES]}", _short(item))
+        if not (isinstance(item, dict) and set(item) - {"intervals"} == {*by, *MEASURES}):
+            raise StatsError(where, f"an object with the keys {[*by, *_VALUES]}", _short(item))
         for field in by:
             group = item[field]
-            if not (isinstance(group, str) and group and group != _TOTAL):
+            if not (isinstance(group, str) and group and group != TOTAL):
                 raise StatsError(f"{where}.{field}", "a group value (text)", _short(group))
         key = tuple(str(item[field]) for field in by)
-        rows.append(_row(key, [_read_value(suppression, item, f"{where}.", m) for m in MEASURES]))
+        rows.append(_row(key, _read_values(suppression, item, f"{where}.")))
     keys = [row.key for row in rows]
     if keys != sorted(set(keys)):
         raise StatsError("rows", "one row per group, sorted by group", None)
     return tuple(rows)
 
 
-def _read_value(suppression: Suppression, item: Mapping[str, object], where: str, m: str) -> Cell:
-    value = item[m]
-    try:
-        suppression._bounds(value)
-    except StatsError as exc:
-        raise StatsError(f"{where}{m}", exc.expected, exc.got) from None
-    return cast(Cell, value)  # _bounds accepted it
+def _read_values(suppression: Suppression, item: Mapping[str, object], where: str) -> list[Cell]:
+    """A row's values; its intervals, which older releases lack, must be what they stand for."""
+    for m in MEASURES:
+        try:
+            suppression._bounds(item[m])
+        except StatsError as exc:
+            raise StatsError(f"{where}{m}", exc.expected, exc.got) from None
+    values, given = [cast(Cell, item[m]) for m in MEASURES], item.get("intervals", ...)
+    if given is not ... and not agrees(given, stated(suppression, MEASURES, values)):
+        raise StatsError(f"{where}intervals", _STATED, _short(given))
+    return values
 
 
 def _fields(by: object, name: str = "by") -> tuple[str, ...]:
