@@ -346,3 +346,35 @@ def test_a_ping_pong_of_removals_is_followed_to_the_feared_country() -> None:
     found = list(non_refoulement(_case(back, promise, outcomes), NonRefoulement(indirect=True)))
     assert [(f.truth, f.evidence) for f in found] == [(YES, (1, 2, 3, 4, 5, 6))]
     assert list(itertools.chain(found[0].explanation.split("then")))[-1].strip().startswith("to HT")
+
+
+@settings(max_examples=max(100, settings().max_examples))
+@given(claimant_cases(), st.integers(1, 4))
+def test_a_case_of_many_outcomes_reads_them_by_type_as_a_plain_reading_would(
+    parts: tuple[Fact, Fact, tuple[Fact, ...]], copies: int
+) -> None:
+    """Rule: of_type and removals give the same, in the same order, however many outcomes.
+
+    A case of more than a few dozen outcomes reads them grouped by type; the
+    outcomes here are repeated (new seqs, same dates) to pass that size.
+    """
+    claimant, assurance, outcomes = parts
+    many = sorted(
+        (Fact(f.seq + 100 * k, f.record) for k in range(copies * 3) for f in outcomes),
+        key=lambda f: (f.record.on.earliest, f.record.on.latest, f.seq),  # type: ignore[attr-defined]
+    )
+    case = _case(claimant, assurance, tuple(many))
+    for kind in (Removed, Departed, Detained, Released, Notified, ClaimDecided, Outcome):
+        for by in (None, "US"):
+            plain = [
+                (f, f.record)
+                for f in case.outcomes
+                if isinstance(f.record, kind)
+                and (by is None or getattr(f.record, "by", None) == by)
+            ]
+            assert case.of_type(kind, by=by) == plain
+    moves = [(f, f.record) for f in case.outcomes if isinstance(f.record, Removed | Departed)]
+    assert case.of_type((Removed, Departed)) == moves
+    assert case.removals() == plain_removals(case)
+    if len(many) > 32:
+        assert case.removals() is case.removals()  # worked out once for a case this size

@@ -54,7 +54,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -78,6 +78,8 @@ from .truth import MAYBE, NO, YES, Truth
 __all__ = ["NEEDS", "READS", "RULES", "Case", "Finding", "Removal", "Rule"]
 
 C = TypeVar("C", bound=Commitment)
+#: A case with more outcomes than this reads them by type (see Case.of_type).
+_MANY = 32
 OutcomeT = TypeVar("OutcomeT", bound=r.Outcome)
 
 
@@ -133,6 +135,9 @@ class Case:
     outcomes: tuple[Fact, ...]
     as_of: DateSpan
     coverage: Truth
+    _kept: dict[str, Any] | None = attrs.field(
+        default=None, init=False, eq=False, repr=False, alias="_kept"
+    )
 
     # The checker builds a case only from a return and a giving; these two are
     # read many times a case, so they do not check that again.
@@ -197,9 +202,12 @@ class Case:
         """
         found = []
         latest = self.as_of.latest
+        outcomes: Sequence[Fact] = self.outcomes
+        if len(outcomes) > _MANY:  # read only the outcomes of the types asked for
+            outcomes = self._of_types(cls if isinstance(cls, tuple) else (cls,))
         # A loop, not a comprehension: on Python 3.11 a comprehension is a call
         # of its own, dearer than the loop over the few outcomes of a claimant.
-        for fact in self.outcomes:
+        for fact in outcomes:
             record = fact.record
             if (
                 isinstance(record, cls)
@@ -211,7 +219,41 @@ class Case:
 
     def removals(self) -> list[Removal]:
         """Every removal, and coerced departure, in date order, with who removed."""
-        return _removals(self.returned, self.outcomes, self.as_of)
+        if len(self.outcomes) <= _MANY:
+            return _removals(self.returned, self.outcomes, self.as_of)
+        memo = self._memo()
+        if "removals" not in memo:
+            memo["removals"] = _removals(self.returned, self.outcomes, self.as_of)
+        return memo["removals"]  # type: ignore[no-any-return]
+
+    # Three rules read the removals, and each rule reads outcomes of a few
+    # types: a claimant with thousands of outcomes (a hostile ledger) must not
+    # have them all read again by each. For such a case they are worked out
+    # once, when first asked, and kept; a few outcomes are cheaper read again.
+
+    def _memo(self) -> dict[str, Any]:
+        if self._kept is None:
+            object.__setattr__(self, "_kept", {})  # a cache, not part of the value
+        return self._kept  # type: ignore[return-value]
+
+    def _by_type(self) -> dict[type[r.Record], list[int]]:
+        """The place of each outcome in ``outcomes``, by its record's type."""
+        memo = self._memo()
+        places: dict[type[r.Record], list[int]] | None = memo.get("by_type")
+        if places is None:
+            places = memo["by_type"] = {}
+            for index, fact in enumerate(self.outcomes):
+                places.setdefault(type(fact.record), []).append(index)
+        return places
+
+    def _of_types(self, classes: tuple[type[r.Outcome], ...]) -> list[Fact]:
+        """The outcomes that are instances of ``classes``, in their order in ``outcomes``."""
+        lists = [places for kind, places in self._by_type().items() if issubclass(kind, classes)]
+        if not lists:
+            return []
+        places = lists[0] if len(lists) == 1 else sorted(itertools.chain(*lists))
+        outcomes = self.outcomes
+        return [outcomes[index] for index in places]
 
     def deadline(
         self, start: DateSpan, days: int, done: list[tuple[Fact, Any]]
