@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 import attrs
 
+from . import moves
 from . import records as r
 from ._gc import collector_paused
 from .commitments import Commitment
@@ -39,7 +40,7 @@ from .report import (
     Summary,
     UnassuredReturn,
 )
-from .rules import _MOVES, NEEDS, READS, RULES, Case, Rule, _removals
+from .rules import NEEDS, READS, RULES, Case, Rule
 from .truth import Truth
 
 __all__ = ["check", "covers"]
@@ -204,9 +205,9 @@ def _assess(
     assert isinstance(back, r.ClaimantReturned)  # noqa: S101 -- by construction
     mine = sorted(outcomes, key=_date_order)
     # Removals read only removals and departures: if none changed, neither did they.
-    unmoved = reuse[0] if reuse is not None and reuse[1].isdisjoint(_MOVES) else None
+    unmoved = reuse[0] if reuse is not None and reuse[1].isdisjoint(moves.MOVES) else None
     if unmoved is None:
-        removals = _removals(back, mine, day)
+        removals = moves.removals(back, mine, day)
         removed_home = any(m.to == back.origin for m in removals)
     else:
         removed_home = unmoved.removed_home
