@@ -39,7 +39,7 @@ from . import records as r
 from .dates import DateSpan
 from .truth import MAYBE, NO, YES, Truth
 
-__all__ = ["ReturnCounts", "ScopeIndex", "covers"]
+__all__ = ["ReturnCounts", "ScopeIndex", "covers", "filters", "window"]
 
 T = TypeVar("T")
 
@@ -60,25 +60,41 @@ def covers(
     >>> covers(Scope(nationalities=["VE"]), back)
     <Truth.NO: 'no'>
     """
-    truth = YES
+    truth = filters(scope, returned)
+    if truth is NO:
+        return NO
     if scope.returns_from is not None:
         truth = truth & returned.on.on_or_after(scope.returns_from)
     if scope.returns_until is not None:
         truth = truth & returned.on.on_or_before(scope.returns_until)
-    if scope.crossings is not None and returned.crossing not in scope.crossings:
-        truth = truth & (MAYBE if returned.crossing == "unknown" else NO)
-    nationalities = set(returned.nationalities)
-    if scope.nationalities is not None and not nationalities & set(scope.nationalities):
-        truth = NO
-    if nationalities & set(scope.exclude_nationalities):
-        truth = NO
-    if scope.claimants is not None and returned.claimant_id not in scope.claimants:
-        truth = NO
-    if scope.minors_only and not returned.minor:
-        truth = NO
     if withdrawn is not None:
         truth = truth & ~returned.on.after(withdrawn)
     return truth
+
+
+def filters(scope: r.Scope, returned: r.ClaimantReturned) -> Truth:
+    """Whether a return matches every filter of a scope but its window of dates.
+
+    A crossing recorded as ``unknown`` *maybe* matches a scope that names
+    crossings; every other filter matches or not. :func:`covers` adds the
+    window; the index and the counts below read this same rule.
+    """
+    # Loops over tuples, not sets: both lists are a few countries (at most the
+    # 250 or so codes, each once), and this runs for every return and scope.
+    nationalities = returned.nationalities
+    listed = scope.nationalities
+    if listed is not None and not any(n in listed for n in nationalities):
+        return NO
+    excluded = scope.exclude_nationalities
+    if excluded and any(n in excluded for n in nationalities):
+        return NO
+    if (scope.claimants is not None and returned.claimant_id not in scope.claimants) or (
+        scope.minors_only and not returned.minor
+    ):
+        return NO
+    if scope.crossings is not None and returned.crossing not in scope.crossings:
+        return MAYBE if returned.crossing == "unknown" else NO
+    return YES
 
 
 def window(scope: r.Scope) -> tuple[dt.date, dt.date]:
@@ -197,18 +213,7 @@ class ScopeIndex(Generic[T]):
 
     def add(self, item: T, scope: r.Scope) -> None:
         """Index one more scope, with its item."""
-        first, last = window(scope)
-        self._entries.append(
-            _Entry(
-                item,
-                scope,
-                first,
-                last,
-                None if scope.nationalities is None else frozenset(scope.nationalities),
-                frozenset(scope.exclude_nationalities),
-                None if scope.claimants is None else frozenset(scope.claimants),
-            )
-        )
+        self._entries.append(_Entry.of(item, scope))
         self._by_claimant = None
 
     def _group(self) -> dict[str, list[tuple[int, T]]]:
@@ -258,7 +263,14 @@ class ScopeIndex(Generic[T]):
 
 @attrs.frozen
 class _Entry(Generic[T]):
-    """A scope as the index holds it, its filters ready for a quick look (private)."""
+    """A scope as the index holds it, ready for a quick look (private).
+
+    The quick look (:meth:`may_cover`) reads the window and the filters that
+    decide alone, from sets made once, rather than calling :func:`filters` for
+    every return: it runs for every return and scope of a pair (about 5% of a full
+    check's instructions). It may only say no where :func:`filters` or the
+    window would; the property tests of the index hold it to that.
+    """
 
     item: T
     scope: r.Scope
@@ -267,6 +279,18 @@ class _Entry(Generic[T]):
     nations: frozenset[str] | None
     excluded: frozenset[str]
     claimants: frozenset[str] | None
+
+    @classmethod
+    def of(cls, item: T, scope: r.Scope) -> _Entry[T]:
+        """The entry of ``item`` with ``scope``."""
+        return cls(
+            item,
+            scope,
+            *window(scope),
+            None if scope.nationalities is None else frozenset(scope.nationalities),
+            frozenset(scope.exclude_nationalities),
+            None if scope.claimants is None else frozenset(scope.claimants),
+        )
 
     def may_cover(self, back: r.ClaimantReturned) -> bool:
         """False only where :func:`covers` certainly says ``NO`` (crossings aside)."""
@@ -279,22 +303,6 @@ class _Entry(Generic[T]):
             or (self.nations is not None and self.nations.isdisjoint(back.nationalities))
             or not self.excluded.isdisjoint(back.nationalities)
         )
-
-
-def _filters_take(scope: r.Scope, back: r.ClaimantReturned) -> bool:
-    """Whether :func:`covers` may take ``back`` by every filter of ``scope`` but its window."""
-    if (
-        scope.crossings is not None
-        and back.crossing not in scope.crossings
-        and back.crossing != "unknown"  # an unknown crossing may be any
-    ):
-        return False
-    nationalities = back.nationalities
-    if scope.nationalities is not None and set(scope.nationalities).isdisjoint(nationalities):
-        return False
-    if not set(scope.exclude_nationalities).isdisjoint(nationalities):
-        return False
-    return not (scope.minors_only and not back.minor)
 
 
 #: A scope's filters without its window: crossings, nationalities, exclusions, minors only.
@@ -335,16 +343,16 @@ class ReturnCounts:
                 for claimant in scope.claimants
                 for back in self._by_id.get(claimant, ())
             )
-        filters = (
+        key = (
             scope.crossings,
             scope.nationalities,
             scope.exclude_nationalities,
             scope.minors_only,
         )
-        days = self._filtered.get(filters)
+        days = self._filtered.get(key)
         if days is None:
-            taken = [back.on for back in self._returns if _filters_take(scope, back)]
-            days = self._filtered[filters] = (
+            taken = [back.on for back in self._returns if filters(scope, back) is not NO]
+            days = self._filtered[key] = (
                 sorted(on.earliest for on in taken),
                 sorted(on.latest for on in taken),
             )
