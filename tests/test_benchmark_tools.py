@@ -193,6 +193,19 @@ def test_the_cross_check_reports_a_difference(
         peer.cross_check(path, generate.AS_OF)
 
 
+def _smoke_run(script: str, *args: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """Run ``benchmarks/<script>`` with ``args``; it must end judged (0: all pass, 1: a miss)."""
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    return done, done.stdout.splitlines()
+
+
 def test_the_benchmark_script_runs_and_judges_every_figure(tmp_path: Path) -> None:
     """Rule: benchmarks/run.py prints every figure with its target and PASS or FAIL.
 
@@ -201,15 +214,7 @@ def test_the_benchmark_script_runs_and_judges_every_figure(tmp_path: Path) -> No
     A smoke run at a tiny size (the figures mean nothing there): the script
     must not rot between the runs that matter.
     """
-    done = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "run.py"), "--entries", "3000", "--bounds"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    assert done.returncode in (0, 1), done.stderr
-    rows = done.stdout.splitlines()
+    done, rows = _smoke_run("run.py", "--entries", "3000", "--bounds")
     for figure in (
         "open + verify",
         "full check",
@@ -240,15 +245,7 @@ def test_the_hostile_benchmark_runs_and_judges_every_shape() -> None:
     Each with its target and PASS or FAIL, and the exit status says whether any
     failed. A smoke run at a tiny size: the ratios mean nothing there.
     """
-    done = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "hostile.py"), "--entries", "400"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    assert done.returncode in (0, 1), done.stderr
-    rows = done.stdout.splitlines()
+    done, rows = _smoke_run("hostile.py", "--entries", "400")
     hostile = _load("hostile")
     for shape in hostile.SHAPES:
         for what in ("check", "stats"):
