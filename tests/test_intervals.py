@@ -46,17 +46,22 @@ def test_each_value_states_what_it_stands_for(
     """Rule: beside each row's values and the total's, intervals are the values' bounds.
 
     ``[lowest, highest]`` as ``Suppression.bounds`` gives them (``null``: no
-    upper bound), each holding the true count; the JSON reads back as an equal
-    table, with or without them.
+    upper bound), except that a listed group's returns, and the total's when
+    a group is listed, are at least 1; each holds the true count; the JSON
+    reads back as an equal table, with or without them.
     """
     table = stats(ledger, by, as_of="2030-01-01", suppression=preset)
     raw = stats(ledger, by, as_of="2030-01-01", suppression=Suppression.NONE)
     data = json.loads(json.dumps(table.to_json()))
     rows = [*data["rows"], data["total"]]
-    for row, raw_row in zip(rows, (*raw.rows, raw.total), strict=True):
+    nonempty = [True] * len(data["rows"]) + [bool(data["rows"])]
+    for row, raw_row, listed in zip(rows, (*raw.rows, raw.total), nonempty, strict=True):
         for measure, count in zip(MEASURES, raw_row.values, strict=True):
             low, high = row["intervals"][measure]
-            assert (low, high) == preset.bounds(row[measure])
+            bound_low, bound_high = preset.bounds(row[measure])
+            if listed and measure == "returns":
+                bound_low = max(bound_low, 1)
+            assert (low, high) == (bound_low, bound_high)
             assert low <= count  # type: ignore[operator]
             assert high is None or count <= high  # type: ignore[operator]
     assert StatsTable.from_json(data) == table

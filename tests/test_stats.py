@@ -74,21 +74,24 @@ PROTECTED = (Suppression.DEFAULT, Suppression.STRICT, EXACT)
 # -- the independent attacker ----------------------------------------------------------
 
 
-def shown(count: int, threshold: int, base: int) -> int | str:
-    """What the rule publishes for ``count``: "--" for 1..threshold, else round half up."""
-    if 1 <= count <= threshold:
+def shown(count: int, threshold: int, base: int, zeros: bool = False) -> int | str:
+    """What the rule publishes for ``count``: "--" for 1..threshold, else round half up.
+
+    With ``zeros`` hidden, 0 is shown "--" too.
+    """
+    if (0 if zeros else 1) <= count <= threshold:
         return "--"
     return (2 * count + base) // (2 * base) * base
 
 
-def allowed(value: object, threshold: int, base: int) -> tuple[int, int]:
+def allowed(value: object, threshold: int, base: int, zeros: bool = False) -> tuple[int, int]:
     """The true counts a published value allows, found by trying every count near it."""
     if value == "--":
-        return 1, threshold
+        return (0 if zeros else 1), threshold
     if value == "x":
         return 1, INF
     assert isinstance(value, int)
-    counts = [c for c in range(value + base + 1) if shown(c, threshold, base) == value]
+    counts = [c for c in range(value + base + 1) if shown(c, threshold, base, zeros) == value]
     assert counts, f"{value} is never published"
     return min(counts), max(counts)
 
@@ -116,8 +119,11 @@ def relations(table: Mapping[str, Any]) -> tuple[Bounds, Sums, AtMost]:
     most ``returns``, and a listed group has at least one return.
     """
     t, base = table["suppression"]["threshold"], table["suppression"]["base"]
+    zeros = table["suppression"].get("zeros") == "hidden"
     rows = published_rows(table)
-    bounds: Bounds = {(key, m): allowed(row[m], t, base) for key, row in rows for m in MEASURES}
+    bounds: Bounds = {
+        (key, m): allowed(row[m], t, base, zeros) for key, row in rows for m in MEASURES
+    }
     for key, _ in rows[:-1]:
         lo, hi = bounds[key, "returns"]
         bounds[key, "returns"] = (max(lo, 1), hi)
@@ -199,14 +205,25 @@ def truth_of(table: StatsTable) -> dict[tuple[tuple[str, ...], str], int]:
     return {(key, m): row[m] for key, row in published_rows(table.to_json()) for m in MEASURES}
 
 
+def hidden(table: StatsTable, raw: StatsTable, cell: Cellkey, count: int) -> bool:
+    """Whether ``count`` of ``cell`` is one the rule hides: 1 to the threshold, or 0.
+
+    0 only where zeros are hidden, and not in a row with no returns (an empty
+    table's total, which is about nobody).
+    """
+    low = 0 if table.suppression.hide_zeros else 1
+    key, _ = cell
+    row = raw.total if key == TOTAL else raw.row(*key)
+    return low <= count <= table.suppression.threshold and row.returns != 0
+
+
 def assert_nothing_small_recovered(table: StatsTable, raw: StatsTable) -> Bounds:
-    """No count from 1 to the threshold is pinned; every count stays possible."""
-    t = table.suppression.threshold
+    """No hidden count (0 or 1 to the threshold) is pinned; every count stays possible."""
     bounds = attack(table.to_json())
     for cell, count in truth_of(raw).items():
         lo, hi = bounds[cell]
         assert lo <= count <= hi, f"{cell}: {count} is outside what is published ({lo}..{hi})"
-        if 1 <= count <= t:
+        if hidden(table, raw, cell, count):
             assert lo < hi, f"{cell}: the count {count} is recovered from the published table"
     return bounds
 
@@ -487,7 +504,7 @@ def test_month_of_an_imprecise_return(on: object, month: str) -> None:
 @pytest.mark.parametrize(
     ("count", "default", "strict"),
     [
-        (0, 0, 0),
+        (0, "--", "--"),
         (1, "--", "--"),
         (4, "--", "--"),
         (5, 5, "--"),
@@ -503,7 +520,7 @@ def test_month_of_an_imprecise_return(on: object, month: str) -> None:
 def test_the_presets_publish_counts_as_documented(
     count: int, default: object, strict: object
 ) -> None:
-    """Rule: default shows 1-4 as --, others rounded to 5; strict hides 1-10; 0 stays 0."""
+    """Rule: default shows 0-4 as --, others rounded to 5; strict hides 0-10."""
     assert Suppression.DEFAULT.publish(count) == default
     assert Suppression.STRICT.publish(count) == strict
     assert Suppression.NONE.publish(count) == count
@@ -543,7 +560,7 @@ def test_bounds_are_what_the_rule_allows(count: int, preset: Suppression) -> Non
     """Rule: a published value's bounds are exactly the counts the rule shows that way."""
     value = preset.publish(count)
     lo, hi = preset.bounds(value)
-    assert (lo, hi) == allowed(value, preset.threshold, preset.base)
+    assert (lo, hi) == allowed(value, preset.threshold, preset.base, preset.hide_zeros)
     assert lo <= count <= (hi if hi is not None else INF)
 
 
@@ -603,7 +620,7 @@ def test_no_small_count_is_recovered_from_large_tables(
 def test_no_small_count_is_pinned_by_any_reasoning(
     stories: list[list[Record]], by: tuple[str, ...], as_of: str, preset: Suppression
 ) -> None:
-    """Rule: for every count from 1 to the threshold, a second table fits the release.
+    """Rule: for every hidden count (0 to the threshold), a second table fits the release.
 
     Not only subtraction: an exhaustive search over whole counts finds another
     table that obeys every relation and every published value, and differs in
@@ -615,7 +632,7 @@ def test_no_small_count_is_pinned_by_any_reasoning(
     bounds, sums, at_most = relations(table.to_json())
     cap = raw.total.returns + 10  # type: ignore[operator]
     for cell, count in truth_of(raw).items():
-        if 1 <= count <= preset.threshold:
+        if hidden(table, raw, cell, count):
             lo, hi = bounds[cell]
             assert any(
                 consistent_table_exists({**bounds, cell: other}, sums, at_most, cap)
@@ -682,7 +699,7 @@ def test_no_measure_above_returns_is_a_relation_too() -> None:
     assert raw.row("ER").values == (13, 9, 4, 0, 13)
     assert_nothing_small_recovered(table, raw)
     bounds, sums, at_most = relations(table.to_json())
-    assert consistent_table_exists({**bounds, (("ER",), "unassured"): (1, 3)}, sums, at_most, 40)
+    assert consistent_table_exists({**bounds, (("ER",), "unassured"): (0, 3)}, sums, at_most, 40)
 
 
 # -- successive releases -------------------------------------------------------------------
@@ -750,11 +767,13 @@ def test_a_cell_pinned_in_both_releases_is_protected() -> None:
     """Rule: a count pinned in two releases whose change is small is suppressed in the second.
 
     With rounding switched off (threshold 4, base 1) every shown count is
-    exact: 10 returns, then 12. Made since the first, the second release may
-    not show both 12 and what pins it.
+    exact: 10 returns, then 12 (5 covered, the others flown back unassured).
+    Made since the first, the second release may not show both 12 and what
+    pins it.
     """
     exact = Suppression(threshold=4, base=1)
-    stories = [story(i, 0, 0, "port_of_entry", "stay") for i in range(12)]
+    crossings = ["port_of_entry"] * 5 + ["airport"] * 7
+    stories = [story(i, 0, 0, crossing, "stay") for i, crossing in enumerate(crossings)]
     ledger = _population_ledger(stories, 10, 0)
     first = stats(ledger, as_of=LATE, suppression=exact)
     first_raw = stats(ledger, as_of=LATE, suppression=Suppression.NONE)
@@ -874,7 +893,7 @@ def test_a_value_the_rule_never_shows_is_refused(example: Ledger) -> None:
     """Rule: a count the suppression would never publish (3 under the default) is refused."""
     data = stats(example, "month", as_of="2020-06-30").to_json()
     data["rows"][0]["returns"] = 3
-    with pytest.raises(StatsError, match=r"rows\[0\]\.returns: expected '--', 'x', 0"):
+    with pytest.raises(StatsError, match=r"rows\[0\]\.returns: expected '--', 'x', a multiple"):
         StatsTable.from_json(data)
 
 
@@ -892,7 +911,7 @@ def test_text_states_the_suppression(example: Ledger) -> None:
     """Rule: the text table says how its counts were published, then one line per row."""
     text = stats(example, "month", as_of="2020-06-30").to_text()
     lines = text.splitlines()
-    assert lines[0].startswith("Returns as of 2020-06-30, by month (counts from 1 to 4 shown as --")
+    assert lines[0].startswith("Returns as of 2020-06-30, by month (counts from 0 to 4 shown as --")
     assert lines[1].split() == ["month", *MEASURES]
     assert lines[-1].split() == ["Total", "5", "--", "--", "--", "--"]
     assert str(stats(example, as_of="2020-06-30", suppression=Suppression.NONE)).endswith(

@@ -56,7 +56,7 @@ import attrs
 from ._milp import Form, Solver, System
 from .display import one_line
 from .errors import AuditError
-from .stats import MEASURES, PROTECTING, SUPPRESSED, Cell, StatsRow, StatsTable
+from .stats import MEASURES, PROTECTING, SUPPRESSED, Cell, StatsRow, StatsTable, Suppression
 
 __all__ = [
     "DISCLOSING",
@@ -473,11 +473,14 @@ def audit_stats(tables: Iterable[StatsTable]) -> StatsAudit:
                     high=high,
                 )
             rows.append(_Row(cover=frozenset(covers[g]), forms=forms, cells=cells))
+    table_rows = [t.rows for t in given]
     findings = []
     for published in rows:
         suppression = given[published.cells["returns"].table].suppression
+        if published.cells["returns"].high == 0:
+            continue  # a row of nobody (an empty table's total) tells nothing of anybody
         for cell in published.cells.values():
-            findings += _judge(cell, suppression.bounds(cell.shown))
+            findings += _judge(cell, _stands_for(suppression, cell, bool(table_rows[cell.table])))
         findings += _every_member(published, rows, suppression.threshold, ranges)
     return StatsAudit(
         as_of=given[0].as_of,
@@ -544,6 +547,14 @@ def _fact(row: _Row, measure: str, ranges: _Ranges) -> Literal["none", "each"] |
     if ranges.always_equal(row.forms["returns"], row.forms[measure]):
         return "each"
     return None
+
+
+def _stands_for(suppression: Suppression, cell: CellRange, listing: bool) -> tuple[int, int | None]:
+    """What a cell's value stands for; a listed group, or a listing table's total, has a return."""
+    low, high = suppression.bounds(cell.shown)
+    if listing and cell.measure == "returns":
+        low = max(low, 1)
+    return low, high
 
 
 def _judge(cell: CellRange, stands_for: tuple[int, int | None]) -> list[AuditFinding]:

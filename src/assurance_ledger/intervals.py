@@ -1,14 +1,16 @@
 """What each published value says on its own: the ``intervals`` of a table's JSON.
 
-A published value (a rounded count, ``--``, ``x`` or 0) stands for a range of
-true counts: under the default suppression, ``10`` for 8 to 12, ``--`` for 1 to
-4, ``x`` for 1 or more, ``0`` for 0 exactly (see
-:meth:`~assurance_ledger.stats.Suppression.bounds`). A table's JSON states
-that range beside each value, so that a reader need not know the rule::
+A published value (a rounded count, ``--`` or ``x``) stands for a range of
+true counts: under the default suppression, ``10`` for 8 to 12, ``--`` for 0 to
+4, ``x`` for 1 or more (see :meth:`~assurance_ledger.stats.Suppression.bounds`;
+a suppression that shows zeros shows ``0`` for 0 exactly and ``--`` for 1 to 4).
+A listed group holds at least one return, and so does the total of a table
+that lists one: their ``returns`` say so. A table's JSON states that range
+beside each value, so that a reader need not know the rule::
 
-    "intervals": {"returns": [8, 12], "covered": [1, 4], "unassured": [1, null], ...}
+    "intervals": {"returns": [8, 12], "covered": [0, 4], "unassured": [1, null], ...}
 
-``null`` is no upper bound. These are what each value allows *alone*; the
+``null`` is no upper bound. These are what each value allows *alone* (with the listing); the
 relations between a table's cells (and between tables) narrow them further,
 which is what :mod:`~assurance_ledger.audit` works out.
 
@@ -18,6 +20,8 @@ on it, so it only needs a setting's ``bounds``.
 >>> from assurance_ledger.stats import Suppression
 >>> stated(Suppression.DEFAULT, ("returns", "covered"), (10, "x"))
 {'returns': [8, 12], 'covered': [1, None]}
+>>> stated(Suppression.DEFAULT, ("returns", "covered"), ("--", "--"), nonempty=True)
+{'returns': [1, 4], 'covered': [0, 4]}
 >>> expected = {"returns": [8, 12], "covered": [1, None]}
 >>> agrees({"covered": [1, None], "returns": [8, 12]}, expected)
 True
@@ -43,17 +47,27 @@ class Bounding(Protocol):
         """The lowest and highest true count ``value`` allows (``None``: no highest)."""
 
 
-def stated(setting: Bounding, measures: Sequence[str], values: Sequence[object]) -> Intervals:
-    """The intervals of one row: for each measure, the counts its published value allows."""
-    return {m: list(setting.bounds(v)) for m, v in zip(measures, values, strict=True)}
+def stated(
+    setting: Bounding, measures: Sequence[str], values: Sequence[object], *, nonempty: bool = False
+) -> Intervals:
+    """The intervals of one row: for each measure, the counts its published value allows.
+
+    A ``nonempty`` row (a listed group, or the total of a table that lists
+    one) holds at least one return: its ``returns`` interval starts at 1 or more.
+    """
+    found: Intervals = {}
+    for measure, value in zip(measures, values, strict=True):
+        low, high = setting.bounds(value)
+        found[measure] = [max(low, 1) if nonempty and measure == "returns" else low, high]
+    return found
 
 
 def with_intervals(
-    setting: Bounding, measures: Sequence[str], values: Sequence[object]
+    setting: Bounding, measures: Sequence[str], values: Sequence[object], *, nonempty: bool = False
 ) -> dict[str, Any]:
-    """One row's values as JSON, by measure, followed by their ``intervals``."""
+    """One row's values as JSON, by measure, then their ``intervals`` (see :func:`stated`)."""
     shown = dict(zip(measures, values, strict=True))
-    return {**shown, "intervals": stated(setting, measures, values)}
+    return {**shown, "intervals": stated(setting, measures, values, nonempty=nonempty)}
 
 
 def agrees(given: object, expected: Mapping[str, Sequence[int | None]]) -> bool:

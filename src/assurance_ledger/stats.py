@@ -50,7 +50,7 @@ import datetime as dt
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, ClassVar, Final, Literal, TypeAlias, cast
 
@@ -65,6 +65,7 @@ from .display import one_line
 from .errors import LedgerError
 from .intervals import agrees, stated, with_intervals
 from .ledger import Fact, Ledger
+from .protection import INF, Allowed, Cellref, Joint, Target, cell_target, protect, targets, witness
 from .report import Report
 from .rules import Rule
 from .statstext import TOTAL
@@ -112,11 +113,7 @@ _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 # Measure indexes: R = C + U; O <= R; F <= R.
 _R, _C, _U, _O, _F = range(5)
-#: An upper bound standing for "no bound" (far above any count).
-_INF = 1 << 60
-#: How many small changes the witness search may try, and how many repairs deep.
-_BUDGET = 2_000
-_DEPTH = 4
+_INF = INF
 
 
 class StatsError(LedgerError, ValueError):
@@ -159,25 +156,35 @@ def _whole(name: str) -> Any:
 class Suppression:
     """How counts are published: which are hidden, and what the others are rounded to.
 
-    A count from 1 to ``threshold`` is shown as ``--``; every other count is
-    rounded to the nearest multiple of ``base`` (an exact half, possible only
-    with an even base, rounds up); 0 is shown as 0. Cells that would let a
+    A count from 0 to ``threshold`` is shown as ``--`` (``hide_zeros``, the
+    default whenever there is a threshold: a 0 is hidden like any small count,
+    as IRCC does, since "none of this group" can be as telling as "one");
+    every other count is rounded to the nearest multiple of ``base`` (an exact
+    half, possible only with an even base, rounds up). Cells that would let a
     hidden count be worked out are shown as ``x`` (see :func:`stats`).
 
-    Presets: :attr:`DEFAULT` (IRCC's practice for these figures in 2020: 1 to 4
-    hidden, others rounded to 5), :attr:`STRICT` (1 to 10 hidden, others rounded
-    to 5) and :attr:`NONE` (raw counts). ``threshold`` is 0 (nothing hidden) or
-    at least 2 (a ``--`` that can only mean 1 would reveal it), and at least
-    the largest count that rounds to 0, so that a published 0 is a true 0.
+    Presets: :attr:`DEFAULT` (IRCC's practice for these figures: 0 to 4
+    hidden, others rounded to 5), :attr:`STRICT` (0 to 10 hidden, others
+    rounded to 5) and :attr:`NONE` (raw counts). ``threshold`` is 0 (nothing
+    hidden) or at least 2 (a ``--`` that can only mean 1 would reveal it), and
+    at least the largest count that rounds to 0. ``hide_zeros=False`` (what
+    releases made before zeros were hidden say, read back) shows a 0 as 0:
+    then a 0 beside a ``--`` tells each member of that group's fact, which
+    nothing else can mend.
 
-    >>> Suppression.DEFAULT.publish(3), Suppression.DEFAULT.publish(12)
-    ('--', 10)
+    >>> Suppression.DEFAULT.publish(0), Suppression.DEFAULT.publish(3)
+    ('--', '--')
+    >>> Suppression.DEFAULT.publish(12)
+    10
     >>> Suppression.DEFAULT.bounds(10), Suppression.DEFAULT.bounds("--")
-    ((8, 12), (1, 4))
+    ((8, 12), (0, 4))
     """
 
     threshold: int = attrs.field(validator=_whole("threshold"))
     base: int = attrs.field(validator=_whole("base"))
+    hide_zeros: bool = attrs.field(
+        default=attrs.Factory(lambda self: self.threshold > 0, takes_self=True)
+    )
 
     DEFAULT: ClassVar[Suppression]
     STRICT: ClassVar[Suppression]
@@ -193,6 +200,10 @@ class Suppression:
             raise StatsError(
                 "threshold", "0 or at least 2 (a '--' that can only mean 1 reveals it)", "1"
             )
+        if not isinstance(self.hide_zeros, bool):
+            raise StatsError("hide_zeros", "true or false", _short(self.hide_zeros))
+        if self.hide_zeros and not self.threshold:
+            raise StatsError("hide_zeros", "false when nothing is hidden (threshold 0)", "true")
         if 0 < self.threshold < self._rounds_to_zero:
             raise StatsError(
                 "threshold",
@@ -221,7 +232,7 @@ class Suppression:
 
     def publish(self, count: int) -> Cell:
         """What this setting shows for ``count`` on its own (before complementary suppression)."""
-        if 1 <= count <= self.threshold:
+        if (1 if not self.hide_zeros else 0) <= count <= self.threshold:
             return SUPPRESSED
         return self._round(count)
 
@@ -236,7 +247,7 @@ class Suppression:
 
     def _bounds(self, value: object) -> tuple[int, int]:
         if value == SUPPRESSED and self.threshold:
-            return 1, self.threshold
+            return (0 if self.hide_zeros else 1), self.threshold
         if value == PROTECTING:
             return 1, _INF
         if isinstance(value, int) and not isinstance(value, bool) and value % self.base == 0:
@@ -245,11 +256,13 @@ class Suppression:
             if self.threshold:
                 lo = 0 if value == 0 else max(lo, self.threshold + 1)
                 hi = 0 if value == 0 else hi
-            if 0 <= lo <= hi:
+            if 0 <= lo <= hi and not (value == 0 and self.hide_zeros):
                 return lo, hi
         shown = ", ".join(
             ([f"'{SUPPRESSED}'"] if self.threshold else [])
-            + [f"'{PROTECTING}'", "0", f"a multiple of {self.base}"]
+            + [f"'{PROTECTING}'"]
+            + ([] if self.hide_zeros else ["0"])
+            + [f"a multiple of {self.base}"]
         )
         above = f" above {self.threshold}" if self.threshold else ""
         raise StatsError("value", f"{shown}{above}", _short(value))
@@ -260,16 +273,24 @@ class Suppression:
             return "raw counts, nothing suppressed"
         parts = []
         if self.threshold:
-            parts.append(f"counts from 1 to {self.threshold} shown as {SUPPRESSED}")
+            low = 0 if self.hide_zeros else 1
+            parts.append(f"counts from {low} to {self.threshold} shown as {SUPPRESSED}")
         if self.base > 1:
             others = "others" if self.threshold else "counts"
             parts.append(f"{others} rounded to the nearest {self.base}")
         parts.append(f"{PROTECTING}: suppressed to protect another count")
         return "; ".join(parts)
 
-    def to_json(self) -> dict[str, int]:
-        """The setting as JSON: ``{"threshold": ..., "base": ...}``."""
-        return {"threshold": self.threshold, "base": self.base}
+    def to_json(self) -> dict[str, int | str]:
+        """The setting as JSON: ``{"threshold": ..., "base": ..., "zeros": "hidden"}``.
+
+        ``zeros`` is there when zeros are hidden; without it (as releases made
+        before zeros were hidden were written), a 0 is shown as 0.
+        """
+        data: dict[str, int | str] = {"threshold": self.threshold, "base": self.base}
+        if self.hide_zeros:
+            data["zeros"] = "hidden"
+        return data
 
 
 Suppression.DEFAULT = Suppression(threshold=4, base=5)
@@ -353,11 +374,13 @@ class StatsTable:
             "rows": [
                 {
                     **dict(zip(self.by, row.key, strict=True)),
-                    **with_intervals(self.suppression, MEASURES, row.values),
+                    **with_intervals(self.suppression, MEASURES, row.values, nonempty=True),
                 }
                 for row in self.rows
             ],
-            "total": with_intervals(self.suppression, MEASURES, self.total.values),
+            "total": with_intervals(
+                self.suppression, MEASURES, self.total.values, nonempty=bool(self.rows)
+            ),
         }
 
     @classmethod
@@ -416,13 +439,14 @@ def _read_table(data: object) -> StatsTable:
     total = data["total"]
     if not (isinstance(total, dict) and set(total) - {"intervals"} == set(MEASURES)):
         raise StatsError("total", f"an object with the keys {_VALUES}", _short(total))
+    rows = _read_rows(data["rows"], by, suppression)
     return StatsTable(
         by=by,
         as_of=_read_day(data["as_of"]),
         suppression=suppression,
         ledger_head=head,
-        rows=_read_rows(data["rows"], by, suppression),
-        total=_row((), _read_values(suppression, total, "total.")),
+        rows=rows,
+        total=_row((), _read_values(suppression, total, "total.", nonempty=bool(rows))),
     )
 
 
@@ -436,10 +460,20 @@ def _read_day(value: object) -> dt.date:
 
 
 def _read_suppression(value: object) -> Suppression:
-    if not (isinstance(value, dict) and set(value) == {"threshold", "base"}):
-        raise StatsError("suppression", 'an object {"threshold": ..., "base": ...}', _short(value))
+    if not (
+        isinstance(value, dict)
+        and set(value) in ({"threshold", "base"}, {"threshold", "base", "zeros"})
+        and value.get("zeros", "hidden") == "hidden"
+    ):
+        raise StatsError(
+            "suppression",
+            'an object {"threshold": ..., "base": ...} with "zeros": "hidden" or without it',
+            _short(value),
+        )
     try:
-        return Suppression(threshold=value["threshold"], base=value["base"])
+        return Suppression(
+            threshold=value["threshold"], base=value["base"], hide_zeros="zeros" in value
+        )
     except StatsError as exc:
         raise StatsError(f"suppression.{exc.field}", exc.expected, exc.got) from None
 
@@ -461,14 +495,16 @@ def _read_rows(
             if not (isinstance(group, str) and group and group != TOTAL):
                 raise StatsError(f"{where}.{field}", "a group value (text)", _short(group))
         key = tuple(str(item[field]) for field in by)
-        rows.append(_row(key, _read_values(suppression, item, f"{where}.")))
+        rows.append(_row(key, _read_values(suppression, item, f"{where}.", nonempty=True)))
     keys = [row.key for row in rows]
     if keys != sorted(set(keys)):
         raise StatsError("rows", "one row per group, sorted by group", None)
     return tuple(rows)
 
 
-def _read_values(suppression: Suppression, item: Mapping[str, object], where: str) -> list[Cell]:
+def _read_values(
+    suppression: Suppression, item: Mapping[str, object], where: str, *, nonempty: bool
+) -> list[Cell]:
     """A row's values; its intervals, which older releases lack, must be what they stand for."""
     for m in MEASURES:
         try:
@@ -476,7 +512,8 @@ def _read_values(suppression: Suppression, item: Mapping[str, object], where: st
         except StatsError as exc:
             raise StatsError(f"{where}{m}", exc.expected, exc.got) from None
     values, given = [cast(Cell, item[m]) for m in MEASURES], item.get("intervals", ...)
-    if given is not ... and not agrees(given, stated(suppression, MEASURES, values)):
+    expected = stated(suppression, MEASURES, values, nonempty=nonempty)
+    if given is not ... and not agrees(given, expected):
         raise StatsError(f"{where}intervals", _STATED, _short(given))
     return values
 
@@ -517,11 +554,11 @@ class _Grid:
     listed: bool  # whether the group rows are published (not when ungrouped)
 
     def rows(self) -> list[tuple[int, ...]]:
-        """The group rows, then the total."""
+        """The published rows' true counts: the groups (when listed), then the total."""
         total = tuple(sum(column) for column in zip(*self.counts, strict=True)) or (0,) * len(
             MEASURES
         )
-        return [*self.counts, total]
+        return [*self.counts, total] if self.listed else [total]
 
 
 def _count(ledger: Ledger, by: tuple[str, ...], report: Report) -> _Grid:
@@ -560,246 +597,207 @@ def _count(ledger: Ledger, by: tuple[str, ...], report: Report) -> _Grid:
     return _Grid(keys=keys, counts=tuple(tuple(groups[k]) for k in keys), listed=bool(by))
 
 
-# -- the witness search --------------------------------------------------------------
+# -- the model of everything published together --------------------------------------
 #
-# A table is rows g = 0..n-1 (the groups) and n (the total), five measures each.
-# The free counts are C, U, O and F of each group; R = C + U, and each total is
-# the sum of its column. A change ``delta`` maps free counts to +-k; a witness
-# for a cell is a change that moves the cell and keeps every published count
-# inside what its published value allows, with O <= R and F <= R in every row.
-
-Cellref = tuple[int, int]
-Domains = list[list[tuple[int, int]]]
+# The witnesses themselves are protection.py's; here each table is laid on the fine
+# cells of the finest grouping of every table published together.
 
 
-def _components(n: int, cell: Cellref) -> list[Cellref]:
-    g, m = cell
-    rows = range(n) if g == n else (g,)
-    measures = (_C, _U) if m == _R else (m,)
-    return [(row, k) for row in rows for k in measures]
+@attrs.frozen
+class _Layout:
+    """Where a table's rows sit on the fine cells: its groups, and the fine cells of each row.
 
-
-def _shift(n: int, delta: Mapping[Cellref, int], cell: Cellref) -> int:
-    g, m = cell
-    measures = (_C, _U) if m == _R else (m,)
-    return sum(v for (row, k), v in delta.items() if k in measures and g in (n, row))
-
-
-def _violation(
-    truth: Sequence[Sequence[int]], dom: Domains, delta: Mapping[Cellref, int]
-) -> tuple[int, Cellref] | None:
-    """The first broken constraint: (+1 if the cell must rise, -1 if fall, 0 for O/F > R)."""
-    n = len(truth) - 1
-    moved: dict[int, list[int]] = {}
-    for (g, m), step in delta.items():
-        moved.setdefault(g, [0] * len(MEASURES))[m] += step
-    total = [sum(steps) for steps in zip(*moved.values(), strict=True)] or [0] * len(MEASURES)
-    moved[n] = total
-    for g in sorted(moved):
-        steps = moved[g]
-        steps[_R] = steps[_C] + steps[_U]
-        values = [count + step for count, step in zip(truth[g], steps, strict=True)]
-        for m, value in enumerate(values):
-            lo, hi = dom[g][m]
-            if value < lo:
-                return 1, (g, m)
-            if value > hi:
-                return -1, (g, m)
-        if g < n:
-            for m in (_O, _F):
-                if values[m] > values[_R]:
-                    return 0, (g, m)
-    return None
-
-
-def _fits(
-    truth: Sequence[Sequence[int]],
-    dom: Domains,
-    delta: Mapping[Cellref, int],
-    var: Cellref,
-    sign: int,
-) -> bool:
-    g, m = var
-    lo, hi = dom[g][m]
-    return lo <= truth[g][m] + delta.get(var, 0) + sign <= hi
-
-
-def _witnesses(
-    truth: Sequence[Sequence[int]], dom: Domains, target: Cellref
-) -> Iterator[dict[Cellref, int]]:
-    """Changes to ``truth`` that keep it consistent with ``dom`` and move ``target``.
-
-    Depth-first from a move of one of the target's counts by one, each step
-    repairing the first constraint the change broke; at most :data:`_DEPTH`
-    repairs deep and :data:`_BUDGET` changes in all, so the search always ends.
+    ``cells`` has a tuple per group, in the order of ``keys``, then one for the
+    total; a table with no grouping has the total alone.
     """
-    n = len(truth) - 1
-    lo, hi = dom[target[0]][target[1]]
-    if lo == hi:
-        return  # what it shows allows one count only: no witness can move it
-    budget = [_BUDGET]
-    seen: set[frozenset[tuple[Cellref, int]]] = set()
 
-    def search(delta: dict[Cellref, int], depth: int) -> Iterator[dict[Cellref, int]]:
-        budget[0] -= 1
-        broken = _violation(truth, dom, delta)
-        if broken is None:
-            if _shift(n, delta, target):
-                yield delta
-            return
-        if depth == 0:
-            return
-        sign, (g, m) = broken
-        if sign == 0:
-            options = [((g, m), -1), ((g, _C), 1), ((g, _U), 1)]
-        else:
-            options = [(var, sign) for var in _components(n, (g, m))]
-        for var, step in options:
-            if budget[0] <= 0:
-                return
-            if not _fits(truth, dom, delta, var, step):
-                continue
-            changed = {**delta, var: delta.get(var, 0) + step}
-            if not changed[var]:
-                del changed[var]
-            key = frozenset(changed.items())
-            if key not in seen:
-                seen.add(key)
-                yield from search(changed, depth - 1)
-
-    for var in _components(n, target):
-        for sign in (1, -1):
-            if budget[0] > 0 and _fits(truth, dom, {}, var, sign):
-                seen.add(frozenset({(var, sign)}))
-                yield from search({var: sign}, _DEPTH)
+    keys: tuple[tuple[str, ...], ...]
+    cells: tuple[tuple[int, ...], ...]
 
 
-def _witness(truth: Sequence[Sequence[int]], dom: Domains, target: Cellref) -> bool:
-    """Whether a second table, consistent with ``dom``, differs from ``truth`` in ``target``."""
-    return next(_witnesses(truth, dom, target), None) is not None
+def _project(fine: _Grid, fields: tuple[str, ...], by: tuple[str, ...]) -> tuple[_Grid, _Layout]:
+    """The table grouped ``by`` (a subset of ``fields``, the fine cells' fields), and its layout."""
+    pick = [fields.index(f) for f in by]
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, key in enumerate(fine.keys):
+        groups.setdefault(tuple(key[j] for j in pick), []).append(i)
+    keys = tuple(sorted(groups))
+    counts = tuple(
+        tuple(sum(fine.counts[i][m] for i in groups[k]) for m in range(len(MEASURES))) for k in keys
+    )
+    every = tuple(range(len(fine.keys)))
+    if by:
+        layout = _Layout(keys=keys, cells=(*(tuple(groups[k]) for k in keys), every))
+    else:
+        layout = _Layout(keys=(), cells=(every,))
+    return _Grid(keys=keys, counts=counts, listed=bool(by)), layout
 
 
-def _domains(suppression: Suppression, values: Sequence[Sequence[Cell] | None]) -> Domains:
-    """What each published row allows (``None``: a row not published, which allows anything).
+def _nonempty(keys: Sequence[tuple[str, ...]]) -> list[bool]:
+    """Which rows of a table (its groups, then its total) are known to hold a return.
 
-    (A listed group is not empty; with a threshold above 0, what its
-    ``returns`` shows already says so: ``--`` and ``x`` mean at least 1, a
-    number at least the threshold plus 1.)
+    A listed group is never empty, nor is the total of a table that lists one.
     """
-    return [
-        [(0, _INF)] * len(MEASURES) if row is None else [suppression._bounds(v) for v in row]
-        for row in values
-    ]
+    return [True] * len(keys) + [bool(keys)]
 
 
-def _shown(grid: _Grid, table: StatsTable) -> list[Sequence[Cell] | None]:
-    """A release's published rows, row for row of ``grid`` (same groups, checked)."""
-    if grid.listed:
-        return [row.values for row in (*table.rows, table.total)]
-    return [*([None] * len(grid.keys)), table.total.values]
+def _allowed(suppression: Suppression, values: Sequence[Cell], listed: bool) -> list[Allowed]:
+    """What a row's published values allow; a row known to hold a return has at least one."""
+    allowed = []
+    for m, value in enumerate(values):
+        lo, hi = suppression._bounds(value)
+        allowed.append(Allowed(max(lo, 1) if listed and m == _R else lo, hi))
+    return allowed
+
+
+def _published_rows(table: StatsTable) -> list[tuple[Cell, ...]]:
+    """A table's published rows, as laid out: its groups, then its total."""
+    return [*(row.values for row in table.rows), table.total.values]
+
+
+def _alone(grid: _Grid, table: StatsTable) -> Joint:
+    """The model of one table on its own: its groups are the fine cells."""
+    _, layout = _project(grid, tuple(table.by), tuple(table.by))
+    rows = _published_rows(table)
+    listed = _nonempty(layout.keys)
+    return Joint(
+        fine=list(grid.counts),
+        rows=list(layout.cells),
+        allowed=[_allowed(table.suppression, v, f) for v, f in zip(rows, listed, strict=True)],
+    )
+
+
+def _fits_truth(joint: Joint) -> bool:
+    """Whether every row's true values are within what it publishes."""
+    return all(
+        lo <= value <= hi
+        for truth, allowed in zip(joint.truth, joint.allowed, strict=True)
+        for value, (lo, hi) in zip(truth, allowed, strict=True)
+    )
 
 
 @attrs.frozen
 class _Earlier:
-    """An earlier release: its true counts (recounted) and what it published."""
+    """An earlier release of the same table: its true counts (recounted) and what it published."""
 
     grid: _Grid
     table: StatsTable
     name: str  # how errors name it: since, or since[i] in a list
 
 
+@attrs.frozen
+class _Beside:
+    """A table published before, of the same ledger state and day: how errors name it."""
+
+    table: StatsTable
+    name: str  # published[i]
+
+
 def _protect(
-    grid: _Grid, suppression: Suppression, earlier: Sequence[_Earlier]
+    fine: _Grid,
+    *,
+    fields: tuple[str, ...],
+    by: tuple[str, ...],
+    suppression: Suppression,
+    beside: Sequence[_Beside],
+    earlier: Sequence[_Earlier],
 ) -> list[list[Cell]]:
-    """The published values: rounded, ``--`` for small counts, ``x`` where a witness needs it."""
-    truth = grid.rows()
-    n = len(truth) - 1
-    shown: list[list[Cell]] = [[suppression.publish(v) for v in row] for row in truth]
-    dom = _domains(
-        suppression, [row if grid.listed or g == n else None for g, row in enumerate(shown)]
-    )
-    published = [
-        (g, m) for g in range(n + 1) for m in range(len(MEASURES)) if grid.listed or g == n
-    ]
-    small = [c for c in published if 1 <= truth[c[0]][c[1]] <= suppression.threshold]
-    targets = small + [c for e in earlier for c in _differenced(grid, e, suppression)]
-    for target in dict.fromkeys(targets):
-        while not _witness(truth, dom, target):
-            cells = _complement(truth, dom, shown, published, target)
-            if not cells:
-                break  # the relaxed search found a witness that needs nothing more
-            for g, m in cells:
-                shown[g][m] = PROTECTING
-                dom[g][m] = (1, _INF)
-    return shown
+    """The new table's published values: rounded, ``--`` for small counts, ``x`` where needed.
 
-
-#: How many witnesses of the relaxed table :func:`_complement` compares.
-_CHOICES = 64
-
-
-def _complement(
-    truth: Sequence[Sequence[int]],
-    dom: Domains,
-    shown: Sequence[Sequence[Cell]],
-    published: Sequence[Cellref],
-    target: Cellref,
-) -> list[Cellref]:
-    """Cells to suppress so that ``target`` has a witness: as few as the search finds.
-
-    Every non-zero count not yet suppressed is relaxed to what ``x`` allows (a
-    shown 0 is a true 0 and is never suppressed), and witnesses are sought in
-    that relaxed table; the cells a witness moves outside what they show are
-    the ones it needs suppressed. The cheapest is chosen: fewest cells, then
-    fewest totals, then the smallest counts. With every non-zero count relaxed,
-    a witness is one or two moves away, so one is always found; should the
-    search still come back empty, the whole row and column are suppressed. An
-    empty list means the witness found needs nothing more: it is one already.
+    ``fine`` counts the returns by every field of ``fields`` (those of the new
+    table and of every table ``beside`` it); the hidden cells of all of them
+    get a witness, and so does each cell whose change since an ``earlier``
+    release both releases would otherwise pin.
     """
-    n = len(truth) - 1
-    open_ = [c for c in published if truth[c[0]][c[1]] >= 1 and shown[c[0]][c[1]] != PROTECTING]
-    relaxed = [list(row) for row in dom]
-    for g, m in open_:
-        relaxed[g][m] = (1, _INF)
-    best: tuple[tuple[int, int, int], list[Cellref]] | None = None
-    for count, delta in enumerate(_witnesses(truth, relaxed, target)):
-        rows = {g for g, _ in delta} | {n}
-        needed = [
-            (g, m)
-            for g in sorted(rows)
-            for m in range(len(MEASURES))
-            if not dom[g][m][0] <= truth[g][m] + _shift(n, delta, (g, m)) <= dom[g][m][1]
+    rows: list[tuple[int, ...]] = []
+    allowed: list[list[Allowed]] = []
+    shown: list[list[Cell]] = []
+    thresholds: list[int] = []
+    labels: list[str] = []
+    settings: list[Suppression] = []
+    for other in beside:
+        _, layout = _project(fine, fields, other.table.by)
+        if layout.keys != tuple(row.key for row in other.table.rows):
+            raise StatsError(other.name, *_NOT_THIS)
+        values = _published_rows(other.table)
+        listed = _nonempty(layout.keys)
+        rows += layout.cells
+        allowed += [
+            _allowed(other.table.suppression, v, f) for v, f in zip(values, listed, strict=True)
         ]
-        cost = (len(needed), sum(g == n for g, _ in needed), sum(truth[g][m] for g, m in needed))
-        if best is None or cost < best[0]:
-            best = (cost, needed)
-        if count + 1 >= _CHOICES:
-            break
-    if best is not None:
-        return best[1]
-    near = [c for c in open_ if target[0] in (c[0], n) or c[1] == target[1]] or open_
-    if not near:  # pragma: no cover -- with every count suppressed, a witness is one move away
-        raise LedgerError(
-            f"stats: no witness for the cell {target}: this is a bug, please report it"
+        shown += [list(v) for v in values]
+        thresholds += [other.table.suppression.threshold] * len(values)
+        labels += _labels(other.table.by, layout.keys, f"{other.name} (by {list(other.table.by)})")
+        settings += [other.table.suppression] * len(values)
+    start = len(rows)
+    grid, layout = _project(fine, fields, by)
+    rows += layout.cells
+    # A row of the same returns as one published already (the total, always) is shown
+    # as that one was: it tells nothing new, and one count never reads two ways.
+    same = {}
+    for q in reversed(range(start)):
+        if settings[q] == suppression:
+            same[rows[q]] = q
+    copied = {p: same[rows[p]] for p in range(start, len(rows)) if rows[p] in same}
+    joint = Joint(
+        fine=list(fine.counts),
+        rows=rows,
+        allowed=allowed,
+        open=frozenset(p for p in range(start, len(rows)) if p not in copied),
+    )
+    new = [
+        list(shown[copied[p]]) if p in copied else [suppression.publish(v) for v in joint.truth[p]]
+        for p in range(start, len(rows))
+    ]
+    listed = _nonempty(layout.keys)
+    joint.allowed += [_allowed(suppression, v, f) for v, f in zip(new, listed, strict=True)]
+    shown += new
+    thresholds += [suppression.threshold] * len(new)
+    labels += _labels(by, layout.keys, "this table")
+    if not _fits_truth(joint):
+        bad = next(
+            b
+            for b in beside
+            if not _fits_truth(_alone(_project(fine, fields, b.table.by)[0], b.table))
         )
-    return near
+        raise StatsError(bad.name, *_NOT_THIS)
+    hidden = [
+        Cellref(p, m)
+        for p, values in enumerate(shown)
+        for m, value in enumerate(values)
+        if value in (SUPPRESSED, PROTECTING)
+    ]
+    small = [
+        p
+        for p, values in enumerate(shown)
+        if 1 <= joint.truth[p][_R] <= thresholds[p] and _hides_zeros(p, beside, suppression, start)
+    ]
+    wanted = targets(joint, hidden, small)
+    for e in earlier:
+        wanted += [
+            cell_target(Cellref(start + row, m)) for row, m in _differenced(grid, e, suppression)
+        ]
+    _protect_all(joint, wanted, labels)
+    for cell in joint.hidden:
+        shown[cell.row][cell.measure] = PROTECTING
+    return shown[start:]
 
 
 def _differenced(grid: _Grid, earlier: _Earlier, suppression: Suppression) -> list[Cellref]:
-    """Cells whose change since ``earlier`` (1 to threshold, either way) both releases pin.
+    """Cells of the new table whose change since ``earlier`` (1 to threshold) both releases pin.
 
-    An earlier cell is pinned unless it has a witness in that release; the
-    cells returned must get one in the new release. A cell the new release
-    cannot unpin (a 0) next to a small count the earlier release pinned means
-    the earlier release itself revealed that count: that is an error.
+    Rows are numbered as :meth:`_Grid.rows` lays them out. An earlier cell is
+    pinned unless it has a witness in that release; the cells returned must get
+    one in the new release. A cell the new release cannot unpin (a group gone
+    from the table) next to a small count the earlier release pinned means the
+    earlier release itself revealed that count: that is an error.
     """
     t = suppression.threshold
     if not t:
         return []
-    old_truth = earlier.grid.rows()
-    old_dom = _domains(suppression, _shown(earlier.grid, earlier.table))
+    old = _alone(earlier.grid, earlier.table)
+    old_truth, new_truth = earlier.grid.rows(), grid.rows()
     old_index = {key: g for g, key in enumerate(earlier.grid.keys)} if grid.listed else {}
-    new_truth = grid.rows()
     new_index = {key: g for g, key in enumerate(grid.keys)} if grid.listed else {}
     places: list[tuple[int | None, int | None, tuple[str, ...] | None]] = [
         (old_index.get(key), new_index.get(key), key) for key in sorted({*old_index, *new_index})
@@ -812,17 +810,59 @@ def _differenced(grid: _Grid, earlier: _Earlier, suppression: Suppression) -> li
             after = new_truth[new_g][m] if new_g is not None else 0
             if not 1 <= abs(after - before) <= t:
                 continue
-            if old_g is not None and _witness(old_truth, old_dom, (old_g, m)):
+            if old_g is not None and witness(old, cell_target(Cellref(old_g, m))):
                 continue
-            if new_g is None or after == 0:
+            if new_g is None or (after == 0 and not suppression.hide_zeros):
                 where = f"the group {key}" if key is not None else "the total"
                 raise StatsError(
                     earlier.name,
                     "an earlier release that does not itself reveal a small count",
                     f"one that pins {measure} of {where} (as of {earlier.table.as_of})",
                 )
-            found.append((new_g, m))
+            found.append(Cellref(new_g, m))
     return found
+
+
+#: The error for a table said to be published beside this one that it cannot be.
+_NOT_THIS: Final = (
+    "a table published of this ledger state and day (the same ledger_head and as_of)",
+    "one whose counts differ from this ledger's",
+)
+
+
+def _hides_zeros(p: int, beside: Sequence[_Beside], suppression: Suppression, start: int) -> bool:
+    """Whether the table of row ``p`` hides zeros (only then can its small groups be protected)."""
+    if p >= start:
+        return suppression.hide_zeros
+    for b in beside:  # rows are laid out table after table
+        count = len(b.table.rows) + 1
+        if p < count:
+            return b.table.suppression.hide_zeros
+        p -= count
+    return False  # pragma: no cover -- every row belongs to a table
+
+
+def _labels(by: tuple[str, ...], keys: Sequence[tuple[str, ...]], name: str) -> list[str]:
+    """How a refusal names each row of a table: its group, or its total."""
+    groups = [
+        f"the group {', '.join(f'{f} {one_line(v)}' for f, v in zip(by, key, strict=True))}"
+        for key in keys
+    ]
+    return [f"{text} of {name}" for text in [*groups, "the total"]]
+
+
+def _protect_all(joint: Joint, wanted: list[Target], labels: Sequence[str]) -> None:
+    """Protect every target, or refuse: a cell this table would reveal, with those beside it."""
+    failed = protect(joint, wanted)
+    if failed is not None:
+        target = failed.target
+        raise StatsError(
+            "published",
+            "a table that reveals no hidden count beside the tables already published "
+            "of this ledger state and day",
+            f"one that would reveal {MEASURES[target.cell.measure]} of {labels[target.row]} "
+            "(publish a coarser table, or start a new release log)",
+        )
 
 
 # -- the function --------------------------------------------------------------------
@@ -871,6 +911,7 @@ def stats(
     *,
     as_of: dt.date | str | DateSpan,
     suppression: Suppression = Suppression.DEFAULT,
+    published: Iterable[StatsTable] = (),
     since: StatsTable | Iterable[StatsTable] | None = None,
     rules: Mapping[type[Commitment], Rule] | None = None,
 ) -> StatsTable:
@@ -879,11 +920,18 @@ def stats(
     ``by`` is a field of :data:`FIELDS` or a list of them (none: the total
     alone). ``as_of`` is the evaluation day, as for
     :func:`~assurance_ledger.checker.check` (``rules`` too is passed on to it).
-    ``suppression`` decides what is shown (:attr:`Suppression.DEFAULT`: 1 to 4
+    ``suppression`` decides what is shown (:attr:`Suppression.DEFAULT`: 0 to 4
     as ``--``, others rounded to 5; :attr:`Suppression.NONE`: raw counts).
-    ``since`` is an earlier release of the same table (or a list of them) from
-    an earlier state of the same ledger: no cell's change since then is
-    revealed either. Raise :class:`StatsError` for a bad argument or release.
+
+    ``published`` are the tables already published of the same ledger state
+    and day, grouped any way: the new table is protected together with them,
+    so that no hidden count of any of them can be worked out from all of them
+    (a :class:`~assurance_ledger.releases.ReleaseLog` keeps them for you). A
+    table that no further suppression makes safe beside them is refused; the
+    same table published again is returned as it was. ``since`` is an earlier
+    release of the same table (or a list of them) from an earlier state of the
+    same ledger: no cell's change since then is revealed either. Raise
+    :class:`StatsError` for a bad argument or release, or a refused table.
     """
     if not isinstance(ledger, Ledger):
         raise StatsError("ledger", "a Ledger", _short(ledger))
@@ -894,6 +942,11 @@ def stats(
         )
     releases = _releases(since)
     report = check(ledger, as_of, rules=rules)
+    head = ledger.head.hash if ledger.head is not None else None
+    beside = _beside(published, head, report.as_of)
+    for other in beside:
+        if (other.table.by, other.table.suppression) == (fields, suppression):
+            return other.table
     earlier = []
     for name, release in releases:
         if release.by != fields:
@@ -910,31 +963,50 @@ def stats(
         grid = _count(state, fields, check(state, release.as_of, rules=rules))
         _check_release(grid, release, name)
         earlier.append(_Earlier(grid=grid, table=release, name=name))
-    grid = _count(ledger, fields, report)
-    shown = _protect(grid, suppression, earlier)
-    head = ledger.head
+    together = {f for b in beside for f in b.table.by} | set(fields)
+    union = tuple(f for f in FIELDS if f in together)
+    fine = _count(ledger, union, report)
+    shown = _protect(
+        fine, fields=union, by=fields, suppression=suppression, beside=beside, earlier=earlier
+    )
+    keys = _project(fine, union, fields)[0].keys
     return StatsTable(
         by=fields,
         as_of=report.as_of,
         suppression=suppression,
-        ledger_head=head.hash if head is not None else None,
-        rows=tuple(_row(key, shown[g]) for g, key in enumerate(grid.keys)) if fields else (),
+        ledger_head=head,
+        rows=tuple(_row(key, shown[g]) for g, key in enumerate(keys)) if fields else (),
         total=_row((), shown[-1]),
     )
+
+
+def _beside(published: object, head: str | None, as_of: dt.date) -> list[_Beside]:
+    """The tables published before, checked to be of this ledger state and day."""
+    if isinstance(published, StatsTable):
+        published = (published,)
+    if isinstance(published, str | bytes | Mapping) or not isinstance(published, Iterable):
+        raise StatsError("published", "a list of StatsTable", _short(published))
+    found = []
+    for i, table in enumerate(published):
+        name = f"published[{i}]"
+        if not isinstance(table, StatsTable):
+            raise StatsError(
+                name, "a StatsTable (read a JSON release with StatsTable.from_json)", _short(table)
+            )
+        if (table.ledger_head, table.as_of) != (head, as_of):
+            raise StatsError(
+                name,
+                f"a table of this ledger state and day (as of {as_of.isoformat()})",
+                f"one of another state or day (as of {table.as_of.isoformat()})",
+            )
+        found.append(_Beside(table=table, name=name))
+    return found
 
 
 def _check_release(grid: _Grid, release: StatsTable, name: str) -> None:
     """Refuse an earlier release whose published values its ledger state cannot explain."""
     keys = tuple(row.key for row in release.rows)
-    fits = not grid.listed or keys == grid.keys
-    if fits:
-        dom = _domains(release.suppression, _shown(grid, release))
-        fits = all(
-            lo <= value <= hi
-            for row, bounds in zip(grid.rows(), dom, strict=True)
-            for value, (lo, hi) in zip(row, bounds, strict=True)
-        )
-    if not fits:
+    if (grid.listed and keys != grid.keys) or not _fits_truth(_alone(grid, release)):
         raise StatsError(
             name,
             "a release whose counts match the ledger state it names",

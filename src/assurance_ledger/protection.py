@@ -1,0 +1,456 @@
+"""Witnesses: why no hidden count of a set of published tables can be worked out.
+
+:func:`~assurance_ledger.stats.stats` shows a count from 0 to the threshold
+as ``--`` and rounds the others, but the published numbers still constrain
+each other: totals are sums, ``returns = covered + unassured``, and two tables
+of the same returns (by nationality, and by nationality and month) are sums of
+the same people. This module decides, for a table about to be published
+beside the tables already published of the same ledger state and day, which
+further cells must be hidden (shown ``x``) so that nothing hidden can be
+worked out from all of them together.
+
+How it reasons, once:
+
+* **The model** is the one a disclosure reviewer builds
+  (:mod:`~assurance_ledger.audit` builds the same one): the *fine cells* are
+  the groups of the finest cross-classification of every table's fields, each
+  with four free counts (covered, unassured, returned to origin, removed to a
+  feared country; its returns are covered + unassured, and neither of the last
+  two exceeds them). Each published row is the sum of the fine cells it holds,
+  and each of its values allows a range of true counts
+  (:meth:`~assurance_ledger.stats.Suppression.bounds`); a listed group holds
+  at least one return.
+* **A witness** for a hidden cell is a second set of fine counts that agrees
+  with everything published and differs in that cell. If every hidden cell has
+  one, no reasoning from the tables, by subtraction or by integer programming,
+  can pin any of them: two truths explain what was published. The same holds
+  for a small group's members: when a group of 1 to the threshold returns has
+  a measure that counts none of them, or all of them, a witness must show a
+  second truth in which it does not, or the tables tell that fact of each
+  person (the audit's ``every_member``).
+* **Only the new table changes.** The tables already published are facts; the
+  new one's cells are hidden further (complementary suppression, shown
+  ``x``: 1 or more) until every hidden cell of every table has a witness. The
+  loop ends because each round hides at least one more cell. When even
+  hiding every non-zero count of the new table leaves a cell without a
+  witness, the table cannot be published beside the others: :func:`protect`
+  says which cell, and :func:`~assurance_ledger.stats.stats` refuses it.
+
+The search for a witness is depth-first from a move of one fine count by
+one, each further step repairing the first constraint the change broke, with
+a bounded depth and budget: when it finds none it hides more rather than
+guess, so a failed search costs information, never safety. The witnesses are
+all made of the true fine cells (no group that had no returns is invented):
+the reviewer's model allows more, so it can only find more room, never less.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from typing import Final, NamedTuple
+
+import attrs
+
+__all__ = [
+    "INF",
+    "MEASURE_COUNT",
+    "Allowed",
+    "Cellref",
+    "Joint",
+    "Target",
+    "Unprotectable",
+    "cell_target",
+    "hideable",
+    "protect",
+    "targets",
+    "witness",
+]
+
+#: How many values a row has: returns, covered, unassured, returned_to_origin, removed_to_feared.
+MEASURE_COUNT: Final = 5
+# Measure indexes: R = C + U; O <= R and F <= R in every fine cell.
+_R, _C, _U, _O, _F = range(MEASURE_COUNT)
+#: An upper bound standing for "no bound" (far above any count).
+INF: Final = 1 << 60
+#: The witness search's rounds: how many repairs deep each goes, and how many changes it
+#: may try. Whether a witness is found quickly depends on the depth in ways no one depth
+#: suits, so the search tries several in turn, each on a small budget.
+_ROUNDS: Final = ((12, 3_000), (20, 3_000), (6, 2_000), (30, 3_000))
+#: How many witnesses of the relaxed model :func:`_complement` compares.
+_CHOICES: Final = 64
+#: The counts each measure adds up: returns are covered + unassured.
+_PARTS: Final = ((_C, _U), (_C,), (_U,), (_O,), (_F,))
+#: What "not every member" means for each measure, as coefficients of (C, U, O, F):
+#: the returns the measure does not count (returns - measure).
+_OTHERS: Final = {_C: (0, 1, 0, 0), _U: (1, 0, 0, 0), _O: (1, 1, -1, 0), _F: (1, 1, 0, -1)}
+#: Each measure as coefficients of (C, U, O, F).
+_FORMS: Final = ((1, 1, 0, 0), (1, 0, 0, 0), (0, 1, 0, 0), (0, 0, 1, 0), (0, 0, 0, 1))
+
+
+class Allowed(NamedTuple):
+    """The true counts a published value allows: ``low`` to ``high`` (:data:`INF`: no bound)."""
+
+    low: int
+    high: int
+
+
+class Cellref(NamedTuple):
+    """A published cell: row ``row`` of the model (see :class:`Joint`), measure ``measure``."""
+
+    row: int
+    measure: int
+
+
+class Target(NamedTuple):
+    """What a witness must change: a sum over one published row.
+
+    ``form`` gives the coefficients of the row's (covered, unassured,
+    returned_to_origin, removed_to_feared); a witness changes that sum. A
+    hidden cell's target is its measure; a small group's "each member" target
+    is the returns its measure does not count.
+    """
+
+    row: int
+    form: tuple[int, int, int, int]
+    cell: Cellref  # the published cell the target protects, to name it
+
+
+class Unprotectable(NamedTuple):
+    """A target no suppression of the new table can give a witness."""
+
+    target: Target
+
+
+@attrs.define
+class Joint:
+    """The model of a set of published rows over fine cells (see the module's documentation).
+
+    ``fine`` are the true counts of each fine cell (five measures, returns
+    first); ``rows`` the fine cells each published row adds up; ``allowed``
+    what each published row's values allow, measure by measure; ``open`` the
+    rows whose cells may still be hidden (the new table's), with ``hidden``
+    telling which of their cells are hidden already.
+    """
+
+    fine: list[tuple[int, ...]]
+    rows: list[tuple[int, ...]]
+    allowed: list[list[Allowed]]
+    open: frozenset[int] = frozenset()
+    hidden: set[Cellref] = attrs.Factory(set)
+    # Derived: each row's true values, and the rows each fine cell belongs to.
+    truth: list[list[int]] = attrs.field(init=False)
+    member: list[list[int]] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        """Add up each row's true values, and index the rows by fine cell."""
+        self.truth = [
+            [sum(self.fine[f][m] for f in cells) for m in range(MEASURE_COUNT)]
+            for cells in self.rows
+        ]
+        self.member = [[] for _ in self.fine]
+        for p, cells in enumerate(self.rows):
+            for f in cells:
+                self.member[f].append(p)
+
+
+Delta = dict[tuple[int, int], int]  # (fine cell, measure) -> change
+
+
+def _moved(joint: Joint, delta: Delta) -> dict[int, list[int]]:
+    """The change of each touched row's five values."""
+    moved: dict[int, list[int]] = {}
+    for (f, k), step in delta.items():
+        for p in joint.member[f]:
+            steps = moved.setdefault(p, [0] * MEASURE_COUNT)
+            steps[k] += step
+            if k in (_C, _U):
+                steps[_R] += step
+    return moved
+
+
+class _Broken(NamedTuple):
+    """The first constraint a change breaks: a row's value, or a fine cell's O or F above R."""
+
+    sign: int  # +1: the value must rise; -1: fall; 0: a fine cell's O or F exceeds its returns
+    row: int  # the row, or the fine cell when sign is 0
+    measure: int
+
+
+def _violation(joint: Joint, allowed: Sequence[Sequence[Allowed]], delta: Delta) -> _Broken | None:
+    fines: dict[int, list[int]] = {}
+    for (f, k), step in delta.items():
+        fines.setdefault(f, [0] * MEASURE_COUNT)[k] += step
+    for f in sorted(fines):
+        values = [count + step for count, step in zip(joint.fine[f], fines[f], strict=True)]
+        returns = values[_C] + values[_U]
+        for m in (_O, _F):
+            if values[m] > returns:
+                return _Broken(0, f, m)
+    moved = _moved(joint, delta)
+    for p in sorted(moved):
+        for m, (count, step) in enumerate(zip(joint.truth[p], moved[p], strict=True)):
+            lo, hi = allowed[p][m]
+            if count + step < lo:
+                return _Broken(1, p, m)
+            if count + step > hi:
+                return _Broken(-1, p, m)
+    return None
+
+
+def _fits(joint: Joint, delta: Delta, var: tuple[int, int], step: int) -> bool:
+    """Whether a fine count stays 0 or more after the move."""
+    f, k = var
+    return joint.fine[f][k] + delta.get(var, 0) + step >= 0
+
+
+def _damage(
+    joint: Joint,
+    allowed: Sequence[Sequence[Allowed]],
+    moved: dict[int, list[int]],
+    var: tuple[int, int],
+    step: int,
+) -> int:
+    """How many more rows a move puts outside what they allow than it brings back (gentlest first).
+
+    ``moved`` is the change the search has made so far; a move that mends as
+    many rows as it breaks scores 0, one that mends more scores below 0.
+    """
+    f, k = var
+    score = 0
+    for p in joint.member[f]:
+        now = moved.get(p)
+        for m in (_R, k) if k in (_C, _U) else (k,):
+            value = joint.truth[p][m] + (now[m] if now else 0)
+            lo, hi = allowed[p][m]
+            score += (not lo <= value + step <= hi) - (not lo <= value <= hi)
+    return score
+
+
+def _change(joint: Joint, delta: Delta, target: Target) -> int:
+    """How much ``delta`` changes the target's sum."""
+    cells = joint.rows[target.row]
+    return sum(
+        step * target.form[k - 1]
+        for (f, k), step in delta.items()
+        if target.form[k - 1] and f in cells
+    )
+
+
+def _witnesses(
+    joint: Joint, allowed: Sequence[Sequence[Allowed]], target: Target
+) -> Iterator[Delta]:
+    """Changes to the fine counts that keep every published row as allowed and move ``target``.
+
+    Depth-first from a move of one of the target's counts by one, each step
+    repairing the first constraint the change broke, in rounds of
+    :data:`_ROUNDS` (a depth and a budget each), so the search always ends.
+    """
+    for depth, budget in _ROUNDS:
+        yield from _round(joint, allowed, target, depth, budget)
+
+
+def _round(
+    joint: Joint, allowed: Sequence[Sequence[Allowed]], target: Target, deepest: int, most: int
+) -> Iterator[Delta]:
+    """One round of the witness search: at most ``deepest`` repairs, ``most`` changes tried."""
+    budget = [most]
+    seen: set[frozenset[tuple[tuple[int, int], int]]] = set()
+
+    def ordered(
+        options: list[tuple[tuple[int, int], int]], delta: Delta
+    ) -> list[tuple[tuple[int, int], int]]:
+        fitting = [(var, step) for var, step in options if _fits(joint, delta, var, step)]
+        moved = _moved(joint, delta)
+        return sorted(fitting, key=lambda o: _damage(joint, allowed, moved, *o))
+
+    def search(delta: Delta, depth: int) -> Iterator[Delta]:
+        budget[0] -= 1
+        broken = _violation(joint, allowed, delta)
+        if broken is None:
+            if _change(joint, delta, target):
+                yield delta
+            return
+        if depth == 0:
+            return
+        if broken.sign == 0:
+            f, m = broken.row, broken.measure
+            options = [((f, m), -1), ((f, _C), 1), ((f, _U), 1)]
+        else:
+            parts = _PARTS[broken.measure]
+            options = [((f, k), broken.sign) for f in joint.rows[broken.row] for k in parts]
+        for var, step in ordered(options, delta):
+            if budget[0] <= 0:
+                return
+            changed = {**delta, var: delta.get(var, 0) + step}
+            if not changed[var]:
+                del changed[var]
+            key = frozenset(changed.items())
+            if key not in seen:
+                seen.add(key)
+                yield from search(changed, depth - 1)
+
+    starts = [
+        ((f, k + 1), sign)
+        for f in joint.rows[target.row]
+        for k, coefficient in enumerate(target.form)
+        if coefficient
+        for sign in (1, -1)
+    ]
+    for var, step in ordered(starts, {}):
+        if budget[0] <= 0:
+            return
+        seen.add(frozenset({(var, step)}))
+        yield from search({var: step}, deepest)
+
+
+def witness(joint: Joint, target: Target) -> bool:
+    """Whether a second truth, agreeing with everything published, moves ``target``."""
+    return next(_witnesses(joint, joint.allowed, target), None) is not None
+
+
+def cell_target(cell: Cellref) -> Target:
+    """The target of a hidden cell: a witness must change its count."""
+    return Target(cell.row, _FORMS[cell.measure], cell)
+
+
+def targets(joint: Joint, protected: Sequence[Cellref], small: Sequence[int]) -> list[Target]:
+    """What needs a witness: each ``protected`` cell, and each ``small`` row's uniform measures.
+
+    A hidden cell of a row with no returns (the total of an empty table) tells
+    nothing of anybody and needs none. A small row is a group of 1 to the
+    threshold returns; a measure that
+    counts none of them is already a hidden cell's target (its 0 is hidden),
+    and one that counts all of them needs a truth in which it does not.
+    """
+    # A row with no returns (the total of an empty table) is about nobody.
+    found = [cell_target(c) for c in protected if joint.truth[c.row][_R]]
+    for p in small:
+        truth = joint.truth[p]
+        for m in (_C, _U, _O, _F):
+            if truth[m] == truth[_R]:
+                found.append(Target(p, _OTHERS[m], Cellref(p, m)))
+    return list(dict.fromkeys(found))
+
+
+def protect(joint: Joint, wanted: Sequence[Target]) -> Unprotectable | None:
+    """Hide cells of the open rows until every target has a witness.
+
+    Each cell hidden is added to ``joint.hidden`` and allows, from then on,
+    any count from 1 up (``x``); it is then a hidden cell too, and needs a
+    witness of its own (the witness it was hidden for moves it, so it starts
+    with one). Hiding a ``--`` that stood for 0 to the threshold narrows it
+    (``x`` is never 0), which can spoil a witness found before: so the
+    targets are gone over again, each keeping its witness while it holds,
+    until a whole pass changes nothing. A cell hidden though it showed a
+    rounded count, that then has no witness (the other tables pin it), is
+    shown again and never hidden after. Return the first target that nothing
+    protects, or ``None`` when every target has a witness.
+    """
+    found: dict[Target, Delta] = {}
+    remaining = list(dict.fromkeys(wanted))
+    primary = {p: list(joint.allowed[p]) for p in joint.open}
+    shown_again: set[Cellref] = set()
+    changed = True
+    while changed:
+        changed = False
+        for target in list(remaining):
+            held = found.get(target)
+            if held is not None and _violation(joint, joint.allowed, held) is None:
+                continue
+            delta = next(_witnesses(joint, joint.allowed, target), None)
+            while delta is None:
+                cells: list[Cellref] | None
+                relaxed = _complement(joint, target, shown_again)
+                if relaxed is not None:
+                    cells, delta = relaxed
+                else:
+                    cells = _fallback(joint, target, shown_again)
+                if cells is None:
+                    cell = target.cell
+                    if cell in joint.hidden and primary[cell.row][cell.measure].low >= 1:
+                        joint.hidden.discard(cell)
+                        joint.allowed[cell.row][cell.measure] = primary[cell.row][cell.measure]
+                        shown_again.add(cell)
+                        remaining.remove(target)
+                        changed = True
+                        break
+                    return Unprotectable(target)
+                for cell in cells:
+                    changed |= joint.allowed[cell.row][cell.measure].low < 1
+                    joint.hidden.add(cell)
+                    joint.allowed[cell.row][cell.measure] = Allowed(1, INF)
+                    hidden = cell_target(cell)
+                    if hidden not in remaining:
+                        remaining.append(hidden)
+                    if delta is not None:
+                        found[hidden] = delta
+            if delta is not None:
+                found[target] = delta
+    return None
+
+
+def _fallback(joint: Joint, target: Target, shown_again: set[Cellref]) -> list[Cellref] | None:
+    """When the search finds no witness to hide for: every rounded count near the target.
+
+    The open rows' cells that show a rounded count (hiding them only widens
+    what they allow), first in the rows that share a fine cell with the
+    target's, then anywhere; ``None`` when none is left to hide.
+    """
+    wide = [c for c in hideable(joint, shown_again) if joint.allowed[c.row][c.measure].low >= 1]
+    near = set(joint.rows[target.row])
+    close = [c for c in wide if near.intersection(joint.rows[c.row])]
+    return close or wide or None
+
+
+def hideable(joint: Joint, shown_again: Collection[Cellref] = ()) -> list[Cellref]:
+    """The cells of the open rows that may still be hidden as ``x``: non-zero, not hidden yet.
+
+    ``x`` means 1 or more, so a true 0 is never hidden behind one (it stays
+    ``--``, which stands for 0 too); nor is a cell shown again because the
+    other tables pin it.
+    """
+    return [
+        Cellref(p, m)
+        for p in sorted(joint.open)
+        for m in range(MEASURE_COUNT)
+        if joint.truth[p][m] >= 1
+        and Cellref(p, m) not in joint.hidden
+        and Cellref(p, m) not in shown_again
+    ]
+
+
+def _complement(
+    joint: Joint, target: Target, shown_again: set[Cellref]
+) -> tuple[list[Cellref], Delta] | None:
+    """Cells of the open rows to hide so that ``target`` has a witness, and that witness.
+
+    Every :func:`hideable` cell is relaxed to any count from what its value
+    allows up, and no lower than 1 unless its value allows 0 (a ``--``, which
+    a witness may still take to 0 while it stays ``--``); witnesses are sought
+    in that relaxed model, and the cells a witness moves outside what they
+    show are the ones it needs hidden: each lands on 1 or more, which ``x``
+    allows. The cheapest is chosen: fewest cells, then the smallest counts.
+    An empty list: the witness needs nothing hidden. ``None``: even the
+    relaxed model has no witness (that the search finds).
+    """
+    relaxed = [list(row) for row in joint.allowed]
+    for cell in hideable(joint, shown_again):
+        low = relaxed[cell.row][cell.measure].low
+        relaxed[cell.row][cell.measure] = Allowed(min(low, 1), INF)
+    best: tuple[tuple[int, int], list[Cellref], Delta] | None = None
+    for count, delta in enumerate(_witnesses(joint, relaxed, target)):
+        moved = _moved(joint, delta)
+        needed = [
+            Cellref(p, m)
+            for p in sorted(moved)
+            for m in range(MEASURE_COUNT)
+            if not joint.allowed[p][m].low
+            <= joint.truth[p][m] + moved[p][m]
+            <= joint.allowed[p][m].high
+        ]
+        cost = (len(needed), sum(joint.truth[c.row][c.measure] for c in needed))
+        if best is None or cost < best[0]:
+            best = (cost, needed, delta)
+        if count + 1 >= _CHOICES:
+            break
+    return None if best is None else (best[1], best[2])
