@@ -123,6 +123,7 @@ from .records import (
     Scope,
     Source,
 )
+from .releases import ReleaseLog
 from .report import (
     Breach,
     Exposure,
@@ -232,6 +233,7 @@ __all__ = [
     "Reconciliation",
     "Record",
     "RecordRefused",
+    "ReleaseLog",
     "Released",
     "Reliability",
     "Removed",

@@ -74,6 +74,7 @@ from .errors import AuditError, InvalidRecord, InvalidRecords, LedgerError, Stor
 from .ledger import Ledger
 from .reconcile import reconcile
 from .records import Outcome
+from .releases import ReleaseLog
 from .report import ROW_FIELDS
 from .stats import FIELDS, StatsError, StatsTable, Suppression, stats
 from .storage import open_store
@@ -318,20 +319,26 @@ def _release(path: Path, option: str = "--since ") -> StatsTable:
 def _stats(args: argparse.Namespace, out: TextIO) -> int:
     paths = args.since or []
     since = [_release(path) for path in paths]
+    # Raw counts promise nothing and are not for publication: no log reads or keeps them.
+    log = None
+    if not args.no_log and args.suppression != "none":
+        log = ReleaseLog(args.log) if args.log else ReleaseLog.beside(args.ledger)
     with _open(args.ledger, readonly=True) as ledger:
+        as_of, suppression = args.as_of or _today(), Suppression.preset(args.suppression)
+        by = args.by or ()
         try:
-            table = stats(
-                ledger,
-                args.by or (),
-                as_of=args.as_of or _today(),
-                suppression=Suppression.preset(args.suppression),
-                since=since,
-            )
-        except StatsError as exc:  # name the --since file rather than since[i]
+            if log is None:
+                table = stats(ledger, by, as_of=as_of, suppression=suppression, since=since)
+            else:
+                table = log.publish(ledger, by, as_of=as_of, suppression=suppression, since=since)
+        except StatsError as exc:  # name the --since file rather than since[i], and the log
+            got = f", got {exc.got}" if exc.got is not None else ""
+            if log is not None and exc.field.startswith(("release log", "published")):
+                field = f"{exc.field}: " if exc.field != "published" else ""
+                raise _Usage(f"{_shown(log.path)}: {field}expected {exc.expected}{got}") from None
             which = re.fullmatch(r"since\[([0-9]+)\]", exc.field)
             if which is None:
                 raise
-            got = f", got {exc.got}" if exc.got is not None else ""
             raise _Usage(
                 f"--since {_shown(paths[int(which[1])])}: expected {exc.expected}{got}"
             ) from None
@@ -368,6 +375,19 @@ def _stats_args(p: argparse.ArgumentParser) -> None:
         action="append",
         metavar="PREVIOUS.json",
         help="an earlier release of the same table (its --format json output); repeatable",
+    )
+    logs = p.add_mutually_exclusive_group()
+    logs.add_argument(
+        "--log",
+        type=Path,
+        metavar="LOG",
+        help="the release log: every table published of this ledger, one a line; the table is "
+        "made safe beside them and added (default: LEDGER.releases.jsonl beside the ledger)",
+    )
+    logs.add_argument(
+        "--no-log",
+        action="store_true",
+        help="keep no release log: the table is protected on its own only",
     )
     p.add_argument("--format", choices=("text", "json", "csv"), default="text")
     p.set_defaults(run=_stats)

@@ -58,6 +58,17 @@ import attrs
 
 from . import records as r
 from . import statstext
+from ._protection import (
+    INF,
+    Allowed,
+    Cellref,
+    Joint,
+    Target,
+    cell_target,
+    protect,
+    targets,
+    witness,
+)
 from .checker import _date_order, check
 from .commitments import Commitment
 from .dates import DateSpan
@@ -65,7 +76,6 @@ from .display import one_line
 from .errors import LedgerError
 from .intervals import agrees, stated, with_intervals
 from .ledger import Fact, Ledger
-from .protection import INF, Allowed, Cellref, Joint, Target, cell_target, protect, targets, witness
 from .report import Report
 from .rules import Rule
 from .statstext import TOTAL
@@ -599,7 +609,7 @@ def _count(ledger: Ledger, by: tuple[str, ...], report: Report) -> _Grid:
 
 # -- the model of everything published together --------------------------------------
 #
-# The witnesses themselves are protection.py's; here each table is laid on the fine
+# The witnesses themselves are _protection.py's; here each table is laid on the fine
 # cells of the finest grouping of every table published together.
 
 
@@ -944,9 +954,6 @@ def stats(
     report = check(ledger, as_of, rules=rules)
     head = ledger.head.hash if ledger.head is not None else None
     beside = _beside(published, head, report.as_of)
-    for other in beside:
-        if (other.table.by, other.table.suppression) == (fields, suppression):
-            return other.table
     earlier = []
     for name, release in releases:
         if release.by != fields:
@@ -963,6 +970,9 @@ def stats(
         grid = _count(state, fields, check(state, release.as_of, rules=rules))
         _check_release(grid, release, name)
         earlier.append(_Earlier(grid=grid, table=release, name=name))
+    for other in beside:
+        if (other.table.by, other.table.suppression) == (fields, suppression):
+            return other.table
     together = {f for b in beside for f in b.table.by} | set(fields)
     union = tuple(f for f in FIELDS if f in together)
     fine = _count(ledger, union, report)
