@@ -65,12 +65,15 @@ from .display import (
 from .errors import (
     AuditError,
     ChainBroken,
+    EmptyLedger,
     InvalidDate,
     InvalidRecord,
     InvalidRecords,
     LedgerError,
+    NotFound,
     ReadOnlyLedger,
     RecordRefused,
+    StatsError,
     StoreError,
     TornTail,
     format_path,
@@ -85,7 +88,6 @@ from .monitor import (
 )
 from .reconcile import (
     Discrepancy,
-    EmptyLedger,
     Reconciliation,
     checkpoint_of,
     reconcile,
@@ -140,7 +142,6 @@ from .rules import (
     Rule,
 )
 from .stats import (
-    StatsError,
     StatsRow,
     StatsTable,
     Suppression,
@@ -223,6 +224,7 @@ __all__ = [
     "MonitoringVisit",
     "NoRemovalBeforeDecision",
     "NonRefoulement",
+    "NotFound",
     "Notification",
     "Notified",
     "Outcome",

@@ -61,8 +61,7 @@ from . import statstext
 from .checker import _date_order, check
 from .commitments import Commitment
 from .dates import DateSpan
-from .display import one_line
-from .errors import LedgerError
+from .errors import StatsError
 from .intervals import agrees, stated, with_intervals
 from .ledger import Fact, Ledger
 from .report import Report
@@ -117,29 +116,6 @@ _INF = 1 << 60
 #: How many small changes the witness search may try, and how many repairs deep.
 _BUDGET = 2_000
 _DEPTH = 4
-
-
-class StatsError(LedgerError, ValueError):
-    """A bad argument or release for :func:`stats`: ``field`` was not ``expected``.
-
-    ``got`` is a short representation of what was found (or ``None``).
-    """
-
-    field: str
-    expected: str
-    got: str | None
-
-    def __init__(self, field: str, expected: str, got: str | None = None) -> None:
-        """Build the error; the message is ``field: expected ..., got ...``."""
-        self.field = field
-        self.expected = expected
-        self.got = got
-        found = f", got {got}" if got is not None else ""
-        super().__init__(f"{one_line(field)}: expected {expected}{found}")
-
-    def __reduce__(self) -> tuple[object, ...]:
-        """Pickle by the data."""
-        return (type(self), (self.field, self.expected, self.got))
 
 
 def _short(value: object, limit: int = 60) -> str:
@@ -779,7 +755,7 @@ def _complement(
         return best[1]
     near = [c for c in open_ if target[0] in (c[0], n) or c[1] == target[1]] or open_
     if not near:  # pragma: no cover -- with every count suppressed, a witness is one move away
-        raise LedgerError(
+        raise RuntimeError(  # an inconsistency of the library, not of the input
             f"stats: no witness for the cell {target}: this is a bug, please report it"
         )
     return near
