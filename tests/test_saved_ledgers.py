@@ -25,7 +25,15 @@ from typing import Any
 import pytest
 
 from _cli_helpers import run_main
-from assurance_ledger import DEFAULT_CODEC, GENESIS, Ledger, canonical_json, check
+from assurance_ledger import (
+    DEFAULT_CODEC,
+    GENESIS,
+    Checkpoint,
+    Ledger,
+    canonical_json,
+    check,
+    reconcile,
+)
 
 SAVED = Path(__file__).resolve().parent / "saved"
 EXPECTED: dict[str, Any] = json.loads((SAVED / "expected.json").read_text(encoding="utf-8"))
@@ -213,3 +221,22 @@ def test_the_command_verifies_a_saved_ledger_against_its_head(
         f"{path}: {expected['verify']}\n",
         "",
     )
+
+
+def test_the_saved_checkpoint_witnesses_the_saved_example(copy_of: Any) -> None:
+    """Rule: corrected-2020's checkpoint witnesses canada-us-2020's pinned head.
+
+    Reconciling the two finds that head: no discrepancy is about the checkpoint.
+    """
+    example = LEDGERS["canada-us-2020"]["head"]
+    with (
+        Ledger.open(copy_of("corrected-2020", ".jsonl"), readonly=True) as ours,
+        Ledger.open(copy_of("canada-us-2020", ".sqlite"), readonly=True) as theirs,
+    ):
+        witnessed = [f.record for f in ours.facts() if isinstance(f.record, Checkpoint)]
+        assert [(c.ledger_of, c.seq, c.hash) for c in witnessed] == [
+            ("US", example["seq"], example["hash"])
+        ]
+        result = reconcile(ours, theirs, a_party="CA", b_party="US")
+    assert result.discrepancies  # two different stories: the comparison ran
+    assert [d for d in result.discrepancies if d.subject == "checkpoint"] == []
