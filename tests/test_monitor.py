@@ -102,5 +102,5 @@ def test_an_update_with_nothing_new_changes_nothing() -> None:
 
 def test_a_monitor_refuses_a_bad_evaluation_date() -> None:
     """Rule: the evaluation date is one day, as for check()."""
-    with pytest.raises(LedgerError, match="as_of must be one day"):
+    with pytest.raises(LedgerError, match="as_of: expected one day"):
         Monitor(Ledger(), "2020-06")

@@ -511,5 +511,5 @@ def test_empty_ledger_gives_an_empty_report() -> None:
 )
 def test_as_of_must_be_one_day(as_of: Any) -> None:
     """Rule: the evaluation date is one day; a month, a year or a range is refused."""
-    with pytest.raises(LedgerError, match="as_of must be one day"):
+    with pytest.raises(LedgerError, match="as_of: expected one day"):
         check(mixed_ledger(), as_of)

@@ -1,8 +1,11 @@
 """assurance_ledger: a ledger of diplomatic assurances, returned claimants and outcomes.
 
-The public API is re-exported here; ``__all__`` lists it. Start with
-:class:`Codec` to read records, the record classes to build them, and
-:class:`DateSpan` and :func:`parse_date` for imprecise dates.
+The public API is re-exported here; ``__all__`` lists it. A few public
+submodules offer names of their own besides (``strategies``, ``cli``,
+``errors``, ``truth``, ``stats``, ``audit``, ``reconcile``: see docs/api.md);
+no other name is API. Start with :class:`Codec` to read records, the record
+classes to build them, and :class:`DateSpan` and :func:`parse_date` for
+imprecise dates.
 """
 
 from __future__ import annotations
@@ -21,8 +24,17 @@ from .chain import (
     verify_lines,
 )
 from .checker import check
+from .clock import (
+    MAX_CLOCK_SKEW,
+    Clock,
+    system_clock,
+)
 from .codec import (
     DEFAULT_CODEC,
+    MAX_DEPTH,
+    MAX_ITEMS,
+    MAX_LINE_BYTES,
+    MAX_RECORDS_FILE_BYTES,
     Codec,
     canonical_json,
     configure_converter,
@@ -54,6 +66,7 @@ from .csvout import (
     neutralise,
 )
 from .dates import (
+    MAX_DATE_TEXT,
     DateSpan,
     Precision,
     parse_date,
@@ -65,12 +78,15 @@ from .display import (
 from .errors import (
     AuditError,
     ChainBroken,
+    EmptyLedger,
     InvalidDate,
     InvalidRecord,
     InvalidRecords,
     LedgerError,
+    NotFound,
     ReadOnlyLedger,
     RecordRefused,
+    StatsError,
     StoreError,
     TornTail,
     format_path,
@@ -83,10 +99,14 @@ from .monitor import (
     Changes,
     Monitor,
 )
+from .moves import (
+    Removal,
+)
 from .reconcile import (
     Discrepancy,
-    EmptyLedger,
+    DiscrepancyKind,
     Reconciliation,
+    Relation,
     checkpoint_of,
     reconcile,
 )
@@ -123,9 +143,11 @@ from .records import (
     Scope,
     Source,
 )
-from .releases import ReleaseLog
+from .releases import LOG_SUFFIX, MAX_LOG_BYTES, ReleaseLog
 from .report import (
+    ROW_FIELDS,
     Breach,
+    Certainty,
     Exposure,
     PendingRequest,
     Report,
@@ -141,7 +163,6 @@ from .rules import (
     Rule,
 )
 from .stats import (
-    StatsError,
     StatsRow,
     StatsTable,
     Suppression,
@@ -152,6 +173,7 @@ from .storage import (
     Repair,
     SqliteStore,
     Store,
+    StoreWriter,
     open_store,
 )
 from .timeline import (
@@ -169,9 +191,18 @@ __all__ = [
     "COUNTRIES",
     "DEFAULT_CODEC",
     "GENESIS",
+    "LOG_SUFFIX",
+    "MAX_CLOCK_SKEW",
+    "MAX_DATE_TEXT",
+    "MAX_DEPTH",
+    "MAX_ITEMS",
+    "MAX_LINE_BYTES",
+    "MAX_LOG_BYTES",
+    "MAX_RECORDS_FILE_BYTES",
     "NEEDS",
     "READS",
     "RECORD_TYPES",
+    "ROW_FIELDS",
     "RULES",
     "AccessToProcedure",
     "AdmittedToProcedure",
@@ -185,11 +216,13 @@ __all__ = [
     "Breach",
     "Case",
     "CellRange",
+    "Certainty",
     "ChainBroken",
     "Changes",
     "Checkpoint",
     "ClaimDecided",
     "ClaimantReturned",
+    "Clock",
     "Codec",
     "Commitment",
     "ContactLost",
@@ -203,6 +236,7 @@ __all__ = [
     "DetentionLimit",
     "Disclosure",
     "Discrepancy",
+    "DiscrepancyKind",
     "EmptyLedger",
     "Entry",
     "Exposure",
@@ -224,6 +258,7 @@ __all__ = [
     "MonitoringVisit",
     "NoRemovalBeforeDecision",
     "NonRefoulement",
+    "NotFound",
     "Notification",
     "Notified",
     "Outcome",
@@ -233,9 +268,11 @@ __all__ = [
     "Reconciliation",
     "Record",
     "RecordRefused",
+    "Relation",
     "ReleaseLog",
     "Released",
     "Reliability",
+    "Removal",
     "Removed",
     "Repair",
     "Report",
@@ -251,6 +288,7 @@ __all__ = [
     "StatsTable",
     "Store",
     "StoreError",
+    "StoreWriter",
     "Summary",
     "Suppression",
     "Timeline",
@@ -277,6 +315,7 @@ __all__ = [
     "parse_date",
     "reconcile",
     "stats",
+    "system_clock",
     "timeline",
     "to_span",
     "verify_lines",

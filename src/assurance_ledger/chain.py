@@ -47,7 +47,7 @@ from .countries import is_party
 from .errors import ChainBroken, InvalidRecord, InvalidRecords, LedgerError
 from .records import Record
 
-__all__ = ["GENESIS", "MAX_REASON", "Entry", "Verification", "format_time", "verify_lines"]
+__all__ = ["GENESIS", "Entry", "Verification", "format_time", "verify_lines"]
 
 #: The ``prev`` of the first entry.
 GENESIS = "0" * 64

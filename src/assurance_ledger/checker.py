@@ -29,7 +29,7 @@ from ._gc import collector_paused
 from .commitments import Commitment
 from .coverage import ReturnCounts, ScopeIndex, covers
 from .dates import DateSpan, to_span
-from .errors import LedgerError
+from .errors import InvalidDate, NotFound
 from .ledger import Fact, Ledger
 from .report import (
     Breach,
@@ -49,9 +49,7 @@ __all__ = ["check", "covers"]
 def _day(value: dt.date | str | DateSpan) -> DateSpan:
     span = to_span(value)
     if not isinstance(span, DateSpan) or not span.is_exact:
-        raise LedgerError(
-            f"as_of must be one day written YYYY-MM-DD, like 2020-06-30, not {value!r}"
-        )
+        raise InvalidDate(("as_of",), "one day written YYYY-MM-DD, like 2020-06-30", repr(value))
     return span
 
 
@@ -291,7 +289,7 @@ def _steps(gate: _Gate, table: Mapping[type[Commitment], Rule]) -> list[_Step]:
         for place, commitment in enumerate(gate.fact.record.commitments):  # type: ignore[attr-defined]
             rule = table.get(type(commitment))
             if rule is None:
-                raise LedgerError(
+                raise NotFound(
                     f"no rule for the commitment kind {commitment.KIND!r}: pass "
                     f"rules={{{type(commitment).__name__}: your_rule}} to check()"
                 )

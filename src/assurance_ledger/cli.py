@@ -70,13 +70,22 @@ from .checker import check
 from .codec import DEFAULT_CODEC, MAX_RECORDS_FILE_BYTES
 from .csvout import csv_text
 from .display import json_one_line, one_line
-from .errors import AuditError, InvalidRecord, InvalidRecords, LedgerError, StoreError
+from .errors import (
+    AuditError,
+    ChainBroken,
+    InvalidRecord,
+    InvalidRecords,
+    LedgerError,
+    StatsError,
+    StoreError,
+    UsageError,
+)
 from .ledger import Ledger
 from .reconcile import reconcile
 from .records import Outcome
 from .releases import ReleaseLog
 from .report import ROW_FIELDS
-from .stats import FIELDS, StatsError, StatsTable, Suppression, stats
+from .stats import FIELDS, StatsTable, Suppression, stats
 from .storage import open_store
 
 __all__ = ["main"]
@@ -86,10 +95,6 @@ EXIT_OK = 0
 EXIT_FOUND = 1
 EXIT_BAD_INPUT = 2
 DEMO_AS_OF = "2020-06-30"
-
-
-class _Usage(Exception):
-    """A command line that cannot be run as given (exit 2)."""
 
 
 def _progress(done: int, total: int) -> None:
@@ -113,7 +118,7 @@ def _open(path: Path, *, readonly: bool) -> Ledger:
 def _init(args: argparse.Namespace, out: TextIO) -> int:
     refuse_link(args.ledger)
     if args.ledger.exists():
-        raise _Usage(f"{_shown(args.ledger)}: already exists")
+        raise UsageError(f"{_shown(args.ledger)}: already exists")
     Ledger.open(args.ledger, create=True).close()
     print(f"created an empty ledger at {_shown(args.ledger)}", file=out)
     return EXIT_OK
@@ -166,7 +171,7 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
         seq, _, digest = args.expect.partition(":")
         digest = digest.lower()
         if not (seq.isdigit() and int(seq) >= 1 and _HEX64.fullmatch(digest)):
-            raise _Usage(
+            raise UsageError(
                 "--expect: expected SEQ:HASH, an entry number from 1 and 64 hex digits, "
                 f"got {args.expect!r}"
             )
@@ -176,8 +181,11 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
         result = verify_lines(store.read_lines(0), expected_head=expected)
     finally:
         store.close()
-    if not result.ok:
-        raise LedgerError(f"{_shown(args.ledger)}: {result}")
+    if result.broken_at is not None:
+        reason = result.reason or ""
+        if result.warning is not None:  # said after the break, as str(result) says it
+            reason = f"{reason}; warning: {result.warning}"
+        raise ChainBroken(result.broken_at, reason, path=str(args.ledger))
     print(f"{_shown(args.ledger)}: {result}", file=out)
     if result.warning is not None:  # the chain is sound: a warning, not an error
         print(
@@ -212,7 +220,7 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
     if args.claimant:
         facts = tuple(f for f in facts if getattr(f.record, "claimant_id", None) == args.claimant)
         if not facts:
-            raise _Usage(f"{_shown(args.ledger)}: no claimant {args.claimant!r}")
+            raise UsageError(f"{_shown(args.ledger)}: no claimant {args.claimant!r}")
         facts = tuple(sorted(facts, key=lambda f: (f.record.on.earliest, f.seq)))  # type: ignore[attr-defined]
     for fact in facts:
         record = fact.record
@@ -233,7 +241,7 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
 def _copy(source: Path, target: Path, out: TextIO) -> int:
     refuse_link(target)
     if target.exists():
-        raise _Usage(f"{_shown(target)}: already exists (export only to a new ledger)")
+        raise UsageError(f"{_shown(target)}: already exists (export only to a new ledger)")
     with _open(source, readonly=True) as ledger:
         count = ledger.export(target)
     print(f"copied {count} entries from {_shown(source)} to {_shown(target)}", file=out)
@@ -255,7 +263,7 @@ def _summary(args: argparse.Namespace, out: TextIO) -> int:
     for record in records:
         text = DEFAULT_CODEC.dumps(record)
         if DEFAULT_CODEC.loads(text) != record:  # pragma: no cover -- the tests prove it cannot
-            raise LedgerError(
+            raise RuntimeError(  # a bug of the codec, not bad input
                 f"{_shown(path)}: a record did not survive the JSON round trip: {text!r}"
             )
     counts = Counter(type(r).TYPE for r in records)
@@ -298,22 +306,22 @@ def _release(path: Path, option: str = "--since ") -> StatsTable:
         # A release is small: the records file limit is plenty, and stops /dev/zero.
         text = read_regular_file(path, limit=MAX_RECORDS_FILE_BYTES, what="release").decode()
     except StoreError as exc:
-        raise _Usage(f"{option}{exc}") from None
+        raise UsageError(f"{option}{exc}") from None
     except UnicodeDecodeError:
-        raise _Usage(
+        raise UsageError(
             f"{where}: expected a stats release as JSON, got bytes that are not UTF-8"
         ) from None
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise _Usage(
+        raise UsageError(
             f"{where}: expected a stats release as JSON (as stats --format json writes it), "
             f"got invalid JSON ({exc})"
         ) from None
     try:
         return StatsTable.from_json(data)
     except StatsError as exc:
-        raise _Usage(f"{where}: not a stats release: {exc}") from None
+        raise UsageError(f"{where}: not a stats release: {exc}") from None
 
 
 def _stats(args: argparse.Namespace, out: TextIO) -> int:
@@ -335,11 +343,13 @@ def _stats(args: argparse.Namespace, out: TextIO) -> int:
             got = f", got {exc.got}" if exc.got is not None else ""
             if log is not None and exc.field.startswith(("release log", "published")):
                 field = f"{exc.field}: " if exc.field != "published" else ""
-                raise _Usage(f"{_shown(log.path)}: {field}expected {exc.expected}{got}") from None
+                raise UsageError(
+                    f"{_shown(log.path)}: {field}expected {exc.expected}{got}"
+                ) from None
             which = re.fullmatch(r"since\[([0-9]+)\]", exc.field)
             if which is None:
                 raise
-            raise _Usage(
+            raise UsageError(
                 f"--since {_shown(paths[int(which[1])])}: expected {exc.expected}{got}"
             ) from None
     if args.format == "json":
@@ -402,9 +412,9 @@ def _stats_audit(args: argparse.Namespace, out: TextIO) -> int:
         if exc.table is None:
             raise
         got = f", got {exc.got}" if exc.got is not None else ""
-        raise _Usage(f"{_shown(paths[exc.table])}: expected {exc.expected}{got}") from None
+        raise UsageError(f"{_shown(paths[exc.table])}: expected {exc.expected}{got}") from None
     except ImportError as exc:  # scipy, an optional extra, is missing
-        raise _Usage(str(exc)) from None
+        raise UsageError(str(exc)) from None
     names = [str(path) for path in paths]
     if args.format == "json":
         json.dump(result.to_json(names), out, indent=2, ensure_ascii=False)
@@ -534,7 +544,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (`... | head`): stop quietly
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 -- stays open until exit
         return EXIT_FOUND
-    except (LedgerError, _Usage, OSError) as exc:
+    except (LedgerError, OSError) as exc:  # UsageError is a LedgerError
         print(f"assurance-ledger: {_message(exc, args)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return status
@@ -545,7 +555,7 @@ def _message(exc: Exception, args: argparse.Namespace) -> str:
     if isinstance(exc, InvalidRecord | InvalidRecords):
         # Record errors know the line and the field, not the file: name it.
         where = getattr(args, "records", None) or getattr(args, "ledger", None)
-        return f"{_shown(where)}: {exc}"
+        return f"{_shown(where)}: {exc}" if where is not None else str(exc)
     if isinstance(exc, OSError) and not isinstance(exc, LedgerError):
         where = f"{_shown(exc.filename)}: " if exc.filename else ""
         return f"{where}{exc.strerror or exc}"

@@ -36,7 +36,7 @@ from dateutil import parser as du_parser
 from ._validate import short
 from .errors import InvalidRecord
 
-__all__ = ["MAX_CLOCK_SKEW", "Clock", "format_time", "latest_time", "next_time", "system_clock"]
+__all__ = ["MAX_CLOCK_SKEW", "Clock", "format_time", "system_clock"]
 
 #: How far ahead of the clock a recording time may be: one day, for clocks that
 #: disagree (and the dates either side of the date line).

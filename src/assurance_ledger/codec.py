@@ -49,10 +49,9 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_ITEMS",
     "MAX_LINE_BYTES",
-    "MAX_PROBLEMS",
+    "MAX_RECORDS_FILE_BYTES",
     "Codec",
     "canonical_json",
-    "canonical_string",
     "configure_converter",
     "loads_json",
 ]

@@ -39,7 +39,7 @@ from . import records as r
 from .dates import DateSpan
 from .truth import MAYBE, NO, YES, Truth
 
-__all__ = ["ReturnCounts", "ScopeIndex", "covers", "filters", "window"]
+__all__ = ["ReturnCounts", "ScopeIndex", "covers"]
 
 T = TypeVar("T")
 

@@ -31,7 +31,7 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 from typing import Final
 
-__all__ = ["FORMULA_STARTS", "csv_text", "neutralise"]
+__all__ = ["neutralise"]
 
 #: The first characters that make a spreadsheet read a cell as a formula, and
 #: the quote that marks a neutralised cell (prefixed too, so that it is undone exactly).

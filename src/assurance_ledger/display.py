@@ -35,7 +35,7 @@ from __future__ import annotations
 import json
 import re
 
-__all__ = ["UNSAFE", "json_one_line", "one_line"]
+__all__ = ["one_line"]
 
 # The ranges of unsafe characters, as the body of a regular expression's class.
 _RANGES = "\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"

@@ -1,11 +1,16 @@
 """The errors assurance_ledger raises.
 
-Every error is a :class:`LedgerError`. Errors about bad input also inherit
-:class:`ValueError`, the builtin that callers already catch for bad values, and
-carry data, not just a message: the path of the bad field inside the record, what
-was expected, what was found, and where the record came from (a line of a file).
-Many problems found in one read are raised together as :class:`InvalidRecords`,
-so a user fixing a file sees every bad record at once, not one per run.
+Every exception class the package defines is here, and every one is a
+:class:`LedgerError` and also the builtin that callers already catch for its
+kind of problem: :class:`ValueError` for bad input (a record, a date, a file, an
+argument), :class:`LookupError` for something asked for by name that is not
+there (:class:`NotFound`). The bare :class:`LedgerError` is never raised, and an
+inconsistency inside the library (a bug) raises :class:`RuntimeError`, not one
+of these. Errors about bad input carry data, not just a message: the path of
+the bad field inside the record, what was expected, what was found, and where
+the record came from (a line of a file). Many problems found in one read are
+raised together as :class:`InvalidRecords`, so a user fixing a file sees every
+bad record at once, not one per run.
 
 A message is one line per problem, whatever the input held: a value is quoted
 with ``repr()`` (``got``), and the other text an input can put in a message (a
@@ -23,15 +28,19 @@ from .display import one_line
 __all__ = [
     "AuditError",
     "ChainBroken",
+    "EmptyLedger",
     "InvalidDate",
     "InvalidRecord",
     "InvalidRecords",
     "LedgerError",
+    "NotFound",
     "Path",
     "ReadOnlyLedger",
     "RecordRefused",
+    "StatsError",
     "StoreError",
     "TornTail",
+    "UsageError",
     "format_path",
 ]
 
@@ -62,7 +71,11 @@ def format_path(path: Path) -> str:
 
 
 class LedgerError(Exception):
-    """The base of every error raised on purpose by assurance_ledger."""
+    """The base of every error raised on purpose by assurance_ledger.
+
+    Catch it to catch them all; it is never raised itself: each error is one
+    of its subclasses, which is also a builtin error (see the module).
+    """
 
 
 class InvalidRecord(LedgerError, ValueError):
@@ -294,4 +307,49 @@ class ReadOnlyLedger(StoreError, io.UnsupportedOperation):
 
     Also an :class:`io.UnsupportedOperation` (an ``OSError`` and a
     ``ValueError``), as Python raises for writing to a file opened for reading.
+    """
+
+
+class StatsError(LedgerError, ValueError):
+    """A bad argument or release for :func:`~assurance_ledger.stats.stats`.
+
+    ``field`` was not ``expected``; ``got`` is a short representation of what
+    was found (or ``None``).
+    """
+
+    field: str
+    expected: str
+    got: str | None
+
+    def __init__(self, field: str, expected: str, got: str | None = None) -> None:
+        """Build the error; the message is ``field: expected ..., got ...``."""
+        self.field = field
+        self.expected = expected
+        self.got = got
+        found = f", got {got}" if got is not None else ""
+        super().__init__(f"{one_line(field)}: expected {expected}{found}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle by the data."""
+        return (type(self), (self.field, self.expected, self.got))
+
+
+class EmptyLedger(LedgerError, ValueError):
+    """An empty ledger has no head, so there is nothing to witness."""
+
+
+class NotFound(LedgerError, LookupError):
+    """Something asked for by its id or kind is not there.
+
+    A claimant no return in the ledger names (:func:`~assurance_ledger.timeline.timeline`),
+    or a commitment kind that :func:`~assurance_ledger.checker.check` has no rule
+    for. A :class:`LookupError`, as for a key missing from a mapping: the input
+    is well formed, but what it names is missing.
+    """
+
+
+class UsageError(LedgerError, ValueError):
+    """A command line that cannot be run as given (the command exits with status 2).
+
+    Raised and caught inside :mod:`assurance_ledger.cli`, which prints its message.
     """

@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-__all__ = ["Bounding", "Intervals", "agrees", "stated", "with_intervals"]
+__all__: list[str] = []  # shared by stats and audit; nothing here is public
 
 #: The intervals of one row as JSON: each measure's ``[lowest, highest]`` (``None``: no bound).
 Intervals = dict[str, list[int | None]]

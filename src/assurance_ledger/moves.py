@@ -25,7 +25,7 @@ from .dates import DateSpan
 from .ledger import Fact
 from .truth import MAYBE, YES, Truth
 
-__all__ = ["MOVES", "Chains", "Removal", "removals"]
+__all__ = ["Removal"]
 
 #: The outcomes by which a claimant leaves the giver: removals and departures.
 MOVES = (r.Removed, r.Departed)

@@ -60,7 +60,7 @@ from .chain import Entry
 from .commitments import Commitment
 from .dates import DateSpan
 from .display import one_line
-from .errors import LedgerError
+from .errors import EmptyLedger
 from .ledger import Fact, Ledger, _identity
 
 __all__ = [
@@ -104,10 +104,6 @@ _NAMES = {
     r.AssuranceDeclined.TYPE: "the declining of assurance {}",
     r.AssuranceWithdrawn.TYPE: "the withdrawal of assurance {}",
 }
-
-
-class EmptyLedger(LedgerError, ValueError):
-    """An empty ledger has no head, so there is nothing to witness."""
 
 
 @attrs.frozen(kw_only=True)
@@ -294,7 +290,7 @@ def checkpoint_of(ledger: Ledger, *, ledger_of: str) -> r.Checkpoint:
     >>> checkpoint_of(Ledger(), ledger_of="US")
     Traceback (most recent call last):
     ...
-    assurance_ledger.reconcile.EmptyLedger: an empty ledger has no head to witness
+    assurance_ledger.errors.EmptyLedger: an empty ledger has no head to witness
     """
     head = ledger.head
     if head is None:

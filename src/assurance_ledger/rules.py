@@ -74,7 +74,7 @@ from .ledger import Fact
 from .moves import MOVES, Chains, Removal, removals
 from .truth import MAYBE, NO, YES, Truth
 
-__all__ = ["NEEDS", "READS", "RULES", "Case", "Finding", "Removal", "Rule"]
+__all__ = ["NEEDS", "READS", "RULES", "Case", "Finding", "Rule"]
 
 C = TypeVar("C", bound=Commitment)
 #: A case with more outcomes than this reads them by type (see Case.of_type).

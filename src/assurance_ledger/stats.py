@@ -73,7 +73,7 @@ from .checker import _date_order, check
 from .commitments import Commitment
 from .dates import DateSpan
 from .display import one_line
-from .errors import LedgerError
+from .errors import StatsError
 from .intervals import agrees, stated, with_intervals
 from .ledger import Fact, Ledger
 from .report import Report
@@ -124,29 +124,6 @@ _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Measure indexes: R = C + U; O <= R; F <= R.
 _R, _C, _U, _O, _F = range(5)
 _INF = INF
-
-
-class StatsError(LedgerError, ValueError):
-    """A bad argument or release for :func:`stats`: ``field`` was not ``expected``.
-
-    ``got`` is a short representation of what was found (or ``None``).
-    """
-
-    field: str
-    expected: str
-    got: str | None
-
-    def __init__(self, field: str, expected: str, got: str | None = None) -> None:
-        """Build the error; the message is ``field: expected ..., got ...``."""
-        self.field = field
-        self.expected = expected
-        self.got = got
-        found = f", got {got}" if got is not None else ""
-        super().__init__(f"{one_line(field)}: expected {expected}{found}")
-
-    def __reduce__(self) -> tuple[object, ...]:
-        """Pickle by the data."""
-        return (type(self), (self.field, self.expected, self.got))
 
 
 def _short(value: object, limit: int = 60) -> str:

@@ -19,7 +19,7 @@ from .display import one_line
 if TYPE_CHECKING:
     from .stats import StatsTable
 
-__all__ = ["TOTAL", "to_csv", "to_html", "to_text"]
+__all__: list[str] = []  # StatsTable.to_text, to_csv and to_html are the public way
 
 #: What the total's first grouping column reads (so no group may be called this).
 TOTAL = "Total"

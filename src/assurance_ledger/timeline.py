@@ -19,7 +19,7 @@ from . import records as r
 from .checker import check, covers
 from .dates import DateSpan
 from .display import one_line
-from .errors import LedgerError
+from .errors import NotFound
 from .ledger import Fact, Ledger
 from .report import Breach
 
@@ -183,7 +183,7 @@ def timeline(ledger: Ledger, claimant_id: str, as_of: dt.date | str | DateSpan) 
         None,
     )
     if claimant is None:
-        raise LedgerError(f"no returned claimant {claimant_id!r} in the ledger")
+        raise NotFound(f"no returned claimant {claimant_id!r} in the ledger")
     back = claimant.record
     assert isinstance(back, r.ClaimantReturned)  # noqa: S101 -- by construction
     report = check(facts, as_of)
