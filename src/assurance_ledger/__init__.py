@@ -134,10 +134,12 @@ from .report import (
 from .rules import (
     NEEDS,
     READS,
+    RULE_SPECS,
     RULES,
     Case,
     Finding,
     Rule,
+    RuleSpec,
 )
 from .stats import (
     StatsError,
@@ -172,6 +174,7 @@ __all__ = [
     "READS",
     "RECORD_TYPES",
     "RULES",
+    "RULE_SPECS",
     "AccessToProcedure",
     "AdmittedToProcedure",
     "AssuranceDeclined",
@@ -239,6 +242,7 @@ __all__ = [
     "Report",
     "ReturnCounts",
     "Rule",
+    "RuleSpec",
     "Scope",
     "ScopeIndex",
     "Source",

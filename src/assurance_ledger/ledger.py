@@ -390,17 +390,6 @@ def _forget(mapping: dict[Any, Any], key: Any) -> None:
     mapping.pop(key, None)
 
 
-def _identity(record: Record) -> tuple[str, str]:
-    """What a correction may not change: the kind of thing and its id."""
-    if isinstance(record, r.AssuranceRecord):
-        return (record.TYPE, record.assurance_id)
-    if isinstance(record, r.ClaimantReturned):
-        return (record.TYPE, record.claimant_id)
-    if isinstance(record, r.Outcome):
-        return ("outcome", record.outcome_id)
-    return (record.TYPE, "")
-
-
 def _used_id(record: Record) -> tuple[str, str] | None:
     if isinstance(record, r.ClaimantReturned):
         return ("claimant", record.claimant_id)
@@ -939,12 +928,12 @@ class Ledger:
                 seq,
             )
         replacement = correction.replacement
-        if replacement is not None and _identity(replacement) != _identity(original):
-            kind, ident = _identity(original)
+        if replacement is not None and replacement.identity != original.identity:
+            kind, ident = original.identity
             raise _refuse(
                 "replacement",
                 f"a {kind} record with the same id as seq {target} ({ident or kind})",
-                "{} {}".format(*_identity(replacement)).strip(),
+                "{} {}".format(*replacement.identity).strip(),
                 seq,
             )
         view = self._view

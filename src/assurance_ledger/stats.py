@@ -58,10 +58,11 @@ import attrs
 
 from . import records as r
 from . import statstext
-from .checker import _date_order, check
+from .checker import check
 from .commitments import Commitment
 from .dates import DateSpan
 from .display import one_line
+from .engine import date_order
 from .errors import LedgerError
 from .intervals import agrees, stated, with_intervals
 from .ledger import Fact, Ledger
@@ -537,7 +538,7 @@ def _count(ledger: Ledger, by: tuple[str, ...], report: Report) -> _Grid:
             outcomes[record.claimant_id].append(fact)
     groups: dict[tuple[str, ...], list[int]] = {}
     for back in returns:
-        mine = sorted(outcomes.get(back.claimant_id, ()), key=_date_order)  # the checker's order
+        mine = sorted(outcomes.get(back.claimant_id, ()), key=date_order)  # the checker's order
         moves = [f.record for f in mine if isinstance(f.record, r.Removed | r.Departed)]
         forced = [m for m in moves if isinstance(m, r.Removed) or m.coerced]
         values = {
