@@ -91,6 +91,10 @@ def evaluation_day(value: dt.date | str | DateSpan) -> DateSpan:
     return span
 
 
+#: RULE_SPECS as a plain dict, never changed: a mapping proxy's get costs more.
+_BUILT_IN: RuleTable = dict(RULE_SPECS)
+
+
 def rule_table(rules: Mapping[type[Commitment], Rule | RuleSpec] | None) -> RuleTable:
     """The built-in rules, with ``rules`` (a caller's, by the kind each decides) over them.
 
@@ -99,8 +103,8 @@ def rule_table(rules: Mapping[type[Commitment], Rule | RuleSpec] | None) -> Rule
     built-in record of what it reads and needs.
     """
     if not rules:
-        return RULE_SPECS
-    table = dict(RULE_SPECS)
+        return _BUILT_IN
+    table = dict(_BUILT_IN)
     for kind, given in rules.items():
         table[kind] = given if isinstance(given, RuleSpec) else RuleSpec.of(given)
     return table
@@ -116,6 +120,12 @@ def is_returned(fact: Fact, day: DateSpan) -> bool:
     """Whether ``fact`` is a return that is a fact on the evaluation date."""
     record = fact.record
     return isinstance(record, r.ClaimantReturned) and record.on.earliest <= day.latest
+
+
+# The named tuples a check makes many of (an Assessment a claimant, a Cover a
+# covering assurance, a Step a commitment) are made by tuple.__new__ itself:
+# their own __new__ is a Python call, which cost about 3% of a small check.
+_make = tuple.__new__
 
 
 def _certainty(truth: Truth) -> Certainty:
@@ -163,7 +173,10 @@ class Gate:
                         f"rules={{{type(commitment).__name__}: your_rule}} to check()"
                     )
                 steps.append(
-                    Step((self.fact.seq, place), commitment, spec.rule, spec.needs, spec.reads)
+                    _make(
+                        Step,
+                        ((self.fact.seq, place), commitment, spec.rule, spec.needs, spec.reads),
+                    )
                 )
             self._steps = steps
         return self._steps
@@ -216,7 +229,7 @@ class Assurances:
             ended = withdrawal.record.on if withdrawal is not None else None  # type: ignore[attr-defined]
             coverage = covers(promise.scope, back, withdrawn=ended) & promise.on.on_or_before(day)
             if coverage.possible:
-                found.append(Cover(gate, withdrawal, coverage))
+                found.append(_make(Cover, (gate, withdrawal, coverage)))
         return tuple(found)
 
 
@@ -323,7 +336,7 @@ def assess(
     )
     if covering:
         found = _breaches(covering, claimant, tuple(mine), day, table, earlier=earlier)
-        return Assessment(back, found, None, (), removed_home, covering)
+        return _make(Assessment, (back, found, None, (), removed_home, covering))
     if unmoved is not None:
         return unmoved  # unassured: what is found depends on the return and removals alone
     unassured = UnassuredReturn(claimant_id=back.claimant_id)
@@ -340,7 +353,7 @@ def assess(
         for removal in removals
         if removal.to in back.feared
     )
-    return Assessment(back, {}, unassured, exposures, removed_home)
+    return _make(Assessment, (back, {}, unassured, exposures, removed_home, ()))
 
 
 def _breaches(
