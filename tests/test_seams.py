@@ -11,6 +11,7 @@ import ast
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "assurance_ledger"
+MAX_LINES = 800
 
 
 def _modules() -> dict[str, Path]:
@@ -118,3 +119,13 @@ _plain.Encoder
         "monitor:7 reads rules._MANY",
     ]
     assert crossings("checker", ast.parse("from .checker import _own")) == []
+
+
+def test_no_module_is_over_800_lines() -> None:
+    """Rule: every module of the package is at most 800 lines (small modules with one job)."""
+    long = {
+        module: lines
+        for module, path in _modules().items()
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert long == {}
