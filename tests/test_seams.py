@@ -129,3 +129,16 @@ def test_no_module_is_over_800_lines() -> None:
         if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+def test_the_architecture_page_names_every_module_and_is_linked() -> None:
+    """Rule: docs/architecture.md names every module of the package, and docs/index.md links it."""
+    docs = SRC.parent.parent / "docs"
+    page = (docs / "architecture.md").read_text(encoding="utf-8")
+    missing = [
+        module
+        for module in _modules()
+        if module and module != "__main__" and f"`{module.rsplit('.', 1)[-1]}`" not in page
+    ]
+    assert missing == []
+    assert "(architecture.md)" in (docs / "index.md").read_text(encoding="utf-8")
