@@ -39,13 +39,13 @@ from typing import NamedTuple
 
 import attrs
 
-from . import moves
 from . import records as r
 from .commitments import Commitment
 from .coverage import ReturnCounts, ScopeIndex, covers
 from .dates import DateSpan, to_span
 from .errors import LedgerError
 from .ledger import Fact, Ledger
+from .moves import MOVES, removals
 from .report import (
     Breach,
     Certainty,
@@ -268,6 +268,10 @@ class Earlier(NamedTuple):
     changed: frozenset[type[r.Outcome]]
 
 
+#: No earlier assessment, and so nothing changed since it.
+_NO_EARLIER: tuple[None, frozenset[type[r.Outcome]]] = (None, frozenset())
+
+
 class Assessed(NamedTuple):
     """The assurances on the evaluation date, and each returned claimant's assessment."""
 
@@ -320,22 +324,18 @@ def assess(
     back = claimant.record
     assert isinstance(back, r.ClaimantReturned)  # noqa: S101 -- by construction
     mine = sorted(outcomes, key=date_order)
+    before, changed = earlier if earlier is not None else _NO_EARLIER
     # Removals read only removals and departures: if none changed, neither did they.
-    unmoved = (
-        earlier.assessment
-        if earlier is not None and earlier.changed.isdisjoint(moves.MOVES)
-        else None
-    )
+    unmoved = before if before is not None and changed.isdisjoint(MOVES) else None
     if unmoved is None:
-        removals = moves.removals(back, mine, day)
-        removed_home = any(m.to == back.origin for m in removals)
+        moved = removals(back, mine, day)
+        removed_home = any(m.to == back.origin for m in moved)
     else:
         removed_home = unmoved.removed_home
-    covering = (
-        earlier.assessment.covering if earlier is not None else assurances.covering(back, day)
-    )
+    covering = before.covering if before is not None else assurances.covering(back, day)
     if covering:
-        found = _breaches(covering, claimant, tuple(mine), day, table, earlier=earlier)
+        kept = before.parts if before is not None else None
+        found = _breaches(covering, claimant, tuple(mine), day, table, kept=kept, changed=changed)
         return _make(Assessment, (back, found, None, (), removed_home, covering))
     if unmoved is not None:
         return unmoved  # unassured: what is found depends on the return and removals alone
@@ -350,7 +350,7 @@ def assess(
                 f"removed by {removal.by} to {removal.to}, a feared country, on {removal.on}"
             ),
         )
-        for removal in removals
+        for removal in moved
         if removal.to in back.feared
     )
     return _make(Assessment, (back, {}, unassured, exposures, removed_home, ()))
@@ -363,9 +363,14 @@ def _breaches(
     day: DateSpan,
     table: RuleTable,
     *,
-    earlier: Earlier | None,
+    kept: Parts | None,
+    changed: frozenset[type[r.Outcome]],
 ) -> Parts:
-    """Every breach for one claimant under the assurances ``covering`` them."""
+    """Every breach for one claimant under the assurances ``covering`` them.
+
+    ``kept``: the parts found before, when only outcomes of the ``changed`` types
+    changed since (see :class:`Earlier`).
+    """
     back = claimant.record
     assert isinstance(back, r.ClaimantReturned)  # noqa: S101 -- by construction
     found: Parts = {}
@@ -376,9 +381,9 @@ def _breaches(
         assert isinstance(promise, r.AssuranceGiven)  # noqa: S101 -- by construction
         case = None  # made when a rule first needs it
         for key, commitment, rule, needs, reads in gate.steps(table):
-            if earlier is not None and reads is not None and reads.isdisjoint(earlier.changed):
+            if kept is not None and reads is not None and reads.isdisjoint(changed):
                 # Nothing this rule reads has changed (and what it needs, it reads).
-                part = earlier.assessment.parts.get(key, ())
+                part = kept.get(key, ())
             else:
                 if needs is not None:
                     if present is None:
