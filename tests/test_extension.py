@@ -1,5 +1,6 @@
 """Users' own commitment kinds: registered on a codec, never globally."""
 
+from collections.abc import Iterator
 from typing import ClassVar
 
 import attrs
@@ -10,12 +11,21 @@ from hypothesis import strategies as st
 from assurance_ledger import (
     DEFAULT_CODEC,
     AssuranceGiven,
+    Case,
+    ClaimantReturned,
     Codec,
     Commitment,
+    Detained,
+    Finding,
     InvalidRecord,
+    Ledger,
     NonRefoulement,
+    Released,
+    check,
 )
 from assurance_ledger import _validate as v
+from assurance_ledger.monitor import Monitor
+from assurance_ledger.rules import RuleSpec
 
 
 @attrs.frozen(kw_only=True)
@@ -105,3 +115,76 @@ def test_bad_registrations_are_refused() -> None:
         Codec([NotAttrs])
     with pytest.raises(TypeError):
         Codec([int])  # type: ignore[list-item]
+
+
+@attrs.frozen(kw_only=True)
+class NoDetention(Commitment):
+    """A user's own kind with a rule: the giver detains no one it took back."""
+
+    KIND: ClassVar[str] = "no_detention"
+
+
+def _ledger_with_no_detention() -> Ledger:
+    ledger = Ledger(codec=DEFAULT_CODEC.with_commitments(NoDetention))
+    ledger.extend(
+        [
+            AssuranceGiven(
+                assurance_id="a-1",
+                given_by="US",
+                given_to="CA",
+                on="2020-03-01",
+                form="memorandum",
+                commitments=[NoDetention()],
+            ),
+            *(
+                ClaimantReturned(
+                    claimant_id=f"c-{n}",
+                    on="2020-03-22",
+                    returned_by="CA",
+                    returned_to="US",
+                    nationalities=["HT"],
+                )
+                for n in (1, 2)
+            ),
+            Detained(outcome_id="o-1", claimant_id="c-1", on="2020-03-23", by="US"),
+        ],
+        recorded_by="CA",
+    )
+    return ledger
+
+
+def test_a_users_kind_registers_a_rule_spec_like_the_built_in_ones() -> None:
+    """Rule: a user's RuleSpec is applied as its bare rule is, and its ``needs`` skip claimants.
+
+    The rule runs only for the claimant with a detention (c-1), and finds the
+    same breach either way; the Monitor, told what it reads, keeps its report
+    equal to the full check's as outcomes it does not read are appended.
+    """
+    seen: list[str] = []
+
+    def no_detention(case: Case, _: NoDetention) -> Iterator[Finding]:
+        seen.append(case.returned.claimant_id)
+        for fact, detained in case.of_type(Detained, by=case.giver):
+            yield Finding(case.binds(detained.on), case.evidence(fact), "detained")
+
+    ledger = _ledger_with_no_detention()
+    spec = RuleSpec(no_detention, reads=frozenset({Detained}), needs=frozenset({Detained}))
+    bare = check(ledger, "2020-06-30", rules={NoDetention: no_detention})
+    assert sorted(seen) == ["c-1", "c-2"]
+    seen.clear()
+    specified = check(ledger, "2020-06-30", rules={NoDetention: spec})
+    assert seen == ["c-1"]
+    assert specified == bare
+    assert [(b.claimant_id, b.certainty) for b in bare.breaches] == [("c-1", "certain")]
+    monitor = Monitor(ledger, "2020-06-30", rules={NoDetention: spec})
+    seen.clear()
+    ledger.append(
+        Released(outcome_id="o-2", claimant_id="c-1", on="2020-03-24", by="US"), recorded_by="US"
+    )
+    assert not monitor.update()
+    assert seen == []  # a release is not read: the rule is not run again
+    ledger.append(
+        Detained(outcome_id="o-3", claimant_id="c-2", on="2020-03-25", by="US"), recorded_by="US"
+    )
+    assert [b.claimant_id for b in monitor.update().added] == ["c-2"]
+    assert monitor.report == check(ledger, "2020-06-30", rules={NoDetention: no_detention})

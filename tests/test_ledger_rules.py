@@ -17,19 +17,18 @@ import pytest
 from hypothesis import given as given_
 from hypothesis import strategies as st
 
+# The Canada-U.S. story's records (tests/_story.py): claimant c-1 returned on
+# 22 March 2020; assurance a-1 requested on 18 March, given on 20 March with
+# humane_treatment, declined on 20 March, withdrawn on 1 May.
+from _story import declined, given, requested, returned, withdrawn
 from assurance_ledger import (
     DEFAULT_CODEC,
-    AssuranceDeclined,
-    AssuranceGiven,
-    AssuranceRequested,
-    AssuranceWithdrawn,
     Checkpoint,
     ClaimantReturned,
     Commitment,
     Correction,
     Detained,
     Fact,
-    HumaneTreatment,
     InvalidRecord,
     InvalidRecords,
     Ledger,
@@ -44,13 +43,6 @@ from assurance_ledger import (
 from assurance_ledger import strategies as als
 
 # -- helpers ------------------------------------------------------------------------
-
-
-def returned(claimant_id: str = "c-1", on: Any = "2020-03-22") -> ClaimantReturned:
-    """A claimant returned by Canada to the United States."""
-    return ClaimantReturned(
-        claimant_id=claimant_id, on=on, returned_by="CA", returned_to="US", nationalities=["HT"]
-    )
 
 
 def detained(outcome_id: str = "o-1", claimant_id: str = "c-1", on: Any = "2020-03-23") -> Detained:
@@ -73,47 +65,6 @@ def notified(outcome_id: str = "o-2", regarding: str = "o-1", claimant_id: str =
         to="CA",
         regarding=regarding,
     )
-
-
-def requested(
-    assurance_id: str = "a-1", on: Any = "2020-03-18", by: str = "CA", of: str = "US"
-) -> AssuranceRequested:
-    """Canada asks the United States for an assurance."""
-    return AssuranceRequested(
-        assurance_id=assurance_id,
-        requested_by=by,
-        requested_of=of,
-        on=on,
-        commitments=[HumaneTreatment()],
-    )
-
-
-def given(
-    assurance_id: str = "a-1",
-    on: Any = "2020-03-20",
-    by: str = "US",
-    to: str = "CA",
-    commitments: tuple[Commitment, ...] = (HumaneTreatment(),),
-) -> AssuranceGiven:
-    """The United States assures Canada."""
-    return AssuranceGiven(
-        assurance_id=assurance_id,
-        given_by=by,
-        given_to=to,
-        on=on,
-        form="diplomatic_note",
-        commitments=commitments,
-    )
-
-
-def declined(assurance_id: str = "a-1", on: Any = "2020-03-20") -> AssuranceDeclined:
-    """The requested state declines."""
-    return AssuranceDeclined(assurance_id=assurance_id, on=on)
-
-
-def withdrawn(assurance_id: str = "a-1", on: Any = "2020-05-01") -> AssuranceWithdrawn:
-    """The giver withdraws its assurance."""
-    return AssuranceWithdrawn(assurance_id=assurance_id, on=on)
 
 
 def correction(target: int, replacement: Record | None) -> Correction:

@@ -1,12 +1,16 @@
 """The notebook tour runs, and notebook renderings escape what the ledger holds."""
 
+import datetime as dt
 from pathlib import Path
 
 import nbformat
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from nbclient import NotebookClient
 
 from assurance_ledger import ClaimantReturned, Detained, Ledger, Removed, check, timeline
+from assurance_ledger.strategies import ledgers, ledgers_with_breaches
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = "<script>alert(1)</script>"
@@ -71,3 +75,20 @@ def test_timeline_of_an_unknown_claimant_is_a_ledger_error() -> None:
 
     with pytest.raises(LedgerError, match="no returned claimant"):
         timeline(_hostile_ledger(), "c-404", "2020-06-30")
+
+
+@given(
+    ledger=ledgers(max_size=40) | ledgers_with_breaches().map(lambda s: s.ledger),
+    as_of=st.dates(dt.date(2019, 6, 1), dt.date(2021, 12, 31)),
+)
+def test_a_timeline_shows_the_breaches_check_finds_for_its_claimant(
+    ledger: Ledger, as_of: dt.date
+) -> None:
+    """Rule: a claimant's timeline holds exactly check()'s breaches of that claimant, in order."""
+    report = check(ledger, as_of)
+    for fact in ledger.facts():
+        if isinstance(fact.record, ClaimantReturned):
+            cid = fact.record.claimant_id
+            shown = timeline(ledger, cid, as_of)
+            assert shown.breaches == tuple(b for b in report.breaches if b.claimant_id == cid)
+            assert shown.as_of == report.as_of

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+import _story
 from assurance_ledger import (
     AccessToProcedure,
     AssuranceGiven,
@@ -78,15 +79,7 @@ def ledger_of(*records: Record) -> Ledger:
 
 def returned(claimant_id: str, on: str = "2020-03-22", **fields: Any) -> ClaimantReturned:
     """A claimant returned by Canada to the United States between ports of entry."""
-    fields.setdefault("nationalities", ["HT"])
-    return ClaimantReturned(
-        claimant_id=claimant_id,
-        on=on,
-        returned_by="CA",
-        returned_to="US",
-        crossing="between_ports",
-        **fields,
-    )
+    return _story.returned(claimant_id, on, crossing="between_ports", **fields)
 
 
 def given(assurance_id: str = "a-1", **fields: Any) -> AssuranceGiven:
@@ -102,9 +95,7 @@ def given(assurance_id: str = "a-1", **fields: Any) -> AssuranceGiven:
             HumaneTreatment(),
         ],
     )
-    return AssuranceGiven(
-        assurance_id=assurance_id, given_by="US", given_to="CA", form="diplomatic_note", **fields
-    )
+    return _story.given(assurance_id, **fields)
 
 
 def mixed_ledger() -> Ledger:

@@ -9,7 +9,10 @@ findings (the Monitor re-runs only the rules that read what changed).
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -25,7 +28,10 @@ from assurance_ledger import (
     ContactLost,
     DateSpan,
     Departed,
+    Detained,
     Fact,
+    HumaneTreatment,
+    IllTreatment,
     Ledger,
     MonitoringVisit,
     Notified,
@@ -33,7 +39,9 @@ from assurance_ledger import (
     Removed,
     Truth,
 )
-from assurance_ledger.checker import _date_order
+from assurance_ledger import rules as rules_module
+from assurance_ledger._engine import date_order
+from assurance_ledger.rules import RULE_SPECS, RuleSpec
 from assurance_ledger.strategies import Scenario, ledgers_with_breaches, write_ledger
 
 #: Every outcome type of the format.
@@ -46,7 +54,7 @@ def _case(back: Fact, assurance: Fact, outcomes: list[Fact], as_of: dt.date) -> 
         claimant=back,
         assurance=assurance,
         withdrawal=None,
-        outcomes=tuple(sorted(outcomes, key=_date_order)),
+        outcomes=tuple(sorted(outcomes, key=date_order)),
         as_of=DateSpan.day(as_of.year, as_of.month, as_of.day),
         coverage=Truth.YES,
     )
@@ -156,3 +164,64 @@ def _needs_holds(ledger: Ledger, as_of: dt.date, data: st.DataObject | None) -> 
                     without = [f for f in mine if type(f.record) not in NEEDS[rule]]
                     case = _case(back, assurance, without, as_of)
                     assert list(rule(case, commitment)) == []
+
+
+def _rules_table_rows() -> dict[str, str]:
+    """The table at the top of ``rules.py``: each kind's "breached when", as one line."""
+    doc = rules_module.__doc__ or ""
+    lines = doc.split("kind                        breached when")[1].splitlines()
+    rows: dict[str, str] = {}
+    kind = ""
+    for line in lines[2:]:
+        if line.startswith("="):
+            break
+        if line[:1].strip():
+            kind, _, text = line.partition(" ")
+            rows[kind] = text.strip()
+        else:
+            rows[kind] += " " + line.strip()
+    return rows
+
+
+def test_the_rules_table_in_the_docstring_is_the_rule_specs() -> None:
+    """Rule: each row of the table atop rules.py is its kind's RuleSpec.breached_when, in order."""
+    assert _rules_table_rows() == {
+        kind.KIND: spec.breached_when for kind, spec in RULE_SPECS.items()
+    }
+    assert list(_rules_table_rows()) == [kind.KIND for kind in RULE_SPECS]
+
+
+def test_the_checking_page_lists_the_kinds_of_the_rule_specs() -> None:
+    """Rule: the rules table of docs/checking.md has one row for each built-in kind, in order."""
+    page = (Path(__file__).resolve().parent.parent / "docs" / "checking.md").read_text("utf-8")
+    table = page.split("| `kind` | breached when |")[1].split("\n\n")[0]
+    kinds = re.findall(r"^\| `([a-z_]+)` \|", table, re.M)
+    assert kinds == [kind.KIND for kind in RULE_SPECS]
+
+
+def test_rules_reads_and_needs_are_read_from_the_rule_specs() -> None:
+    """Rule: RULES, READS and NEEDS say what RULE_SPECS says, kind by kind."""
+    assert list(RULES) == list(RULE_SPECS)
+    for kind, spec in RULE_SPECS.items():
+        assert RULES[kind] is spec.rule
+        assert READS.get(spec.rule) == spec.reads
+        assert NEEDS.get(spec.rule) == spec.needs
+        assert spec.breached_when, kind.KIND
+
+
+def test_a_rule_spec_must_read_what_it_needs() -> None:
+    """Rule: a RuleSpec whose needs are not within its reads is refused when made."""
+    rule = RULE_SPECS[HumaneTreatment].rule
+    with pytest.raises(ValueError, match="must read what it needs"):
+        RuleSpec(rule, reads=frozenset({Detained}), needs=frozenset({IllTreatment}))
+    with pytest.raises(ValueError, match="must read what it needs"):
+        RuleSpec(rule, needs=frozenset({IllTreatment}))
+    assert RuleSpec(rule, reads=frozenset({Detained, IllTreatment}), needs=frozenset({Detained}))
+
+
+def test_a_bare_function_keeps_a_built_in_rules_record_or_always_runs() -> None:
+    """Rule: RuleSpec.of gives a built-in rule its own record, another function one always run."""
+    for spec in RULE_SPECS.values():
+        assert RuleSpec.of(spec.rule) is spec
+    mine = RuleSpec.of(lambda case, commitment: ())
+    assert (mine.reads, mine.needs) == (None, None)

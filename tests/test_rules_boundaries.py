@@ -15,14 +15,11 @@ from typing import Any
 
 import pytest
 
+import _story
+from _story import GIVEN, RETURNED
 from assurance_ledger import (
     AccessToProcedure,
     AdmittedToProcedure,
-    AssuranceDeclined,
-    AssuranceGiven,
-    AssuranceRequested,
-    AssuranceWithdrawn,
-    ClaimantReturned,
     ClaimDecided,
     Commitment,
     Departed,
@@ -30,7 +27,6 @@ from assurance_ledger import (
     DetentionLimit,
     HumaneTreatment,
     IllTreatment,
-    Ledger,
     MonitoringAccess,
     MonitoringDenied,
     MonitoringVisit,
@@ -38,18 +34,12 @@ from assurance_ledger import (
     NoRemovalBeforeDecision,
     Notification,
     Notified,
-    Outcome,
-    Record,
     Released,
     Removed,
     Report,
     Scope,
-    check,
 )
 
-REQUESTED = "2020-03-18"
-GIVEN = "2020-03-20"
-RETURNED = "2020-03-22"
 AS_OF = "2020-12-31"
 
 #: The seqs of the standard story: the request, the giving, the return.
@@ -64,109 +54,12 @@ Found = tuple[str, str, str, str, tuple[int, ...]]
 # -- building ledgers by hand ---------------------------------------------------------
 
 
-class Story:
-    """A ledger built entry by entry; every method returns the new entry's seq."""
-
-    def __init__(self) -> None:
-        """An empty ledger."""
-        self.ledger = Ledger()
-        self._outcomes = 0
-
-    def add(self, record: Record) -> int:
-        """Append one record, recorded by Canada."""
-        return self.ledger.append(record, recorded_by="CA").seq
-
-    def request(
-        self,
-        assurance_id: str = "a-1",
-        *,
-        on: Any = REQUESTED,
-        by: str = "CA",
-        of: str = "US",
-        scope: Scope | None = None,
-    ) -> int:
-        """``by`` asks ``of`` for an assurance."""
-        return self.add(
-            AssuranceRequested(
-                assurance_id=assurance_id,
-                requested_by=by,
-                requested_of=of,
-                on=on,
-                commitments=[HumaneTreatment()],
-                scope=scope or Scope(),
-            )
-        )
-
-    def give(
-        self,
-        *commitments: Commitment,
-        assurance_id: str = "a-1",
-        on: Any = GIVEN,
-        by: str = "US",
-        to: str = "CA",
-        scope: Scope | None = None,
-    ) -> int:
-        """``by`` gives ``to`` an assurance with these commitments."""
-        return self.add(
-            AssuranceGiven(
-                assurance_id=assurance_id,
-                given_by=by,
-                given_to=to,
-                on=on,
-                form="diplomatic_note",
-                commitments=commitments,
-                scope=scope or Scope(),
-            )
-        )
-
-    def decline(self, assurance_id: str, *, on: Any = GIVEN) -> int:
-        """The requested state declines."""
-        return self.add(AssuranceDeclined(assurance_id=assurance_id, on=on))
-
-    def withdraw(
-        self, assurance_id: str = "a-1", *, on: Any, releases_existing: bool = False
-    ) -> int:
-        """The giver withdraws its assurance."""
-        return self.add(
-            AssuranceWithdrawn(
-                assurance_id=assurance_id, on=on, releases_existing=releases_existing
-            )
-        )
-
-    def returned(
-        self,
-        claimant_id: str = "c-1",
-        *,
-        on: Any = RETURNED,
-        by: str = "CA",
-        to: str = "US",
-        **fields: Any,
-    ) -> int:
-        """``by`` returns a claimant (Haitian unless ``nationalities`` says otherwise) to ``to``."""
-        fields.setdefault("nationalities", ["HT"])
-        return self.add(
-            ClaimantReturned(
-                claimant_id=claimant_id, on=on, returned_by=by, returned_to=to, **fields
-            )
-        )
-
-    def outcome(
-        self,
-        cls: type[Outcome],
-        on: Any,
-        *,
-        claimant_id: str = "c-1",
-        outcome_id: str | None = None,
-        **fields: Any,
-    ) -> int:
-        """Something happened to a claimant; ids are ``o-1``, ``o-2``, … unless given."""
-        self._outcomes += 1
-        oid = outcome_id or f"o-{self._outcomes}"
-        return self.add(cls(outcome_id=oid, claimant_id=claimant_id, on=on, **fields))
+class Story(_story.Story):
+    """The shared story's ledger (``tests/_story.py``), checked as of the end of 2020."""
 
     def check(self, as_of: Any = AS_OF) -> Report:
         """The report as of ``as_of``."""
-        return check(self.ledger, as_of=as_of)
+        return super().check(as_of)
 
     def found(self, as_of: Any = AS_OF) -> list[Found]:
         """The breaches as of ``as_of``, in the report's order."""

@@ -34,13 +34,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import _story
 from _cli_helpers import installed_command, run_main
 from assurance_ledger import DEFAULT_CODEC, Ledger, check
 from assurance_ledger.commitments import NonRefoulement
 from assurance_ledger.errors import LedgerError
 from assurance_ledger.records import (
-    AssuranceGiven,
-    AssuranceRequested,
     ClaimantReturned,
     Correction,
     Departed,
@@ -267,11 +266,9 @@ def story(i: int, nation: int, day: int, crossing: str, fate: str) -> list[Recor
     """One claimant's return and outcomes; ``nation`` 4 is stateless (origin PS)."""
     c = f"c-{i}"
     origin = NATIONS[nation] if nation < len(NATIONS) else "PS"
-    back = ClaimantReturned(
-        claimant_id=c,
-        on=RETURN_DAYS[day],
-        returned_by="CA",
-        returned_to="US",
+    back = _story.returned(
+        c,
+        RETURN_DAYS[day],
         crossing=crossing,
         nationalities=[origin] if nation < len(NATIONS) else [],
         country_of_origin=None if nation < len(NATIONS) else origin,
@@ -298,19 +295,8 @@ def story(i: int, nation: int, day: int, crossing: str, fate: str) -> list[Recor
 
 
 ASSURANCE = [
-    AssuranceRequested(
-        assurance_id="a-1",
-        requested_by="CA",
-        requested_of="US",
-        on="2020-03-19",
-        commitments=[NonRefoulement()],
-    ),
-    AssuranceGiven(
-        assurance_id="a-1",
-        given_by="US",
-        given_to="CA",
-        on="2020-03-20",
-        form="diplomatic_note",
+    _story.requested(on="2020-03-19", commitments=[NonRefoulement()]),
+    _story.given(
         commitments=[NonRefoulement()],
         scope=Scope(returns_from="2020-03-21", crossings=["port_of_entry", "between_ports"]),
     ),

@@ -157,10 +157,12 @@ from .report import (
 from .rules import (
     NEEDS,
     READS,
+    RULE_SPECS,
     RULES,
     Case,
     Finding,
     Rule,
+    RuleSpec,
 )
 from .stats import (
     StatsRow,
@@ -204,6 +206,7 @@ __all__ = [
     "RECORD_TYPES",
     "ROW_FIELDS",
     "RULES",
+    "RULE_SPECS",
     "AccessToProcedure",
     "AdmittedToProcedure",
     "AssuranceDeclined",
@@ -278,6 +281,7 @@ __all__ = [
     "Report",
     "ReturnCounts",
     "Rule",
+    "RuleSpec",
     "Scope",
     "ScopeIndex",
     "Source",

@@ -128,6 +128,11 @@ class DateSpan:
         """The days from ``earliest`` to ``latest`` inclusive."""
         return cls(earliest, latest)
 
+    @staticmethod
+    def cached(earliest: dt.date, latest: dt.date) -> DateSpan:
+        """``between(earliest, latest)``, one shared object a span (for code that makes many)."""
+        return _span(earliest, latest)
+
     @classmethod
     def from_json(cls, value: object) -> DateSpan:
         """Read any of the JSON forms; raise :class:`InvalidDate` naming what is wrong."""

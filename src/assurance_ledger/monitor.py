@@ -10,7 +10,8 @@ return, and the evaluation date. So when an entry is appended:
   only they are checked again; and when only their outcomes changed, the
   assurances that cover them are not looked for again (coverage depends on the
   return alone), and only the rules that read outcomes of those types are run
-  again (:data:`~assurance_ledger.rules.READS`; your own rules always run);
+  again (:attr:`~assurance_ledger.rules.RuleSpec.reads`; a rule of your own
+  that does not say what it reads always runs);
 * an assurance record, or a correction of one, may change every claimant's
   coverage: everything is checked again (assurances are few, claimants many);
 * a checkpoint changes nothing.
@@ -30,21 +31,24 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from . import records as r
-from ._gc import collector_paused
-from .checker import (
-    _assess,
-    _assess_all,
-    _Assessment,
-    _day,
-    _report,
-    _returned,
-    _table,
+from ._engine import (
+    Assessment,
+    Earlier,
+    assess,
+    assess_all,
+    evaluation_day,
+    is_returned,
+    rule_table,
 )
+from ._engine import (
+    report as make_report,
+)
+from ._gc import collector_paused
 from .commitments import Commitment
 from .dates import DateSpan
 from .ledger import Ledger
 from .report import Breach, Report
-from .rules import Rule
+from .rules import Rule, RuleSpec
 
 __all__ = ["Changes", "Monitor"]
 
@@ -94,14 +98,14 @@ class Monitor:
         ledger: Ledger,
         as_of: dt.date | str | DateSpan,
         *,
-        rules: Mapping[type[Commitment], Rule] | None = None,
+        rules: Mapping[type[Commitment], Rule | RuleSpec] | None = None,
     ) -> None:
         """Check ``ledger`` as of ``as_of`` (with ``rules`` as for ``check``), once, in full."""
         self._ledger = ledger
-        self._day = _day(as_of)
-        self._table = _table(rules)
+        self._day = evaluation_day(as_of)
+        self._table = rule_table(rules)
         with collector_paused():
-            self._assurances, self._results = _assess_all(ledger, self._day, self._table)
+            self._assurances, self._results = assess_all(ledger, self._day, self._table)
         self._seen = len(ledger)
 
     @property
@@ -117,7 +121,7 @@ class Monitor:
     @property
     def report(self) -> Report:
         """The report as of the last update: always equal to ``check(ledger, as_of)`` then."""
-        return _report(self._day, self._assurances, self._results.values())
+        return make_report(self._day, self._assurances, self._results.values())
 
     def update(self) -> Changes:
         """Take in the entries appended since the last update; return what changed."""
@@ -131,10 +135,10 @@ class Monitor:
             before, after = [], []
             for claimant_id, changed in claimants.items():
                 old = self._results.pop(claimant_id, None)
-                reuse = None
+                earlier = None
                 if old is not None and changed is not None:
-                    reuse = (old, frozenset(changed))
-                new = self._recheck(claimant_id, reuse)
+                    earlier = Earlier(old, frozenset(changed))
+                new = self._recheck(claimant_id, earlier)
                 if new is not None:
                     self._results[claimant_id] = new
                 # Only the parts made again can differ: a part kept is the same object.
@@ -173,22 +177,20 @@ class Monitor:
                     return None
         return claimants
 
-    def _recheck(
-        self, claimant_id: str, reuse: tuple[_Assessment, frozenset[type[r.Outcome]]] | None
-    ) -> _Assessment | None:
+    def _recheck(self, claimant_id: str, earlier: Earlier | None) -> Assessment | None:
         facts = self._ledger.facts_of(claimant_id)
         # The return comes first: the append rules refuse an outcome (or a
         # correction that moves one) before the claimant's return.
         if not facts or not isinstance(facts[0].record, r.ClaimantReturned):
             return None
         back = facts[0]
-        if not _returned(back, self._day):
+        if not is_returned(back, self._day):
             return None
-        return _assess(self._assurances, back, facts[1:], self._day, self._table, reuse=reuse)
+        return assess(self._assurances, back, facts[1:], self._day, self._table, earlier=earlier)
 
     def _recheck_all(self) -> None:
         with collector_paused():
-            self._assurances, self._results = _assess_all(self._ledger, self._day, self._table)
+            self._assurances, self._results = assess_all(self._ledger, self._day, self._table)
         self._seen = len(self._ledger)
 
     def __repr__(self) -> str:

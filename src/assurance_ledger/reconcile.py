@@ -61,7 +61,7 @@ from .commitments import Commitment
 from .dates import DateSpan
 from .display import one_line
 from .errors import EmptyLedger
-from .ledger import Fact, Ledger, _identity
+from .ledger import Fact, Ledger
 
 __all__ = [
     "KINDS",
@@ -478,7 +478,7 @@ def _keyed(facts: Sequence[Fact]) -> dict[tuple[str, str], Fact]:
     """The comparable facts of one ledger by (subject, id); checkpoints are not compared."""
     # The identity a correction may not change: the kind of thing and its id.
     return {
-        _identity(fact.record): fact
+        fact.record.identity: fact
         for fact in facts
         if isinstance(fact.record, r.ClaimantReturned | r.Outcome | r.AssuranceRecord)
     }

@@ -169,6 +169,16 @@ class Record:
         default=None, validator=v.optional(v.instance_of(Source, "a source object"))
     )
 
+    @property
+    def identity(self) -> tuple[str, str]:
+        """What a correction may not change: the kind of thing recorded and its id.
+
+        ``("outcome", outcome_id)`` for every outcome (a correction may change
+        its type), ``(TYPE, assurance_id)`` or ``(TYPE, claimant_id)`` for the
+        others, ``(TYPE, "")`` for a record with no id (a checkpoint).
+        """
+        return (self.TYPE, "")
+
 
 def _commitments(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     v.unique_tuple(v.instance_of(Commitment, "a commitment"), "commitments", non_empty=True)(
@@ -202,6 +212,11 @@ class AssuranceRecord(Record):
 
     assurance_id: str = attrs.field(validator=v.identifier)
     on: DateSpan = attrs.field(converter=to_span, validator=v.span)
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        """The record's type and its ``assurance_id`` (see :attr:`Record.identity`)."""
+        return (self.TYPE, self.assurance_id)
 
 
 @attrs.frozen(kw_only=True)
@@ -300,6 +315,11 @@ class ClaimantReturned(Record):
         _distinct(self, "returned_by", "returned_to")
 
     @property
+    def identity(self) -> tuple[str, str]:
+        """The record's type and its ``claimant_id`` (see :attr:`Record.identity`)."""
+        return (self.TYPE, self.claimant_id)
+
+    @property
     def origin(self) -> str | None:
         """The country of origin: as recorded, else the first nationality, else ``None``."""
         if self.country_of_origin is not None:
@@ -322,6 +342,11 @@ class Outcome(Record):
     outcome_id: str = attrs.field(validator=v.identifier)
     claimant_id: str = attrs.field(validator=v.identifier)
     on: DateSpan = attrs.field(converter=to_span, validator=v.span)
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        """``("outcome", outcome_id)``: a correction may change an outcome's type, not its id."""
+        return ("outcome", self.outcome_id)
 
 
 @attrs.frozen(kw_only=True)

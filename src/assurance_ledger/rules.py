@@ -44,9 +44,14 @@ monitoring_access           ``monitoring_denied`` by G; with a first-visit deadl
 
 A coerced departure counts as a removal by the state the claimant left.
 
+Each row is a :class:`RuleSpec` of :data:`RULE_SPECS` (its ``breached_when``;
+a test holds this table to them), which also says what the rule reads and
+needs; :data:`RULES`, :data:`READS` and :data:`NEEDS` are read from it.
+
 Adding a rule for a commitment kind of your own: write a function
 ``rule(case, commitment) -> Iterable[Finding]`` and pass
-``rules={MyKind: rule}`` to :func:`~assurance_ledger.checker.check`.
+``rules={MyKind: rule}`` (or ``{MyKind: RuleSpec(rule, reads=...)}``) to
+:func:`~assurance_ledger.checker.check`.
 """
 
 from __future__ import annotations
@@ -69,12 +74,21 @@ from .commitments import (
     NoRemovalBeforeDecision,
     Notification,
 )
-from .dates import DateSpan, _span
+from .dates import DateSpan
 from .ledger import Fact
 from .moves import MOVES, Chains, Removal, removals
 from .truth import MAYBE, NO, YES, Truth
 
-__all__ = ["NEEDS", "READS", "RULES", "Case", "Finding", "Rule"]
+__all__ = [
+    "NEEDS",
+    "READS",
+    "RULES",
+    "RULE_SPECS",
+    "Case",
+    "Finding",
+    "Rule",
+    "RuleSpec",
+]
 
 C = TypeVar("C", bound=Commitment)
 #: A case with more outcomes than this reads them by type (see Case.of_type).
@@ -97,7 +111,7 @@ def _later(a: DateSpan, b: DateSpan) -> DateSpan:
         return a  # the common case: one is wholly later (no new span to make)
     if b.earliest >= a.earliest and b.latest >= a.latest:
         return b
-    return _span(max(a.earliest, b.earliest), max(a.latest, b.latest))
+    return DateSpan.cached(max(a.earliest, b.earliest), max(a.latest, b.latest))
 
 
 def _earlier(a: DateSpan, b: DateSpan) -> DateSpan:
@@ -106,7 +120,7 @@ def _earlier(a: DateSpan, b: DateSpan) -> DateSpan:
         return a
     if b.earliest <= a.earliest and b.latest <= a.latest:
         return b
-    return _span(min(a.earliest, b.earliest), min(a.latest, b.latest))
+    return DateSpan.cached(min(a.earliest, b.earliest), min(a.latest, b.latest))
 
 
 @attrs.frozen(kw_only=True)
@@ -281,6 +295,48 @@ def _count(days: int) -> str:
 
 #: A rule: ``rule(case, commitment)`` yields the findings for one case.
 Rule = Callable[[Case, Any], Iterable[Finding]]
+
+
+@attrs.frozen
+class RuleSpec:
+    """A commitment kind's rule, as one record: the function, what it reads and needs, its row.
+
+    ``reads``: the outcome types the rule reads. An outcome of any other type
+    cannot change what it finds, so the incremental checker
+    (:class:`~assurance_ledger.monitor.Monitor`) does not run it again when only
+    such outcomes changed; ``None`` (the default) says it may read any, and it
+    always runs. ``needs``: outcome types without which it finds nothing, so it
+    is not run for a claimant with none of them; ``None`` (the default) for a
+    rule that finds a *missing* record. What it needs, it must read.
+    ``breached_when``: the rule in a line or three, as the docs give it.
+
+    >>> from assurance_ledger import IllTreatment
+    >>> def my_rule(case, commitment):
+    ...     return ()
+    >>> RuleSpec(my_rule, reads=frozenset({IllTreatment}), needs=frozenset({IllTreatment}))
+    RuleSpec(rule=<function my_rule at ...>, reads=..., needs=..., breached_when='')
+    """
+
+    rule: Rule
+    reads: frozenset[type[r.Outcome]] | None = None
+    needs: frozenset[type[r.Outcome]] | None = None
+    breached_when: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        """What a rule needs, it reads: a rule not run again must not be skipped for want."""
+        if self.needs is not None and (self.reads is None or not self.needs <= self.reads):
+            raise ValueError(
+                f"a rule must read what it needs: {self.rule!r} needs "
+                f"{sorted(t.TYPE for t in self.needs)}, which it does not read"
+            )
+
+    @classmethod
+    def of(cls, rule: Rule) -> RuleSpec:
+        """The record of a bare function: a built-in rule's own, else one that always runs."""
+        for spec in RULE_SPECS.values():
+            if spec.rule is rule:
+                return spec
+        return cls(rule)
 
 
 def _excused(decisions: list[r.ClaimDecided], on: DateSpan) -> Truth:
@@ -550,45 +606,73 @@ def monitoring_access(case: Case, commitment: MonitoringAccess) -> Iterator[Find
                 )
 
 
+#: The record of each built-in commitment kind's rule (read-only): the one
+#: table the three below, and the table at the top of this module, are read from.
+RULE_SPECS: Mapping[type[Commitment], RuleSpec] = MappingProxyType(
+    {
+        NonRefoulement: RuleSpec(
+            non_refoulement,
+            reads=frozenset({r.ClaimDecided, *MOVES}),
+            needs=frozenset(MOVES),
+            breached_when="G removes the claimant to a feared country, unless not "
+            "``absolute`` and a final refusal came first; with ``indirect``, also a "
+            "removal by G to a third state that then removes them (on) to a feared country",
+        ),
+        NoRemovalBeforeDecision: RuleSpec(
+            no_removal_before_decision,
+            reads=frozenset({r.ClaimDecided, *MOVES}),
+            needs=frozenset(MOVES),
+            breached_when="G removes the claimant before a final decision",
+        ),
+        AccessToProcedure: RuleSpec(
+            access_to_procedure,
+            reads=frozenset({r.AdmittedToProcedure}),
+            breached_when="no ``admitted_to_procedure`` by G within N days of the later "
+            "of the return and the giving",
+        ),
+        DetentionLimit: RuleSpec(
+            detention_limit,
+            reads=frozenset({r.Detained, r.Released, *MOVES}),
+            needs=frozenset({r.Detained}),
+            breached_when="a detention by G lasts more than N days inside the obligation "
+            "(to its release, or the claimant's removal or departure, or ``as_of`` if "
+            "still open)",
+        ),
+        Notification: RuleSpec(
+            notification,
+            reads=frozenset({r.Notified, *MOVES}),
+            needs=frozenset(MOVES),
+            breached_when="a removal by G is not ``notified`` to the recipient within N days",
+        ),
+        HumaneTreatment: RuleSpec(
+            humane_treatment,
+            reads=frozenset({r.IllTreatment}),
+            needs=frozenset({r.IllTreatment}),
+            breached_when="``ill_treatment`` by G",
+        ),
+        MonitoringAccess: RuleSpec(
+            monitoring_access,
+            reads=frozenset({r.MonitoringDenied, r.MonitoringVisit}),
+            breached_when="``monitoring_denied`` by G; with a first-visit deadline, no "
+            "visit within N days of the later of return and giving; with ``private``, a "
+            "visit that was not private",
+        ),
+    }
+)
+
 #: The rule of each built-in commitment kind (read-only).
 RULES: Mapping[type[Commitment], Rule] = MappingProxyType(
-    {
-        NonRefoulement: non_refoulement,
-        NoRemovalBeforeDecision: no_removal_before_decision,
-        AccessToProcedure: access_to_procedure,
-        DetentionLimit: detention_limit,
-        Notification: notification,
-        HumaneTreatment: humane_treatment,
-        MonitoringAccess: monitoring_access,
-    }
+    {kind: spec.rule for kind, spec in RULE_SPECS.items()}
 )
 
-#: The outcome types each built-in rule reads (read-only). An outcome of any
-#: other type cannot change what the rule finds, so the incremental checker
-#: (:class:`~assurance_ledger.monitor.Monitor`) does not run it again when
-#: only such outcomes changed. A rule not listed here (your own) always runs.
+#: The outcome types each built-in rule reads (read-only): see :attr:`RuleSpec.reads`.
 READS: Mapping[Rule, frozenset[type[r.Outcome]]] = MappingProxyType(
-    {
-        non_refoulement: frozenset({r.ClaimDecided, *MOVES}),
-        no_removal_before_decision: frozenset({r.ClaimDecided, *MOVES}),
-        access_to_procedure: frozenset({r.AdmittedToProcedure}),
-        detention_limit: frozenset({r.Detained, r.Released, *MOVES}),
-        notification: frozenset({r.Notified, *MOVES}),
-        humane_treatment: frozenset({r.IllTreatment}),
-        monitoring_access: frozenset({r.MonitoringDenied, r.MonitoringVisit}),
-    }
+    {spec.rule: spec.reads for spec in RULE_SPECS.values() if spec.reads is not None}
 )
 
-#: The outcome types without which a built-in rule finds nothing (read-only):
-#: a rule listed here is not run for a claimant with no outcome of these types.
-#: The rules that find a *missing* record (no admission, no monitoring visit in
-#: time) are not listed: they must always run.
+#: The outcome types without which a built-in rule finds nothing (read-only): see
+#: :attr:`RuleSpec.needs`. The rules that find a *missing* record (no admission,
+#: no monitoring visit in time) are not listed: they must always run.
 NEEDS: Mapping[Rule, frozenset[type[r.Outcome]]] = MappingProxyType(
-    {
-        non_refoulement: frozenset(MOVES),
-        no_removal_before_decision: frozenset(MOVES),
-        detention_limit: frozenset({r.Detained}),
-        notification: frozenset(MOVES),
-        humane_treatment: frozenset({r.IllTreatment}),
-    }
+    {spec.rule: spec.needs for spec in RULE_SPECS.values() if spec.needs is not None}
 )

@@ -2,7 +2,8 @@
 
 :func:`timeline` gathers a returned claimant's return, outcomes (as corrected),
 the assurances that cover them and the breaches :func:`~.checker.check` finds,
-as of one day. A :class:`Timeline` draws itself as an inline SVG in notebooks:
+as of one day (it asks the checking engine, :mod:`~.engine`, about this
+claimant alone). A :class:`Timeline` draws itself as an inline SVG in notebooks:
 the return, detention spans, removals and other outcomes on one row each, the
 assurance windows above them, and breaches marked in red. Every string from the
 ledger is escaped.
@@ -16,7 +17,8 @@ import html
 import attrs
 
 from . import records as r
-from .checker import check, covers
+from ._engine import Assurances, assess, evaluation_day, is_returned, rule_table
+from .coverage import covers
 from .dates import DateSpan
 from .display import one_line
 from .errors import NotFound
@@ -186,13 +188,18 @@ def timeline(ledger: Ledger, claimant_id: str, as_of: dt.date | str | DateSpan) 
         raise NotFound(f"no returned claimant {claimant_id!r} in the ledger")
     back = claimant.record
     assert isinstance(back, r.ClaimantReturned)  # noqa: S101 -- by construction
-    report = check(facts, as_of)
+    day = evaluation_day(as_of)
+    mine = [
+        f for f in facts if isinstance(f.record, r.Outcome) and f.record.claimant_id == claimant_id
+    ]
+    found: tuple[Breach, ...] = ()
+    if is_returned(claimant, day):  # what check() finds for this claimant, and only them
+        known = Assurances()
+        for fact in facts:
+            known.add(fact, day)
+        found = assess(known, claimant, mine, day, rule_table(None)).breaches
     outcomes = sorted(
-        (
-            f
-            for f in facts
-            if isinstance(f.record, r.Outcome) and f.record.claimant_id == claimant_id
-        ),
+        mine,
         key=lambda f: (f.record.on.earliest, f.seq),  # type: ignore[attr-defined]
     )
     withdrawals = {
@@ -209,6 +216,6 @@ def timeline(ledger: Ledger, claimant_id: str, as_of: dt.date | str | DateSpan) 
         claimant=claimant,
         outcomes=tuple(outcomes),
         assurances=assurances,
-        breaches=tuple(b for b in report.breaches if b.claimant_id == claimant_id),
-        as_of=report.as_of,
+        breaches=tuple(sorted(found, key=lambda b: b.sort_key)),
+        as_of=day.earliest,
     )
