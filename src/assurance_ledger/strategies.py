@@ -31,7 +31,8 @@ try:
     from hypothesis import strategies as st
 except ImportError as exc:  # pragma: no cover -- exercised by a subprocess test
     raise ImportError(
-        "assurance_ledger.strategies needs hypothesis: pip install 'assurance-ledger[strategies]'"
+        "assurance_ledger.strategies needs hypothesis, the strategies extra: from a clone, "
+        "pip install -e '.[strategies]'; once published, pip install 'assurance-ledger[strategies]'"
     ) from exc
 
 from . import records as r
