@@ -66,6 +66,32 @@ def test_both_ship_the_licence_and_the_package_data(dist: Path) -> None:
     assert bundled == (ROOT / "examples" / "canada-us-2020.jsonl").read_bytes()
 
 
+def test_the_sdist_is_the_whole_source_without_built_output(dist: Path) -> None:
+    """Rule: the sdist holds the tests, docs, example and benchmarks, and no built site.
+
+    So that it can be tested and its site built; ``docs/_build`` and the API
+    pages written at each build (``docs/api/generated``) are output, not source.
+    """
+    with tarfile.open(_one(dist, "*.tar.gz")) as sdist:
+        in_sdist = {n.partition("/")[2] for n in sdist.getnames()}
+    for source in (
+        "CHANGELOG.md",
+        "README.md",
+        "tests/conftest.py",
+        "tests/_cli_helpers.py",
+        "tests/hostile/base.jsonl",
+        "docs/conf.py",
+        "docs/index.md",
+        "docs/notebooks/tour.ipynb",
+        "examples/canada-us-2020.jsonl",
+        "benchmarks/run.py",
+    ):
+        assert source in in_sdist, source
+    built = [n for n in in_sdist if n.startswith(("docs/_build", "docs/api/generated"))]
+    assert not built
+    assert not [n for n in in_sdist if "__pycache__" in n]
+
+
 def test_the_metadata_states_version_licence_and_python(dist: Path) -> None:
     """Rule: the wheel's metadata gives ``__version__``, the MIT licence and requires-python."""
     _, text = _metadata(dist)
