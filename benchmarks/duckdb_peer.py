@@ -1,6 +1,6 @@
 """What an analyst would do instead: load the ledger into DuckDB and write the rules in SQL.
 
-A benchmark-only peer (``pip install 'assurance-ledger[bench]'``): the JSON
+A benchmark-only peer (``pip install -e '.[bench]'`` in a clone): the JSON
 Lines file is read with DuckDB's ``read_json``, the ``record`` of each entry
 flattened into a few tables (returns, assurances given, withdrawals, their
 commitments, outcomes), and four of the breach rules of ``DOMAIN.md`` are

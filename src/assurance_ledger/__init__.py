@@ -186,7 +186,8 @@ from .truth import (
     Truth,
 )
 
-__version__ = "0.1.0.dev0"
+#: The version of this package (PEP 440), as ``assurance-ledger --version`` prints it.
+__version__ = "0.1.0"
 
 __all__ = [
     "BUILTIN_COMMITMENTS",

@@ -33,8 +33,8 @@ Form = tuple[tuple[int, int], ...]
 
 #: What the ImportError says when scipy is missing.
 INSTALL_HINT = (
-    "the audit needs scipy (its HiGHS solver): pip install 'assurance-ledger[audit]' "
-    "(or, from a clone: pip install -e '.[audit]')"
+    "the audit needs scipy (its HiGHS solver), the audit extra: from a clone, "
+    "pip install -e '.[audit]'; once published, pip install 'assurance-ledger[audit]'"
 )
 
 # HiGHS works in floating point; counts are whole numbers far below 2**53, so a

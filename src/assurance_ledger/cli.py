@@ -47,6 +47,8 @@ Commands:
     Validate a records file, round-trip each record, and count them by type.
 ``demo``
     Check the bundled example (Canada and the United States, March 2020).
+
+``--version`` prints the package's version.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ from importlib.resources import as_file, files
 from pathlib import Path
 from typing import TextIO
 
+from . import __version__
 from ._files import read_regular_file, refuse_link
 from .audit import audit_stats
 from .chain import verify_lines
@@ -443,11 +446,17 @@ def _given(value: str) -> str:
     return value
 
 
-def _parser() -> argparse.ArgumentParser:
+def _top_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assurance-ledger",
         description="A ledger of diplomatic assurances, returned claimants and outcomes.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _top_parser()
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def ledger_arg(p: argparse.ArgumentParser) -> None:

@@ -24,7 +24,8 @@ try:
     import hypothesis  # noqa: F401 -- only to name the extra when it is missing
 except ImportError as exc:  # pragma: no cover -- exercised by a subprocess test
     raise ImportError(
-        "assurance_ledger.strategies needs hypothesis: pip install 'assurance-ledger[strategies]'"
+        "assurance_ledger.strategies needs hypothesis, the strategies extra: from a clone, "
+        "pip install -e '.[strategies]'; once published, pip install 'assurance-ledger[strategies]'"
     ) from exc
 
 from ._planted import PLANTABLE, Scenario, clean_ledgers, ledgers_with_breaches
