@@ -25,7 +25,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, Literal, TypeVar, get_args, get_origin, overload
+from typing import Any, Final, Literal, TypeVar, get_args, get_origin, overload
 
 import attrs
 import cattrs
@@ -37,8 +37,9 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
+from . import _validate
 from ._plain import PlainReader, share
-from ._validate import MAX_ITEMS, short
+from ._validate import short
 from .commitments import BUILTIN_COMMITMENTS, Commitment
 from .dates import DateSpan
 from .errors import InvalidRecord, InvalidRecords, Path
@@ -55,6 +56,10 @@ __all__ = [
     "configure_converter",
     "loads_json",
 ]
+
+#: Most items in any list field (claimant ids in a scope, commitments, countries):
+#: a longer list is refused when read, as a hostile file's would be.
+MAX_ITEMS: Final = _validate.MAX_ITEMS
 
 T = TypeVar("T")
 
