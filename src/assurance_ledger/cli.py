@@ -34,10 +34,12 @@ Commands:
     Copy a ledger byte for byte between JSON Lines and SQLite.
 ``repair LEDGER``
     Cut off an append that was interrupted (see ``TornTail``).
-``stats LEDGER [--by FIELD ...] [--as-of DAY] [--suppression S] [--since FILE] [--format F]``
+``stats LEDGER [--by FIELD ...] [--as-of DAY] [--suppression S] [--since FILE] [--log L]``
     Count returns and their outcomes for publication, grouped by fields, with
-    small counts suppressed (``S``: default, strict or none; ``F``: text, json
-    or csv); ``--since`` an earlier release (its JSON), repeatable.
+    small counts suppressed (``S``: default, strict or none; ``--format``: text,
+    json or csv), safe beside every table of the release log (``L``, by default
+    ``LEDGER.releases.jsonl``; ``--no-log`` for none), to which it is added;
+    ``--since`` an earlier release (its JSON), repeatable.
 ``stats-audit TABLE.json [TABLE.json ...] [--format F]``
     Audit published tables (``stats --format json`` output, one ledger state
     and day) together: every cell's feasible range, and the protected counts

@@ -1,0 +1,212 @@
+"""The release log: tables published one after the other, each safe beside those before it.
+
+``ReleaseLog.publish`` and the command line's ``stats`` (which keeps
+``LEDGER.releases.jsonl`` by default) make each table beside the log's tables of
+the same ledger state and day, and log it; the audit (an integer program over
+everything published) is the independent judge that nothing hidden is pinned.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from _cli_helpers import run_main
+from assurance_ledger import (
+    LOG_SUFFIX,
+    ClaimantReturned,
+    Ledger,
+    ReleaseLog,
+    StatsError,
+    StatsTable,
+    StoreError,
+    audit_stats,
+    stats,
+)
+from assurance_ledger.stats import Suppression
+
+AS_OF = "2020-06-30"
+#: Issue 19's attack: by nationality, then by nationality and month.
+ATTACK = [["nationality"], ["nationality", "month"]]
+
+
+def back(i: int, day: str, nation: str) -> ClaimantReturned:
+    """Claimant c-i, turned back by CA to the US on ``day``."""
+    return ClaimantReturned(
+        claimant_id=f"c-{i}", on=day, returned_by="CA", returned_to="US", nationalities=[nation]
+    )
+
+
+def haitians() -> Ledger:
+    """7 Haitians (5 in March, 1 in April, 1 in May) and 18 Venezuelans, 6 a month."""
+    days = ["2020-03-22"] * 5 + ["2020-04-10", "2020-05-10"]
+    ledger = Ledger()
+    ledger.extend([back(i, day, "HT") for i, day in enumerate(days)], recorded_by="CA")
+    ledger.extend([back(7 + i, f"2020-0{3 + i % 3}-25", "VE") for i in range(18)], recorded_by="CA")
+    return ledger
+
+
+@pytest.fixture
+def stored(tmp_path: Path) -> Path:
+    """The Haitian ledger in a JSON Lines file, alone in its folder."""
+    path = tmp_path / "ledger.jsonl"
+    haitians().export(path)
+    return path
+
+
+def test_tables_published_through_the_log_pass_the_audit(tmp_path: Path) -> None:
+    """Rule: tables published one after the other through a log disclose nothing together.
+
+    Issue 19's attack (by nationality, then by nationality and month) pins the
+    April and May Haitians when each table is made alone; through the log it
+    pins nothing, and the log holds both tables, in order.
+    """
+    ledger = haitians()
+    alone = [stats(ledger, by, as_of=AS_OF) for by in ATTACK]
+    assert not audit_stats(alone).ok
+    log = ReleaseLog(tmp_path / "log.jsonl")
+    tables = [log.publish(ledger, by, as_of=AS_OF) for by in ATTACK]
+    assert audit_stats(tables).disclosures == ()
+    assert log.tables() == tuple(tables)
+
+
+def test_the_command_line_keeps_a_log_beside_the_ledger(stored: Path) -> None:
+    """Rule: stats on the command line protects each table beside those it printed before.
+
+    Five tables printed one after the other pass the audit together, and each
+    is a line of LEDGER.releases.jsonl.
+    """
+    printed = []
+    for by in [[], ["nationality"], ["month"], ["crossing"], ["nationality", "month"]]:
+        status, out, err = run_main(
+            "stats", str(stored), *(["--by", *by] if by else []), "--as-of", AS_OF,
+            "--format", "json",
+        )  # fmt: skip
+        assert (status, err) == (0, "")
+        printed.append(StatsTable.from_json(json.loads(out)))
+    assert audit_stats(printed).disclosures == ()
+    log = stored.with_name(stored.name + LOG_SUFFIX)
+    assert ReleaseLog(log).tables() == tuple(printed)
+
+
+def test_the_same_table_again_is_the_same_and_logged_once(tmp_path: Path) -> None:
+    """Rule: publishing a table the log holds returns it as it was, and does not log it again."""
+    ledger = haitians()
+    log = ReleaseLog(tmp_path / "log.jsonl")
+    first = log.publish(ledger, "nationality", as_of=AS_OF)
+    log.publish(ledger, ["nationality", "month"], as_of=AS_OF)
+    assert log.publish(ledger, "nationality", as_of=AS_OF) == first
+    assert len(log.tables()) == 2
+
+
+def test_a_table_nothing_can_protect_is_refused_and_not_logged(tmp_path: Path) -> None:
+    """Rule: a table whose listing alone pins a hidden count is refused, naming the cell.
+
+    Four claimants of four nationalities: the total shows returns as --, and a
+    table by nationality would list four groups, each at least one return,
+    under a total of at most 4: it would pin the total at 4.
+    """
+    ledger = Ledger()
+    ledger.extend(
+        [back(i, "2020-03-22", nation) for i, nation in enumerate(["CO", "ER", "HT", "VE"])],
+        recorded_by="CA",
+    )
+    log = ReleaseLog(tmp_path / "log.jsonl")
+    log.publish(ledger, as_of=AS_OF)
+    before = log.path.read_bytes()
+    with pytest.raises(StatsError) as caught:
+        log.publish(ledger, "nationality", as_of=AS_OF)
+    assert caught.value.field == "published"
+    assert "would reveal returns of the total" in str(caught.value)
+    assert log.path.read_bytes() == before
+
+
+def test_earlier_releases_of_the_same_table_are_taken_as_since(tmp_path: Path) -> None:
+    """Rule: the log's earlier releases of the same table protect the change since them.
+
+    What the log publishes after the ledger grew is what stats publishes
+    since the earlier release.
+    """
+    exact = Suppression(threshold=4, base=1)
+    ledger = Ledger()
+    ledger.extend([back(i, "2020-03-22", "HT") for i in range(10)], recorded_by="CA")
+    log = ReleaseLog(tmp_path / "log.jsonl")
+    march = log.publish(ledger, as_of="2020-03-31", suppression=exact)
+    ledger.extend([back(i, "2020-04-02", "HT") for i in range(10, 12)], recorded_by="CA")
+    april = log.publish(ledger, as_of="2020-04-30", suppression=exact)
+    assert april == stats(ledger, as_of="2020-04-30", suppression=exact, since=march)
+    assert april != stats(ledger, as_of="2020-04-30", suppression=exact)
+
+
+def test_raw_counts_are_never_logged(stored: Path, tmp_path: Path) -> None:
+    """Rule: raw counts are refused by a log, and the command line keeps none for them.
+
+    Nor does --no-log write one.
+    """
+    with pytest.raises(StatsError, match="raw counts"):
+        ReleaseLog(tmp_path / "log.jsonl").publish(
+            haitians(), as_of=AS_OF, suppression=Suppression.NONE
+        )
+    assert run_main("stats", str(stored), "--as-of", AS_OF, "--suppression", "none")[0] == 0
+    assert run_main("stats", str(stored), "--as-of", AS_OF, "--no-log")[0] == 0
+    assert sorted(p.name for p in stored.parent.iterdir()) == ["ledger.jsonl"]
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (b"{not json}\n", "release log line 1: expected a published table as JSON"),
+        (b'{"by": []}\n', "release log line 1: as_of: expected a value"),
+        (b"", None),
+    ],
+)
+def test_a_bad_log_is_refused_and_left_as_it_is(
+    stored: Path, content: bytes, needle: str | None
+) -> None:
+    """Rule: a log line that is not a published table exits 2 naming the line; nothing printed.
+
+    The log is left byte for byte (an empty log is fine, and is written).
+    """
+    log = stored.with_name(stored.name + LOG_SUFFIX)
+    log.write_bytes(content)
+    status, out, err = run_main("stats", str(stored), "--as-of", AS_OF)
+    if needle is None:
+        assert status == 0
+        assert len(ReleaseLog(log).tables()) == 1
+        return
+    assert (status, out) == (2, "")
+    assert needle in err
+    assert len(err.strip().splitlines()) == 1
+    assert log.read_bytes() == content
+
+
+def test_a_torn_last_line_is_refused(tmp_path: Path) -> None:
+    """Rule: a log whose last line is unfinished is refused, naming that line."""
+    log = ReleaseLog(tmp_path / "log.jsonl")
+    log.publish(haitians(), as_of=AS_OF)
+    log.path.write_bytes(log.path.read_bytes() + b'{"by": [')
+    with pytest.raises(StatsError, match="release log line 2: expected a whole line"):
+        log.tables()
+
+
+def test_a_log_that_cannot_be_written_publishes_nothing(stored: Path, tmp_path: Path) -> None:
+    """Rule: when the log cannot be written, stats exits 2 and prints no table.
+
+    The log named is in a folder that does not exist: it reads as empty, and
+    cannot be appended to.
+    """
+    missing = tmp_path / "no such folder" / "log.jsonl"
+    status, out, err = run_main("stats", str(stored), "--as-of", AS_OF, "--log", str(missing))
+    assert (status, out) == (2, "")
+    assert "the table is not published" in err
+    with pytest.raises(StoreError, match="cannot be written"):
+        ReleaseLog(missing).publish(haitians(), as_of=AS_OF)
+
+
+def test_a_log_that_cannot_be_read_is_refused(tmp_path: Path) -> None:
+    """Rule: a log that is not a readable file raises StoreError (a ValueError), naming it."""
+    (tmp_path / "log.jsonl").mkdir()
+    with pytest.raises(StoreError, match=r"log\.jsonl: cannot be read"):
+        ReleaseLog(tmp_path / "log.jsonl").tables()
