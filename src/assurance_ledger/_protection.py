@@ -73,9 +73,10 @@ _R, _C, _U, _O, _F = range(MEASURE_COUNT)
 #: An upper bound standing for "no bound" (far above any count).
 INF: Final = 1 << 60
 #: The witness search's rounds: how many repairs deep each goes, and how many changes it
-#: may try. Whether a witness is found quickly depends on the depth in ways no one depth
-#: suits, so the search tries several in turn, each on a small budget.
-_ROUNDS: Final = ((12, 3_000), (20, 3_000), (6, 2_000), (30, 3_000))
+#: may try. A deep round can spend its budget below its first move and miss a witness
+#: of one or two moves, so shallow rounds come first; past them, whether a witness is
+#: found quickly depends on the depth in ways no one depth suits, so several are tried.
+_ROUNDS: Final = ((0, 500), (3, 1_500), (12, 2_500), (20, 2_500))
 #: How many witnesses of the relaxed model :func:`_complement` compares.
 _CHOICES: Final = 64
 #: The counts each measure adds up: returns are covered + unassured.
@@ -249,26 +250,90 @@ def _witnesses(
         yield from _round(joint, allowed, target, depth, budget)
 
 
+class _Search:
+    """The state of one round of the witness search: a change, and what it breaks.
+
+    Depth-first with backtracking: each move is applied to the change, the rows
+    and fine cells it touches are judged again, and it is undone on the way
+    back, so that a step costs what it touches, not the whole change.
+    """
+
+    def __init__(self, joint: Joint, allowed: Sequence[Sequence[Allowed]], target: Target):
+        self.joint, self.allowed, self.target = joint, allowed, target
+        self.cells = frozenset(joint.rows[target.row])
+        self.delta: Delta = {}
+        self.moved: dict[int, list[int]] = {}
+        self.broken_rows: set[int] = set()
+        self.broken_fines: set[int] = set()
+        self.change = 0
+
+    def apply(self, var: tuple[int, int], step: int) -> None:
+        """Add ``step`` to a fine count, and judge again what it touches."""
+        joint, allowed = self.joint, self.allowed
+        f, k = var
+        value = self.delta.get(var, 0) + step
+        if value:
+            self.delta[var] = value
+        else:
+            del self.delta[var]
+        for p in joint.member[f]:
+            steps = self.moved.setdefault(p, [0] * MEASURE_COUNT)
+            steps[k] += step
+            if k in (_C, _U):
+                steps[_R] += step
+            truth, bounds = joint.truth[p], allowed[p]
+            if all(lo <= t + d <= hi for t, d, (lo, hi) in zip(truth, steps, bounds, strict=True)):
+                self.broken_rows.discard(p)
+            else:
+                self.broken_rows.add(p)
+        counts = [c + self.delta.get((f, m), 0) for m, c in enumerate(joint.fine[f])]
+        if max(counts[_O], counts[_F]) > counts[_C] + counts[_U]:
+            self.broken_fines.add(f)
+        else:
+            self.broken_fines.discard(f)
+        if f in self.cells:
+            self.change += step * self.target.form[k - 1]
+
+    def first_broken(self) -> _Broken | None:
+        """The first constraint the change breaks: a fine cell's, then a row's, by number."""
+        joint = self.joint
+        if self.broken_fines:
+            f = min(self.broken_fines)
+            counts = [c + self.delta.get((f, m), 0) for m, c in enumerate(joint.fine[f])]
+            return _Broken(0, f, _O if counts[_O] > counts[_C] + counts[_U] else _F)
+        if self.broken_rows:
+            p = min(self.broken_rows)
+            steps = self.moved[p]
+            for m, (lo, hi) in enumerate(self.allowed[p]):
+                value = joint.truth[p][m] + steps[m]
+                if value < lo:
+                    return _Broken(1, p, m)
+                if value > hi:
+                    return _Broken(-1, p, m)
+        return None
+
+    def ordered(
+        self, options: list[tuple[tuple[int, int], int]]
+    ) -> list[tuple[tuple[int, int], int]]:
+        """The moves that keep every fine count 0 or more, gentlest first."""
+        fitting = [o for o in options if _fits(self.joint, self.delta, *o)]
+        return sorted(fitting, key=lambda o: _damage(self.joint, self.allowed, self.moved, *o))
+
+
 def _round(
     joint: Joint, allowed: Sequence[Sequence[Allowed]], target: Target, deepest: int, most: int
 ) -> Iterator[Delta]:
     """One round of the witness search: at most ``deepest`` repairs, ``most`` changes tried."""
+    state = _Search(joint, allowed, target)
     budget = [most]
     seen: set[frozenset[tuple[tuple[int, int], int]]] = set()
 
-    def ordered(
-        options: list[tuple[tuple[int, int], int]], delta: Delta
-    ) -> list[tuple[tuple[int, int], int]]:
-        fitting = [(var, step) for var, step in options if _fits(joint, delta, var, step)]
-        moved = _moved(joint, delta)
-        return sorted(fitting, key=lambda o: _damage(joint, allowed, moved, *o))
-
-    def search(delta: Delta, depth: int) -> Iterator[Delta]:
+    def search(depth: int) -> Iterator[Delta]:
         budget[0] -= 1
-        broken = _violation(joint, allowed, delta)
+        broken = state.first_broken()
         if broken is None:
-            if _change(joint, delta, target):
-                yield delta
+            if state.change:
+                yield dict(state.delta)
             return
         if depth == 0:
             return
@@ -278,16 +343,15 @@ def _round(
         else:
             parts = _PARTS[broken.measure]
             options = [((f, k), broken.sign) for f in joint.rows[broken.row] for k in parts]
-        for var, step in ordered(options, delta):
+        for var, step in state.ordered(options):
             if budget[0] <= 0:
                 return
-            changed = {**delta, var: delta.get(var, 0) + step}
-            if not changed[var]:
-                del changed[var]
-            key = frozenset(changed.items())
+            state.apply(var, step)
+            key = frozenset(state.delta.items())
             if key not in seen:
                 seen.add(key)
-                yield from search(changed, depth - 1)
+                yield from search(depth - 1)
+            state.apply(var, -step)
 
     starts = [
         ((f, k + 1), sign)
@@ -296,11 +360,13 @@ def _round(
         if coefficient
         for sign in (1, -1)
     ]
-    for var, step in ordered(starts, {}):
+    for var, step in state.ordered(starts):
         if budget[0] <= 0:
             return
-        seen.add(frozenset({(var, step)}))
-        yield from search({var: step}, deepest)
+        state.apply(var, step)
+        seen.add(frozenset(state.delta.items()))
+        yield from search(deepest)
+        state.apply(var, -step)
 
 
 def witness(joint: Joint, target: Target) -> bool:
