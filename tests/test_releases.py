@@ -210,3 +210,27 @@ def test_a_log_that_cannot_be_read_is_refused(tmp_path: Path) -> None:
     (tmp_path / "log.jsonl").mkdir()
     with pytest.raises(StoreError, match=r"log\.jsonl: cannot be read"):
         ReleaseLog(tmp_path / "log.jsonl").tables()
+
+
+def test_a_table_said_to_be_published_beside_must_be_of_this_state_and_day() -> None:
+    """Rule: published= takes tables of this ledger state and day, with its counts; else refused.
+
+    Another day, an altered count, or something that is not a table: a
+    StatsError naming published[i].
+    """
+    ledger = haitians()
+    table = stats(ledger, "nationality", as_of=AS_OF)
+    other_day = stats(ledger, "nationality", as_of="2020-07-31")
+    data = table.to_json()
+    data["rows"][1] = {**data["rows"][1], "returns": 30}
+    data["rows"][1].pop("intervals")
+    altered = StatsTable.from_json(data)
+    for published, needle in [
+        ([table, other_day], "published[1]: expected a table of this ledger state and day"),
+        ([altered], "published[0]: expected a table published of this ledger state and day"),
+        ([table, "nationality"], "published[1]: expected a StatsTable"),
+        ("nationality", "published: expected a list of StatsTable"),
+    ]:
+        with pytest.raises(StatsError) as caught:
+            stats(ledger, "month", as_of=AS_OF, published=published)  # type: ignore[arg-type]
+        assert needle in str(caught.value)

@@ -31,7 +31,8 @@ How it reasons, once:
 * **Only the new table changes.** The tables already published are facts; the
   new one's cells are hidden further (complementary suppression, shown
   ``x``: 1 or more) until every hidden cell of every table has a witness. The
-  loop ends because each round hides at least one more cell. When even
+  loop ends: each pass hides a cell, or shows again for good one that the
+  other tables pin (hiding it gave nothing). When even
   hiding every non-zero count of the new table leaves a cell without a
   witness, the table cannot be published beside the others: :func:`protect`
   says which cell, and :func:`~assurance_ledger.stats.stats` refuses it.

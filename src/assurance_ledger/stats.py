@@ -15,23 +15,20 @@ How it reasons, once:
   ``returns`` total is the number of returns whatever the grouping. Facts are
   judged as :func:`~assurance_ledger.checker.check` judges them, as of one day,
   and coverage is the checker's own.
-* **Rounding and ``--`` alone do not protect.** IRCC's practice in 2020 (counts
-  from 1 to 4 shown as ``--``, every other count rounded to the nearest 5) hides
-  a cell's value, but the published totals still constrain it: a column ``10,
+* **Rounding and ``--`` alone do not protect.** IRCC's practice (counts from
+  0 to 4 shown as ``--``, every other count rounded to the nearest 5) hides a
+  cell's value, but the published totals still constrain it: a column ``10,
   10, --`` with a total of ``15`` pins the ``--`` to 1 (the two tens are at
-  least 8 each, the total at most 17).
-* **So every small count needs a witness.** Before a table is published, each
-  count from 1 to the threshold (in a cell or a total) must have a *witness*: a
-  second table, different in that cell, that agrees with everything published
-  (each shown number, each ``--`` and ``x``, and the relations any table obeys:
-  totals are sums, ``returns = covered + unassured``, no measure exceeds
-  ``returns``, a listed group is not empty). Then no reasoning from the table,
-  by subtraction or otherwise, can pin the cell: both tables explain what was
-  published. When a cell has no witness, another cell is suppressed (shown
-  ``x``: complementary suppression) and the search is repeated. Suppressing
-  only widens what a published value allows, so a witness, once found, stays
-  one, and with every non-zero count suppressed a witness always exists: the
-  loop ends. A 0 is never suppressed: a shown 0 is a true 0, about nobody.
+  least 8 each, the total at most 17). And tables of the same returns grouped
+  two ways add up against each other.
+* **So every hidden count needs a witness,** in every table published of the
+  same ledger state and day (``published``, kept by a
+  :class:`~assurance_ledger.releases.ReleaseLog`): the tables are laid on the
+  finest grouping of all their fields, and :mod:`assurance_ledger._protection`
+  finds, for each hidden count, a second set of counts that agrees with
+  everything published and differs there, hiding more of the new table (shown
+  ``x``) until each has one, or refusing the table when nothing it could hide
+  would do. A 0 is hidden too: "none of these three" is about each of them.
 * **Releases.** Two releases of the same table, from the same growing ledger,
   reveal the *change* in a cell only where both pin it exactly. A release made
   ``since`` earlier ones names the ledger state each was made from (its head
@@ -40,8 +37,9 @@ How it reasons, once:
   is.
 
 The witness search tries small changes (a few counts up or down by one, each
-repairing what the previous one broke); when it finds none, it suppresses more
-rather than guess, so a failed search costs only information, never safety.
+repairing what the previous one broke); when it finds none, it suppresses more,
+or refuses, rather than guess, so a failed search costs only information,
+never safety.
 """
 
 from __future__ import annotations
@@ -328,13 +326,11 @@ def _protect(
     shown += new
     thresholds += [suppression.threshold] * len(new)
     labels += _labels(by, layout.keys, "this table")
-    if not _fits_truth(joint):
-        bad = next(
-            b
-            for b in beside
-            if not _fits_truth(_alone(_project(fine, fields, b.table.by)[0], b.table))
-        )
-        raise StatsError(bad.name, *_NOT_THIS)
+    if not _fits_truth(joint):  # a table said to be published beside it is of other counts
+        for b in beside:
+            if not _fits_truth(_alone(_project(fine, fields, b.table.by)[0], b.table)):
+                raise StatsError(b.name, *_NOT_THIS)
+        raise RuntimeError("stats: the new table does not fit its own counts: a bug")
     hidden = [
         Cellref(p, m)
         for p, values in enumerate(shown)
