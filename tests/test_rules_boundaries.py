@@ -898,6 +898,50 @@ def test_a_deadline_passing_after_a_releasing_withdrawal_is_no_breach(
     assert s.found() == expected
 
 
+@pytest.mark.parametrize(
+    ("withdrawn_on", "expected"),
+    [
+        ("2020-04-01", []),
+        ("2020-04-02", [breach("access_to_procedure", "possible")]),
+    ],
+)
+def test_a_deadline_fails_on_the_day_after_its_last_allowed_day(
+    withdrawn_on: str, expected: list[Found]
+) -> None:
+    """A failure to act within N days happens on the day after the last allowed day (v2).
+
+    It counts only if that day is on or before a releasing withdrawal: access
+    within 10 days of 22 March may come up to 1 April and fails on 2 April; a
+    releasing withdrawal on 1 April releases it, one on 2 April does not.
+    """
+    s = story(AccessToProcedure(within_days=10))
+    s.withdraw(on=withdrawn_on, releases_existing=True)
+    assert s.found() == expected
+
+
+@pytest.mark.parametrize(
+    ("end", "expected_certainty"),
+    [(Removed, "certain"), (Departed, "certain"), (None, "possible")],
+)
+def test_a_detention_a_removal_or_departure_ends_is_closed(
+    end: type[Outcome] | None, expected_certainty: str
+) -> None:
+    """A detention also ends at the claimant's first removal or departure after it (v2).
+
+    Detained 1 April with a 14-day limit and never released: removed or gone on
+    20 April, it is closed at 19 days, a certain breach; with nothing on record
+    to end it, it is open, and at most possible.
+    """
+    s = story(DetentionLimit(max_days=14))
+    s.outcome(Detained, "2020-04-01", by="US")
+    if end is Removed:
+        s.outcome(Removed, "2020-04-20", by="US", to="MX")
+    elif end is Departed:
+        s.outcome(Departed, "2020-04-20", to="MX", coerced=False)
+    [(_, kind, _, certainty, _)] = s.found()
+    assert (kind, certainty) == ("detention_limit", expected_certainty)
+
+
 # -- the evaluation date --------------------------------------------------------------
 
 
