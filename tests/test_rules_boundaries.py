@@ -34,6 +34,7 @@ from assurance_ledger import (
     NoRemovalBeforeDecision,
     Notification,
     Notified,
+    Outcome,
     Released,
     Removed,
     Report,
