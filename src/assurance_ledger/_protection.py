@@ -265,6 +265,7 @@ class _Search:
         self.delta: Delta = {}
         self.moved: dict[int, list[int]] = {}
         self.broken_rows: set[int] = set()
+        self.bad: dict[int, int] = {}  # each broken row: how many of its values
         self.broken_fines: set[int] = set()
         self.change = 0
 
@@ -277,16 +278,24 @@ class _Search:
             self.delta[var] = value
         else:
             del self.delta[var]
+        measures = (k, _R) if k in (_C, _U) else (k,)
         for p in joint.member[f]:
             steps = self.moved.setdefault(p, [0] * MEASURE_COUNT)
-            steps[k] += step
-            if k in (_C, _U):
-                steps[_R] += step
             truth, bounds = joint.truth[p], allowed[p]
-            if all(lo <= t + d <= hi for t, d, (lo, hi) in zip(truth, steps, bounds, strict=True)):
-                self.broken_rows.discard(p)
-            else:
-                self.broken_rows.add(p)
+            worse = 0  # how many more of the row's values are outside what they allow
+            for m in measures:
+                lo, hi = bounds[m]
+                worse -= not lo <= truth[m] + steps[m] <= hi
+                steps[m] += step
+                worse += not lo <= truth[m] + steps[m] <= hi
+            if worse:
+                bad = self.bad.get(p, 0) + worse
+                if bad:
+                    self.bad[p] = bad
+                    self.broken_rows.add(p)
+                else:
+                    del self.bad[p]
+                    self.broken_rows.discard(p)
         counts = [c + self.delta.get((f, m), 0) for m, c in enumerate(joint.fine[f])]
         if max(counts[_O], counts[_F]) > counts[_C] + counts[_U]:
             self.broken_fines.add(f)
