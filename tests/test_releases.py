@@ -200,7 +200,7 @@ def test_a_log_that_cannot_be_written_publishes_nothing(stored: Path, tmp_path: 
     missing = tmp_path / "no such folder" / "log.jsonl"
     status, out, err = run_main("stats", str(stored), "--as-of", AS_OF, "--log", str(missing))
     assert (status, out) == (2, "")
-    assert "the table is not published" in err
+    assert "the table is not published (keep the log elsewhere with --log LOG" in err
     with pytest.raises(StoreError, match="cannot be written"):
         ReleaseLog(missing).publish(haitians(), as_of=AS_OF)
 

@@ -344,6 +344,13 @@ def _stats(args: argparse.Namespace, out: TextIO) -> int:
                 table = stats(ledger, by, as_of=as_of, suppression=suppression, since=since)
             else:
                 table = log.publish(ledger, by, as_of=as_of, suppression=suppression, since=since)
+        except StoreError as exc:
+            if log is None or exc.path != str(log.path):
+                raise
+            raise UsageError(
+                f"{exc} (keep the log elsewhere with --log LOG, or make the table alone "
+                "with --no-log)"
+            ) from None
         except StatsError as exc:  # name the --since file rather than since[i], and the log
             got = f", got {exc.got}" if exc.got is not None else ""
             if log is not None and exc.field.startswith(("release log", "published")):
