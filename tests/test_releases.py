@@ -234,3 +234,22 @@ def test_a_table_said_to_be_published_beside_must_be_of_this_state_and_day() -> 
         with pytest.raises(StatsError) as caught:
             stats(ledger, "month", as_of=AS_OF, published=published)  # type: ignore[arg-type]
         assert needle in str(caught.value)
+
+
+def test_groups_that_fill_an_earlier_total_to_its_top_are_refused() -> None:
+    """Rule: a table is refused when its groups, each at least one, reach a published total's top.
+
+    Seven claimants in seven months: the total shows 5 (5 to 7 returns), so a
+    table by month listing seven groups, each at least one, would pin every
+    group at 1; hiding its cells cannot change that. (Found by a stress run of
+    the audit property: an earlier method dropped such a cell once hidden.)
+    """
+    ledger = Ledger()
+    days = [f"2020-{month:02d}-10" for month in range(3, 10)]
+    ledger.extend([back(i, day, "HT") for i, day in enumerate(days)], recorded_by="CA")
+    total = stats(ledger, as_of=AS_OF.replace("06-30", "12-31"))
+    assert total.total.returns == 5
+    with pytest.raises(StatsError) as caught:
+        stats(ledger, "month", as_of=total.as_of, published=[total])
+    assert caught.value.field == "published"
+    assert "would reveal returns of the group month 2020-03 of this table" in str(caught.value)

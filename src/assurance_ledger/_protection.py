@@ -417,13 +417,15 @@ def protect(joint: Joint, wanted: Sequence[Target]) -> Unprotectable | None:
     with one). Hiding a ``--`` that stood for 0 to the threshold narrows it
     (``x`` is never 0), which can spoil a witness found before: so the
     targets are gone over again, each keeping its witness while it holds,
-    until a whole pass changes nothing. A cell hidden though it showed a
+    until a whole pass changes nothing. A cell hidden here though it showed a
     rounded count, that then has no witness (the other tables pin it), is
-    shown again and never hidden after. Return the first target that nothing
+    shown again and never hidden after; a target ``wanted`` names is never
+    dropped. Return the first target that nothing
     protects, or ``None`` when every target has a witness.
     """
     found: dict[Target, Delta] = {}
     remaining = list(dict.fromkeys(wanted))
+    given = set(remaining)  # these must have witnesses; only a cell hidden here may be shown
     primary = {p: list(joint.allowed[p]) for p in joint.open}
     shown_again: set[Cellref] = set()
     changed = True
@@ -443,7 +445,7 @@ def protect(joint: Joint, wanted: Sequence[Target]) -> Unprotectable | None:
                     cells = _fallback(joint, target, shown_again)
                 if cells is None:
                     cell = target.cell
-                    if cell in joint.hidden and primary[cell.row][cell.measure].low >= 1:
+                    if target not in given and cell in joint.hidden:
                         joint.hidden.discard(cell)
                         joint.allowed[cell.row][cell.measure] = primary[cell.row][cell.measure]
                         shown_again.add(cell)
