@@ -350,7 +350,10 @@ def test_timeline_text_and_svg_escape_a_hostile_explanation(ledgers: Path) -> No
     breach = hostile_report().breaches[0]
     story = attrs.evolve(story, breaches=(breach,))
     lines = story.to_text().split("\n")
-    assert lines[-1] == f"  BREACH [certain] custom\\ncommitment: {one_line(breach.explanation)}"
+    assert lines[-1] == (
+        f"  BREACH [certain] custom\\ncommitment on {story.breach_date(breach)}: "
+        f"{one_line(breach.explanation)}"
+    )
     for line in lines:
         assert UNSAFE.search(line) is None
     assert UNSAFE.search(story._repr_html_()) is None

@@ -179,6 +179,7 @@ from .storage import (
     open_store,
 )
 from .timeline import (
+    CoveringAssurance,
     Timeline,
     timeline,
 )
@@ -231,6 +232,7 @@ __all__ = [
     "Commitment",
     "ContactLost",
     "Correction",
+    "CoveringAssurance",
     "Credibility",
     "Crossing",
     "DateSpan",

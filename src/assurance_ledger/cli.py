@@ -28,8 +28,10 @@ Commands:
 ``reconcile A B [--format F] [--a-party PARTY] [--b-party PARTY]``
     Compare two ledgers of one arrangement: witnessed heads, the chains, and
     the facts (``F``: text or json); exit 1 when they disagree.
-``show LEDGER [--claimant ID]``
-    List the current view, or one claimant's timeline.
+``show LEDGER [--claimant ID [--as-of DAY] [--format F]]``
+    List the current view, or one claimant's timeline as of a day (default
+    today): their facts, the assurances that cover them and the breaches found
+    (``F``: text, or svg for the drawing).
 ``export LEDGER TARGET`` / ``import SOURCE LEDGER``
     Copy a ledger byte for byte between JSON Lines and SQLite.
 ``repair LEDGER``
@@ -62,7 +64,7 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from importlib.resources import as_file, files
 from pathlib import Path
 from typing import TextIO
@@ -74,24 +76,26 @@ from .chain import verify_lines
 from .checker import check
 from .codec import DEFAULT_CODEC, MAX_RECORDS_FILE_BYTES
 from .csvout import csv_text
-from .display import json_one_line, one_line
+from .display import json_one_line, nearest, one_line
 from .errors import (
     AuditError,
     ChainBroken,
     InvalidRecord,
     InvalidRecords,
     LedgerError,
+    NotFound,
     StatsError,
     StoreError,
     UsageError,
 )
-from .ledger import Ledger
+from .ledger import Fact, Ledger
 from .reconcile import reconcile
 from .records import Outcome
 from .releases import ReleaseLog
 from .report import ROW_FIELDS
 from .stats import FIELDS, StatsTable, Suppression, stats
 from .storage import open_store
+from .timeline import Timeline, timeline
 
 __all__ = ["main"]
 
@@ -220,13 +224,62 @@ def _reconcile_args(p: argparse.ArgumentParser) -> None:
 
 
 def _show(args: argparse.Namespace, out: TextIO) -> int:
+    if not args.claimant and (args.as_of or args.format != "text"):
+        raise UsageError("--as-of and --format svg are for one claimant: add --claimant ID")
     with _open(args.ledger, readonly=True) as ledger:
         facts = ledger.facts()
-    if args.claimant:
-        facts = tuple(f for f in facts if getattr(f.record, "claimant_id", None) == args.claimant)
-        if not facts:
-            raise UsageError(f"{_shown(args.ledger)}: no claimant {args.claimant!r}")
-        facts = tuple(sorted(facts, key=lambda f: (f.record.on.earliest, f.seq)))  # type: ignore[attr-defined]
+        if not args.claimant:
+            _print_facts(facts, out)
+            return EXIT_OK
+        story = _story(ledger, facts, args)
+    if args.format == "svg":
+        if story is None:
+            raise UsageError(
+                f"{_shown(args.ledger)}: no return of claimant {args.claimant!r} to draw"
+            )
+        print(story.to_svg(), file=out)
+        return EXIT_OK
+    mine = tuple(f for f in facts if getattr(f.record, "claimant_id", None) == args.claimant)
+    _print_facts(sorted(mine, key=lambda f: (f.record.on.earliest, f.seq)), out)  # type: ignore[attr-defined]
+    if story is None:
+        print(f"no return recorded for {_shown(args.claimant)}: nothing is checked", file=out)
+        return EXIT_OK
+    print(f"as of {story.as_of.isoformat()}:", file=out)
+    if story.claimant.record.on.earliest > story.as_of:  # type: ignore[attr-defined]
+        print("  not yet returned: nothing is checked", file=out)
+        return EXIT_OK
+    for cover in story.assurances:
+        how = "covered" if cover.certainty == "certain" else "maybe covered"
+        print(f"  {how} by assurance {_shown(cover.assurance_id)} [{cover.certainty}]", file=out)
+    if not story.assurances:
+        print("  no given assurance covers the return", file=out)
+    for breach in story.breaches:
+        print(
+            f"  breach [{breach.certainty}] {_shown(breach.commitment)} on "
+            f"{story.breach_date(breach)} (assurance {_shown(breach.assurance_id)}): "
+            f"{_shown(breach.explanation)}",
+            file=out,
+        )
+    if not story.breaches:
+        print("  no breach found", file=out)
+    return EXIT_OK
+
+
+def _story(ledger: Ledger, facts: Sequence[Fact], args: argparse.Namespace) -> Timeline | None:
+    """The claimant's timeline (None when only their outcomes are recorded); a near id suggested."""
+    ids = {getattr(f.record, "claimant_id", None) for f in facts} - {None}
+    if args.claimant not in ids:
+        near = nearest(args.claimant, sorted(map(str, ids)))
+        hint = f"; did you mean {near!r}?" if near is not None else ""
+        raise UsageError(f"{_shown(args.ledger)}: no claimant {args.claimant!r}{hint}")
+    try:
+        return timeline(ledger, args.claimant, args.as_of or _today())
+    except NotFound:  # outcomes of a claimant whose return is not recorded
+        return None
+
+
+def _print_facts(facts: Iterable[Fact], out: TextIO) -> None:
+    """One line a fact: seq, date, type (outcomes indented) and fields."""
     for fact in facts:
         record = fact.record
         on = getattr(record, "on", "")
@@ -240,7 +293,21 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
         )
         kind = record.TYPE if not isinstance(record, Outcome) else f"  {record.TYPE}"
         print(f"seq {fact.seq:>6}  {on!s:<22} {kind}: {detail}{corrected}", file=out)
-    return EXIT_OK
+
+
+def _show_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("ledger", type=Path, help="the ledger file (.jsonl or .sqlite)")
+    p.add_argument("--claimant", type=_given, help="a claimant id: show their timeline")
+    p.add_argument(
+        "--as-of", type=_given, help="the timeline's evaluation day, YYYY-MM-DD (default today)"
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "svg"),
+        default="text",
+        help="text, or the timeline drawn as SVG (with --claimant)",
+    )
+    p.set_defaults(run=_show)
 
 
 def _copy(source: Path, target: Path, out: TextIO) -> int:
@@ -511,10 +578,9 @@ def _parser() -> argparse.ArgumentParser:
         commands.add_parser("reconcile", help="compare two ledgers of the same arrangement")
     )
 
-    p = commands.add_parser("show", help="list the current view, or one claimant's timeline")
-    ledger_arg(p)
-    p.add_argument("--claimant", type=_given, help="a claimant id")
-    p.set_defaults(run=_show)
+    _show_args(
+        commands.add_parser("show", help="list the current view, or one claimant's timeline")
+    )
 
     p = commands.add_parser("export", help="copy a ledger to a new file (JSON Lines or SQLite)")
     ledger_arg(p)

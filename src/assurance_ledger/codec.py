@@ -42,6 +42,7 @@ from ._plain import PlainReader, share
 from ._validate import short
 from .commitments import BUILTIN_COMMITMENTS, Commitment
 from .dates import DateSpan
+from .display import nearest
 from .errors import InvalidRecord, InvalidRecords, Path
 from .records import RECORD_TYPES, Record, Scope, Source
 
@@ -357,7 +358,9 @@ def _tagged(
         if name is None:
             raise InvalidRecord((tag,), f"{expected} (the field is required)")
         if not isinstance(name, str) or name not in classes:
-            raise InvalidRecord((tag,), expected, short(name))
+            near = nearest(name, classes) if isinstance(name, str) else None
+            hint = f" (did you mean {near!r}?)" if near is not None else ""
+            raise InvalidRecord((tag,), expected + hint, short(name))
         cls = classes[name]
         hook = hooks.get(cls)
         if hook is None:  # looked up once, at first use: every hook is registered by then

@@ -32,8 +32,10 @@ shows JSON values.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
+from collections.abc import Iterable
 
 __all__ = ["one_line"]
 
@@ -82,3 +84,16 @@ def json_one_line(value: object) -> str:
     """
     text = json.dumps(value, ensure_ascii=False)
     return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def nearest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice closest to ``word``, ignoring case, for a "did you mean" hint (None if none is).
+
+    >>> nearest("a", ["A", "B"]), nearest("c-01", ["c-001", "c-100"]), nearest("x", ["c-001"])
+    ('A', 'c-001', None)
+    """
+    folded: dict[str, str] = {}
+    for choice in choices:
+        folded.setdefault(choice.casefold(), choice)
+    found = difflib.get_close_matches(word.casefold(), folded, n=1)
+    return folded[found[0]] if found else None
