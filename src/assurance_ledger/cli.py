@@ -5,7 +5,8 @@ Exit status: 0 when all is well, 1 when ``check`` finds breaches at or above
 finds published tables that disclose a protected count), 2 for bad input or usage.
 Bad input is reported as one clear message on standard error (the file, the
 line or entry, the field, what was expected), never as a traceback, and it
-never changes a ledger.
+never changes a ledger. A records file given where a ledger belongs is named
+as one, and a country's name given as a party is refused with its code.
 
 Ledger files may come from elsewhere, so the commands that only read one
 (``verify``, ``check``, ``show``, ``stats``, ``reconcile``, and the source of
@@ -20,9 +21,9 @@ Commands:
 ``append LEDGER RECORDS --recorded-by PARTY [--recorded-at TIME]``
     Append the plain records of a JSON Lines (or JSON array) file, all or nothing.
 ``check LEDGER [--as-of DAY] [--as-recorded TIME] [--format F] [--fail-on C]``
-    Check for breaches as of a day (default today), optionally on the ledger as
-    it was recorded at an earlier time (``F``: text, json or csv; ``C``: certain
-    or possible).
+    Check for breaches as of a day (default today, then named on standard
+    error), optionally on the ledger as it was recorded at an earlier time
+    (``F``: text, json or csv; ``C``: certain or possible).
 ``verify LEDGER [--expect SEQ:HASH]``
     Verify the hash chain (and, with ``--expect``, a witnessed head).
 ``reconcile A B [--format F] [--a-party PARTY] [--b-party PARTY]``
@@ -62,6 +63,7 @@ import datetime as dt
 import json
 import os
 import re
+import stat
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -75,6 +77,7 @@ from .audit import audit_stats
 from .chain import verify_lines
 from .checker import check
 from .codec import DEFAULT_CODEC, MAX_RECORDS_FILE_BYTES
+from .countries import code_of_name
 from .csvout import csv_text
 from .display import json_one_line, nearest, one_line
 from .errors import (
@@ -150,10 +153,28 @@ def _today() -> str:
     return dt.datetime.now(dt.timezone.utc).date().isoformat()
 
 
+def _as_of(args: argparse.Namespace, doing: str) -> str:
+    """The day given with ``--as-of``, or today's, said on standard error.
+
+    Said there, not in the output, so that standard output stays the document
+    itself (one JSON or CSV document; a text report byte for byte the one that
+    ``--as-of`` that day prints), while a person at a terminal reads it first.
+    """
+    if args.as_of:
+        return str(args.as_of)
+    today = _today()
+    print(
+        f"assurance-ledger: {doing} as of today, {today} (UTC): no --as-of given",
+        file=sys.stderr,
+        flush=True,
+    )
+    return today
+
+
 def _report(ledger: Ledger, args: argparse.Namespace, out: TextIO) -> int:
     if args.as_recorded:
         ledger = ledger.as_recorded(args.as_recorded)
-    report = check(ledger, args.as_of or _today())
+    report = check(ledger, _as_of(args, "checking"))
     if args.format == "json":
         json.dump(report.to_json(), out, indent=2, ensure_ascii=False)
         out.write("\n")
@@ -218,8 +239,8 @@ def _reconcile_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("a", type=Path, metavar="A", help="one side's ledger (.jsonl or .sqlite)")
     p.add_argument("b", type=Path, metavar="B", help="the other side's ledger")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--a-party", type=_given, help="whose ledger A is (e.g. CA)")
-    p.add_argument("--b-party", type=_given, help="whose ledger B is (e.g. US)")
+    p.add_argument("--a-party", type=_party, help="whose ledger A is (e.g. CA)")
+    p.add_argument("--b-party", type=_party, help="whose ledger B is (e.g. US)")
     p.set_defaults(run=_reconcile)
 
 
@@ -321,6 +342,8 @@ def _copy(source: Path, target: Path, out: TextIO) -> int:
 
 
 def _repair(args: argparse.Namespace, out: TextIO) -> int:
+    if _looks_like_records(args.ledger):  # its lines are no entries: nothing to cut off
+        raise UsageError(_records_not_ledger(args.ledger))
     store = open_store(args.ledger)
     try:
         print(f"{_shown(args.ledger)}: {store.repair()}", file=out)
@@ -404,7 +427,7 @@ def _stats(args: argparse.Namespace, out: TextIO) -> int:
     if not args.no_log and args.suppression != "none":
         log = ReleaseLog(args.log) if args.log else ReleaseLog.beside(args.ledger)
     with _open(args.ledger, readonly=True) as ledger:
-        as_of, suppression = args.as_of or _today(), Suppression.preset(args.suppression)
+        as_of, suppression = _as_of(args, "counting"), Suppression.preset(args.suppression)
         by = args.by or ()
         try:
             if log is None:
@@ -522,6 +545,20 @@ def _given(value: str) -> str:
     return value
 
 
+def _party(value: str) -> str:
+    """A party, refused when it is a country's name: a country is named by its code.
+
+    An organisation's name (``UNHCR``) passes, and so does any text that is not
+    a country's name; the ledger's own checks judge it then.
+    """
+    code = code_of_name(_given(value))
+    if code is not None:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is a country's name; a country is given by its code: did you mean {code}?"
+        )
+    return value
+
+
 def _top_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assurance-ledger",
@@ -546,7 +583,7 @@ def _parser() -> argparse.ArgumentParser:
     ledger_arg(p)
     p.add_argument("records", type=Path, help="records as JSON Lines or a JSON array")
     p.add_argument(
-        "--recorded-by", type=_given, required=True, help="who records them (e.g. CA, UNHCR)"
+        "--recorded-by", type=_party, required=True, help="who records them (e.g. CA, UNHCR)"
     )
     p.add_argument("--recorded-at", type=_given, help="when (ISO 8601 with an offset; default now)")
     p.set_defaults(run=_append)
@@ -643,4 +680,47 @@ def _message(exc: Exception, args: argparse.Namespace) -> str:
     if isinstance(exc, OSError) and not isinstance(exc, LedgerError):
         where = f"{_shown(exc.filename)}: " if exc.filename else ""
         return f"{where}{exc.strerror or exc}"
+    # A records file where a ledger belongs breaks the chain at once: say what it is.
+    if isinstance(exc, ChainBroken) and exc.seq == 1 and exc.path is not None:
+        path = Path(exc.path)
+        return _records_not_ledger(path) if _looks_like_records(path) else str(exc)
     return str(exc)
+
+
+#: How much of a file is read to tell a records file from a ledger: one line's limit.
+_PEEK_BYTES = 1 << 20
+
+
+def _looks_like_records(path: Path) -> bool:
+    """Whether the file's first line is a plain record (a ``type``, no ``seq`` or ``hash``).
+
+    Only asked once a ledger would not open (or before ``repair`` cuts one),
+    so a ledger never pays for it. It reads at most one line's worth of a
+    regular file, opened without blocking (a FIFO or a device is never read),
+    and any doubt answers no, leaving the command's own error to be said.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        head = os.read(fd, _PEEK_BYTES)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    try:
+        first = json.loads(head.split(b"\n", 1)[0])
+    except ValueError:  # not JSON (or not UTF-8), or cut off at the limit
+        return False
+    return isinstance(first, dict) and "type" in first and not {"seq", "hash"} & first.keys()
+
+
+def _records_not_ledger(path: Path) -> str:
+    shown = _shown(path)
+    return (
+        f"{shown}: this looks like a records file: append it with assurance-ledger "
+        f"append LEDGER {shown} --recorded-by PARTY"
+    )

@@ -12,11 +12,19 @@ organisation's name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from importlib.resources import files
 from types import MappingProxyType
 
-__all__ = ["COUNTRIES", "country_name", "is_country", "is_party"]
+__all__ = [
+    "COUNTRIES",
+    "code_of_name",
+    "country_name",
+    "is_country",
+    "is_party",
+    "with_country_names",
+]
 
 
 def _load() -> Mapping[str, str]:
@@ -77,3 +85,61 @@ def country_name(code: str) -> str:
     'Haiti'
     """
     return COUNTRIES[code]
+
+
+def _by_name() -> Mapping[str, str]:
+    # A name before a comma ("Congo, The Democratic Republic of the") is what people
+    # type too, but only when it names one country: "Congo" is CG's whole name.
+    whole = {name.casefold(): code for code, name in COUNTRIES.items()}
+    heads: dict[str, list[str]] = {}
+    for code, name in COUNTRIES.items():
+        head, comma, _ = name.partition(",")
+        if comma:
+            heads.setdefault(head.strip().casefold(), []).append(code)
+    short = {head: codes[0] for head, codes in heads.items() if len(codes) == 1}
+    return MappingProxyType({**short, **whole})
+
+
+_BY_NAME = _by_name()
+
+
+def code_of_name(text: str) -> str | None:
+    """The code of the country whose name ``text`` is (any case), or ``None``.
+
+    Used to catch a country's name typed where its code belongs; an
+    organisation's name, a code or anything else gives ``None``.
+
+    >>> code_of_name("Canada"), code_of_name("UNITED STATES"), code_of_name("UNHCR")
+    ('CA', 'US', None)
+    >>> code_of_name("CA") is None
+    True
+    """
+    return _BY_NAME.get(" ".join(text.split()).casefold())
+
+
+# A code stands alone: not part of a longer word, id or date ("c-HT", "HTML").
+_CODE = re.compile(r"(?<![\w-])[A-Z]{2}(?![\w-])")
+
+
+def with_country_names(text: str) -> str:
+    """``text`` with each known country code named after it, for people to read.
+
+    A code is two upper-case letters standing alone; its name follows it the
+    first time it appears (once is enough to read the rest). An unknown code,
+    or two letters inside a longer word or id, stays as it is.
+
+    >>> with_country_names("US removed the claimant to HT, a feared country (by US)")
+    'US (United States) removed the claimant to HT (Haiti), a feared country (by US)'
+    >>> with_country_names("visit by UNHCR; ZZ; c-HT")
+    'visit by UNHCR; ZZ; c-HT'
+    """
+    seen: set[str] = set()
+
+    def named(match: re.Match[str]) -> str:
+        code = match[0]
+        if code not in _CODES or code in seen:
+            return code
+        seen.add(code)
+        return f"{code} ({COUNTRIES[code]})"
+
+    return _CODE.sub(named, text)

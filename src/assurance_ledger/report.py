@@ -4,6 +4,8 @@ A :class:`Report` is a value. Its JSON form (:meth:`Report.to_json`) is the
 report format of ``DOMAIN.md``; it also renders as plain text
 (:meth:`Report.to_text`), as an HTML table in notebooks (every string from the
 ledger escaped), and as flat rows for pandas (:meth:`Report.to_records`).
+The text and HTML, for people, name each country beside its code ("HT
+(Haiti)"); the JSON and the rows, for programs, keep the codes alone.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any, Literal
 
 import attrs
 
+from .countries import with_country_names
 from .dates import DateSpan
 from .display import one_line
 
@@ -241,13 +244,14 @@ class Report:
     def to_text(self) -> str:
         """The report for people, in plain text."""
         s = self.summary
+        named = with_country_names
         lines = [
             f"Report as of {self.as_of.isoformat()}",
             f"  returns: {s.returns}, covered: {s.covered}, unassured: {s.unassured}, "
             f"removed to country of origin: {s.removed_to_country_of_origin}",
             f"Pending requests: {len(self.pending_requests)}",
             *(
-                f"  {p.assurance_id} ({p.requested_by} of {p.requested_of}, {p.on}): "
+                f"  {p.assurance_id} ({named(f'{p.requested_by} of {p.requested_of}')}, {p.on}): "
                 f"{p.unassured_in_scope} unassured returns in scope"
                 for p in self.pending_requests
             ),
@@ -256,12 +260,12 @@ class Report:
         ]
         lines += [
             f"  [{b.certainty}] {b.claimant_id} / {b.assurance_id} / {b.commitment}: "
-            f"{b.explanation} (entries {', '.join(map(str, b.evidence))})"
+            f"{named(b.explanation)} (entries {', '.join(map(str, b.evidence))})"
             for b in self.breaches
         ]
         lines.append(f"Exposures: {len(self.exposures)}")
         lines += [
-            f"  {e.claimant_id} (returned by {e.returned_by}): {e.explanation} "
+            f"  {e.claimant_id} {named(f'(returned by {e.returned_by}): {e.explanation}')} "
             f"(entries {', '.join(map(str, e.evidence))})"
             for e in self.exposures
         ]
@@ -296,7 +300,7 @@ class Report:
                     row["assurance_id"] or "",
                     row["commitment"] or "",
                     ", ".join(map(str, row["evidence"])),
-                    row["explanation"],
+                    with_country_names(row["explanation"]),
                 )
             )
             + "</tr>"
