@@ -420,8 +420,8 @@ def protect(joint: Joint, wanted: Sequence[Target]) -> Unprotectable | None:
     until a whole pass changes nothing. A cell hidden here though it showed a
     rounded count, that then has no witness (the other tables pin it), is
     shown again and never hidden after; a target ``wanted`` names is never
-    dropped. Return the first target that nothing
-    protects, or ``None`` when every target has a witness.
+    dropped. Return the first target that nothing protects, or ``None`` when
+    every target has a witness.
     """
     found: dict[Target, Delta] = {}
     remaining = list(dict.fromkeys(wanted))
