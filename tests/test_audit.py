@@ -685,6 +685,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     table = stats(ledger, as_of="2020-07-31")
     (folder / "july.json").write_text(json.dumps(table.to_json(), indent=2))
     (folder / "garbage.json").write_text("{not json")
+    (folder / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
     (folder / "other.json").write_text('{"breaches": []}')
     return folder
 
@@ -715,6 +716,11 @@ def test_cli_exits_1_when_something_is_disclosed(published: Path) -> None:
     ("files", "needle"),
     [
         (["garbage.json"], "garbage.json: expected a stats release as JSON"),
+        (
+            ["deep.json"],
+            "deep.json: expected a stats release as JSON (as stats --format json "
+            "writes it), got JSON nested too deep",
+        ),
         (["other.json"], "other.json: not a stats release: breaches: expected no such field"),
         (["missing.json"], "missing.json"),
         (["total.json", "july.json"], "july.json: expected a table as of 2020-06-30"),

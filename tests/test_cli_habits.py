@@ -297,16 +297,22 @@ def test_a_records_file_given_as_a_ledger_is_named_as_one(
         ('{"kind": "detained"}', "chain broken at seq 1"),
         ("[1, 2]", "chain broken at seq 1"),
         ("not json", "chain broken at seq 1"),
+        ('{"type": ' + "[" * 100_000 + "]" * 100_000 + "}", "chain broken at seq 1"),
+        ("[" * 100_000 + "]" * 100_000, "chain broken at seq 1"),
     ],
 )
 def test_any_other_broken_first_line_keeps_the_chain_error(
     tmp_path: Path, first_line: str, needle: str
 ) -> None:
-    """Rule: a first line that is no plain record (seq, hash, no type, no object): chain broken."""
+    """Rule: a first line that is no plain record (seq, hash, no type, no object): chain broken.
+
+    Nested too deep for Python's JSON reader too: one message, no traceback.
+    """
     (tmp_path / "ledger.jsonl").write_text(first_line + "\n", encoding="utf-8")
     done = run_command("check", "ledger.jsonl", "--as-of", AS_OF, cwd=tmp_path)
     assert done.returncode == 2
     assert needle in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
     assert "records file" not in done.stderr
 
 

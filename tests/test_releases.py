@@ -158,6 +158,7 @@ def test_raw_counts_are_never_logged(stored: Path, tmp_path: Path) -> None:
     ("content", "needle"),
     [
         (b"{not json}\n", "release log line 1: expected a published table as JSON"),
+        (b"[" * 100_000 + b"]" * 100_000 + b"\n", "release log line 1: expected a published"),
         (b'{"by": []}\n', "release log line 1: as_of: expected a value"),
         (b"", None),
     ],

@@ -413,6 +413,11 @@ def _release(path: Path, option: str = "--since ") -> StatsTable:
             f"{where}: expected a stats release as JSON (as stats --format json writes it), "
             f"got invalid JSON ({exc})"
         ) from None
+    except RecursionError:  # a hostile file nested deeper than Python's reader goes
+        raise UsageError(
+            f"{where}: expected a stats release as JSON (as stats --format json writes it), "
+            "got JSON nested too deep"
+        ) from None
     try:
         return StatsTable.from_json(data)
     except StatsError as exc:
@@ -711,9 +716,12 @@ def _looks_like_records(path: Path) -> bool:
         return False
     finally:
         os.close(fd)
+    line = head.split(b"\n", 1)[0].strip()
+    if not line.startswith(b"{"):
+        return False
     try:
-        first = json.loads(head.split(b"\n", 1)[0])
-    except ValueError:  # not JSON (or not UTF-8), or cut off at the limit
+        first = json.loads(line)
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, cut off, or nested too deep
         return False
     return isinstance(first, dict) and "type" in first and not {"seq", "hash"} & first.keys()
 

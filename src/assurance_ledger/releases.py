@@ -92,7 +92,7 @@ class ReleaseLog:
             where = f"release log line {n}"
             try:
                 item = json.loads(line)
-            except (UnicodeDecodeError, ValueError):
+            except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep
                 raise StatsError(where, "a published table as JSON", "a line that is not") from None
             try:
                 found.append(StatsTable.from_json(item))
