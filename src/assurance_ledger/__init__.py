@@ -164,6 +164,7 @@ from .rules import (
     Rule,
     RuleSpec,
 )
+from .schema import SCHEMA_KINDS, SchemaKind, json_schema
 from .stats import (
     StatsRow,
     StatsTable,
@@ -209,6 +210,7 @@ __all__ = [
     "ROW_FIELDS",
     "RULES",
     "RULE_SPECS",
+    "SCHEMA_KINDS",
     "AccessToProcedure",
     "AdmittedToProcedure",
     "AssuranceDeclined",
@@ -285,6 +287,7 @@ __all__ = [
     "ReturnCounts",
     "Rule",
     "RuleSpec",
+    "SchemaKind",
     "Scope",
     "ScopeIndex",
     "Source",
@@ -315,6 +318,7 @@ __all__ = [
     "format_time",
     "is_country",
     "is_party",
+    "json_schema",
     "loads_json",
     "neutralise",
     "one_line",

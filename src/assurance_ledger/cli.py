@@ -96,6 +96,7 @@ from .reconcile import reconcile
 from .records import Outcome
 from .releases import ReleaseLog
 from .report import ROW_FIELDS
+from .schema import SCHEMA_KINDS
 from .stats import FIELDS, StatsTable, Suppression, stats
 from .storage import open_store
 from .timeline import Timeline, timeline
@@ -349,6 +350,12 @@ def _repair(args: argparse.Namespace, out: TextIO) -> int:
         print(f"{_shown(args.ledger)}: {store.repair()}", file=out)
     finally:
         store.close()
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace, out: TextIO) -> int:
+    """Print a JSON Schema (Draft 2020-12), made from the record classes."""
+    print(json.dumps(DEFAULT_CODEC.json_schema(args.what), indent=2, ensure_ascii=False), file=out)
     return EXIT_OK
 
 
@@ -641,6 +648,10 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser("summary", help="validate a records file and count its records")
     p.add_argument("records", type=Path, help="records as JSON Lines or a JSON array")
     p.set_defaults(run=_summary)
+
+    p = commands.add_parser("schema", help="print the JSON Schema of a record, entry or report")
+    p.add_argument("what", choices=SCHEMA_KINDS, help="record, entry or report")
+    p.set_defaults(run=_schema)
 
     _stats_args(
         commands.add_parser("stats", help="count returns for publication, small counts hidden")

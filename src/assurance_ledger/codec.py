@@ -45,6 +45,7 @@ from .dates import DateSpan
 from .display import nearest
 from .errors import InvalidRecord, InvalidRecords, Path
 from .records import RECORD_TYPES, Record, Scope, Source
+from .schema import SchemaKind, json_schema
 
 __all__ = [
     "DEFAULT_CODEC",
@@ -534,6 +535,13 @@ class Codec:
         builtin = set(BUILTIN_COMMITMENTS)
         extra = [cls for key, cls in self._commitments.items() if key not in builtin]
         return Codec([*extra, *kinds])
+
+    def json_schema(self, what: SchemaKind = "record") -> dict[str, Any]:
+        """The JSON Schema of a ``record``, ``entry`` or ``report``, with this codec's kinds.
+
+        See :func:`assurance_ledger.schema.json_schema`.
+        """
+        return json_schema(what, self._commitments)
 
     def to_json(self, value: Record | Commitment) -> dict[str, Any]:
         """The JSON object (plain dicts, lists, strings, numbers) for a record or commitment.
