@@ -3,7 +3,7 @@
 A benchmark-only peer (``pip install -e '.[bench]'`` in a clone): the JSON
 Lines file is read with DuckDB's ``read_json``, the ``record`` of each entry
 flattened into a few tables (returns, assurances given, withdrawals, their
-commitments, outcomes), and four of the breach rules of ``DOMAIN.md`` are
+commitments, outcomes), and four of the breach rules of ``docs/format.md`` are
 written as SQL over them:
 
 * ``detention_limit``: a detention by the giver, ended by a release or by the

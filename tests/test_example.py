@@ -72,7 +72,7 @@ def test_example_loads_as_22_entries_with_one_correction(ledger: Ledger) -> None
 
 
 def test_example_breaches(report: Report) -> None:
-    """Rule: every breach of DOMAIN.md's rules in the example, and no other, is reported.
+    """Rule: every breach of the rules of docs/format.md in the example, and no other, is reported.
 
     The assurance (entry 5) was given on 27 March: it binds only what happened
     from then on, and deadlines run from the later of the return and 27 March.

@@ -1,6 +1,6 @@
 """The report of ``check``: its JSON form, text, HTML, flat rows and summary.
 
-The JSON shape is the one of ``DOMAIN.md`` ("Report (JSON form of check)"); the
+The JSON shape is the one of ``docs/format.md`` ("Report (JSON form of check)"); the
 HTML escapes every string that came from the ledger; the rows of ``to_records``
 are flat and share one set of keys; the summary agrees with the lists.
 """
@@ -55,7 +55,7 @@ BREACH_KEYS = {"assurance_id", "commitment", "claimant_id", "certainty", "eviden
 EXPOSURE_KEYS = {"claimant_id", "returned_by", "evidence", "explanation"}
 UNASSURED_KEYS = {"claimant_id"}
 PENDING_KEYS = {"assurance_id", "requested_by", "requested_of", "on", "unassured_in_scope"}
-#: The counts of DOMAIN.md, plus ``breaches``: counts by commitment kind and certainty.
+#: The counts of docs/format.md, plus ``breaches``: counts by commitment kind and certainty.
 SUMMARY_KEYS = {"returns", "covered", "unassured", "removed_to_country_of_origin", "breaches"}
 ROW_KEYS = {
     "as_of",
@@ -197,7 +197,7 @@ def _is_int(value: object) -> bool:
 
 
 def test_json_has_exactly_the_keys_and_types_of_the_domain() -> None:
-    """Rule: to_json has the keys and value types of DOMAIN.md's report, nothing else."""
+    """Rule: to_json has the keys and value types of the report in docs/format.md, nothing else."""
     data = check(mixed_ledger(), AS_OF).to_json()
     assert set(data) == {
         "as_of",

@@ -4,7 +4,7 @@ Each test builds a small ledger by hand (Canada asks the United States for an
 assurance on 18 March 2020, the United States gives it on 20 March, Canada
 returns a Haitian claimant to the United States on 22 March, then outcomes
 follow), runs :func:`check` and asserts the exact breaches: assurance,
-commitment, claimant, certainty and the evidence seqs, as ``DOMAIN.md`` decides
+commitment, claimant, certainty and the evidence seqs, as ``docs/format.md`` decides
 them ("Commitments" and "Deciding a breach").
 """
 

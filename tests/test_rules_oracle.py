@@ -4,7 +4,7 @@ The rules find where a coerced departure left from, which release or move ends
 a detention, which notice regards a removal, whether a decision came first and
 which chains of removals lead to a feared country in time that grows with a
 claimant's outcomes (a hostile ledger may give one claimant thousands). Each
-plain reading here is the rule as DOMAIN.md states it, written the slow,
+plain reading here is the rule as docs/format.md states it, written the slow,
 obvious way; the generated claimants have many moves on few states and
 overlapping dates, so that orders are often in doubt.
 """

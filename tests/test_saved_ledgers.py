@@ -119,7 +119,7 @@ def test_every_saved_entry_re_encodes_to_its_stored_bytes(
 
     Decoding a record and encoding it again gives the bytes on disk, and the
     hash is the SHA-256 of the canonical JSON of the other five keys
-    (DOMAIN.md, the ledger): no later version may read a stored entry as
+    (docs/format.md, the ledger entry): no later version may read a stored entry as
     anything other than what was written.
     """
     path = copy_of(name, suffix)

@@ -1,7 +1,7 @@
 """`show --claimant`: the timeline with its coverage and breaches, its SVG, and near ids suggested.
 
-Run through the installed command, on the bundled example (DOMAIN.md's
-scenario: Canada returns claimants to the United States in March 2020 under
+Run through the installed command, on the bundled example (the scenario
+of docs/format.md: Canada returns claimants to the United States in March 2020 under
 the assurance a-ca-us-2020, whose scope takes returns from 21 March).
 """
 

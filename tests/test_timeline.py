@@ -1,6 +1,6 @@
 """The timeline drawing: breaches told apart, a legend, month ticks, no overlaps, spans as spans.
 
-Scenarios from DOMAIN.md: the bundled example (Canada and the United States,
+Scenarios from docs/format.md: the bundled example (Canada and the United States,
 March 2020), where c-001 has two breaches resting on one visit, c-002 a removal
 known only to "April 2020", and c-003 a return dated "2020-03" that an
 assurance of scope from 21 March only maybe covers.
@@ -73,7 +73,7 @@ def test_certain_and_possible_breaches_differ_and_a_legend_names_both(example: L
     """Rule: certain breaches are filled and possible ones hollow, as the legend shows.
 
     c-002's removal to a feared country is certain; its missing admission is
-    only possible (DOMAIN: a deadline passed with nothing recorded).
+    only possible (docs/format.md: a deadline passed with nothing recorded).
     """
     svg = _parse(timeline(example, "c-002", AS_OF).to_svg())
     certain, possible = _markers(svg, "certain"), _markers(svg, "possible")

@@ -22,7 +22,7 @@ The flow, for one evaluation day (:func:`evaluation_day`):
 3. :func:`report` makes the :class:`~assurance_ledger.report.Report` of the
    assessments.
 
-Coverage (``DOMAIN.md``, "Deciding a breach"): an assurance *given* by G to R
+Coverage (``docs/format.md``, "Deciding a breach"): an assurance *given* by G to R
 covers a claimant returned by R to G when the return date falls in its scope
 window and matches every filter of its scope; a withdrawal stops it covering
 returns after the withdrawal date. Coverage is three-valued too: a return dated

@@ -6,7 +6,7 @@ between the two states of that return: the cost grows with the entries, not
 with assurances times outcomes. The work is the checking engine's
 (:mod:`~assurance_ledger.engine`); this module is its one-report client.
 
-Coverage (``DOMAIN.md``, "Deciding a breach"): an assurance *given* by G to R
+Coverage (``docs/format.md``, "Deciding a breach"): an assurance *given* by G to R
 covers a claimant returned by R to G when the return date falls in its scope
 window and matches every filter of its scope; a withdrawal stops it covering
 returns after the withdrawal date. Coverage is three-valued too: a return dated

@@ -703,5 +703,5 @@ def _check_kind(cls: Any, known: Mapping[str, type[Commitment]]) -> None:
         raise ValueError(f"commitment kind {kind!r} is already taken by {known[kind].__name__}")
 
 
-#: The codec for the commitment kinds of ``DOMAIN.md``.
+#: The codec for the commitment kinds of ``docs/format.md``.
 DEFAULT_CODEC = Codec()

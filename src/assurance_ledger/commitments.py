@@ -1,4 +1,4 @@
-"""What an assurance promises: the commitment kinds of ``DOMAIN.md``.
+"""What an assurance promises: the commitment kinds of ``docs/format.md``.
 
 Each commitment is a frozen value tagged in JSON by ``kind``. The rule that
 decides a breach of each kind lives with the checker; this module only says what
@@ -129,7 +129,7 @@ class MonitoringAccess(Commitment):
     private: bool = attrs.field(default=False, validator=v.boolean)
 
 
-#: The commitment kinds of ``DOMAIN.md``, by JSON tag.
+#: The commitment kinds of ``docs/format.md``, by JSON tag.
 BUILTIN_COMMITMENTS: Mapping[str, type[Commitment]] = MappingProxyType(
     {
         cls.KIND: cls

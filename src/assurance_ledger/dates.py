@@ -6,7 +6,7 @@ Evidence about returns is often imprecise: a report says "in March 2020". A
 :class:`~assurance_ledger.truth.Truth`: ``YES`` or ``NO`` when every reading of
 both spans agrees, ``MAYBE`` when they allow both answers.
 
-JSON forms (see ``DOMAIN.md``), always written in the most compact one that fits:
+JSON forms (see ``docs/format.md``), always written in the most compact one that fits:
 
 ======================================================  ========================
 JSON                                                    span

@@ -2,7 +2,7 @@
 
 A claimant leaves the state that took them back by a ``removed`` outcome, or by
 a ``departed`` one; a *coerced* departure counts as a removal by the state the
-claimant left (``DOMAIN.md``, the outcomes). Which state that was depends on
+claimant left (``docs/format.md``, the outcomes). Which state that was depends on
 the moves before it, and imprecise dates may not fix their order: the
 departure is then a removal by each state it may have left, each only
 ``MAYBE`` (:func:`removals`). Non-refoulement with ``indirect`` follows

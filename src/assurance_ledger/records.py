@@ -1,4 +1,4 @@
-"""Every record of ``DOMAIN.md`` as a frozen, validated value.
+"""Every record of ``docs/format.md`` as a frozen, validated value.
 
 A record is what a ledger entry holds. Each class's ``TYPE`` is its JSON ``type``
 tag, and its fields are the JSON fields of the same names. Records validate on
@@ -483,7 +483,7 @@ class Correction(Record):
     reason: str = attrs.field(validator=v.text)
 
 
-#: Every record class of ``DOMAIN.md``, by JSON ``type`` tag.
+#: Every record class of ``docs/format.md``, by JSON ``type`` tag.
 RECORD_TYPES: Mapping[str, type[Record]] = MappingProxyType(
     {
         cls.TYPE: cls

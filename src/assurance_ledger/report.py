@@ -1,7 +1,7 @@
 """The result of checking a ledger: breaches, unassured returns, exposures, and a summary.
 
 A :class:`Report` is a value. Its JSON form (:meth:`Report.to_json`) is the
-report format of ``DOMAIN.md``; it also renders as plain text
+report format of ``docs/format.md``; it also renders as plain text
 (:meth:`Report.to_text`), as an HTML table in notebooks (every string from the
 ledger escaped), and as flat rows for pandas (:meth:`Report.to_records`).
 The text and HTML, for people, name each country beside its code ("HT
@@ -142,7 +142,7 @@ class Report:
     pending_requests: tuple[PendingRequest, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        """The report in the JSON shape of ``DOMAIN.md``."""
+        """The report in the JSON shape of ``docs/format.md``."""
         return {
             "as_of": self.as_of.isoformat(),
             "pending_requests": [

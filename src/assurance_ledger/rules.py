@@ -1,4 +1,4 @@
-"""The breach rules of ``DOMAIN.md``: one function per commitment kind, and the table of them.
+"""The breach rules of ``docs/format.md``: one function per commitment kind, and the table of them.
 
 How the rules reason, once, for all of them:
 
