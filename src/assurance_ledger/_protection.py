@@ -178,27 +178,6 @@ class _Broken(NamedTuple):
     measure: int
 
 
-def _violation(joint: Joint, allowed: Sequence[Sequence[Allowed]], delta: Delta) -> _Broken | None:
-    fines: dict[int, list[int]] = {}
-    for (f, k), step in delta.items():
-        fines.setdefault(f, [0] * MEASURE_COUNT)[k] += step
-    for f in sorted(fines):
-        values = [count + step for count, step in zip(joint.fine[f], fines[f], strict=True)]
-        returns = values[_C] + values[_U]
-        for m in (_O, _F):
-            if values[m] > returns:
-                return _Broken(0, f, m)
-    moved = _moved(joint, delta)
-    for p in sorted(moved):
-        for m, (count, step) in enumerate(zip(joint.truth[p], moved[p], strict=True)):
-            lo, hi = allowed[p][m]
-            if count + step < lo:
-                return _Broken(1, p, m)
-            if count + step > hi:
-                return _Broken(-1, p, m)
-    return None
-
-
 def _fits(joint: Joint, delta: Delta, var: tuple[int, int], step: int) -> bool:
     """Whether a fine count stays 0 or more after the move."""
     f, k = var
@@ -226,16 +205,6 @@ def _damage(
             lo, hi = allowed[p][m]
             score += (not lo <= value + step <= hi) - (not lo <= value <= hi)
     return score
-
-
-def _change(joint: Joint, delta: Delta, target: Target) -> int:
-    """How much ``delta`` changes the target's sum."""
-    cells = joint.rows[target.row]
-    return sum(
-        step * target.form[k - 1]
-        for (f, k), step in delta.items()
-        if target.form[k - 1] and f in cells
-    )
 
 
 def _witnesses(
@@ -328,6 +297,14 @@ class _Search:
         """The moves that keep every fine count 0 or more, gentlest first."""
         fitting = [o for o in options if _fits(self.joint, self.delta, *o)]
         return sorted(fitting, key=lambda o: _damage(self.joint, self.allowed, self.moved, *o))
+
+
+def _holds(joint: Joint, target: Target, delta: Delta) -> bool:
+    """Whether a witness found before still agrees with what is published, as the search judges."""
+    state = _Search(joint, joint.allowed, target)
+    for var, step in delta.items():
+        state.apply(var, step)
+    return state.first_broken() is None
 
 
 def _round(
@@ -433,7 +410,7 @@ def protect(joint: Joint, wanted: Sequence[Target]) -> Unprotectable | None:
         changed = False
         for target in list(remaining):
             held = found.get(target)
-            if held is not None and _violation(joint, joint.allowed, held) is None:
+            if held is not None and _holds(joint, target, held):
                 continue
             delta = next(_witnesses(joint, joint.allowed, target), None)
             while delta is None:

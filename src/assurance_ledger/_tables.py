@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Final, Literal, TypeAlias, cast
 import attrs
 
 from . import statstext
+from ._protection import INF
 from .errors import StatsError
 from .intervals import agrees, stated, with_intervals
 from .statstext import TOTAL
@@ -63,10 +64,6 @@ Cell: TypeAlias = int | Literal["--", "x"]
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-#: An upper bound standing for "no bound" (far above any count).
-INF: Final = 1 << 60
-_INF = INF
 
 
 def short(value: object, limit: int = 60) -> str:
@@ -173,13 +170,13 @@ class Suppression:
         Raise :class:`StatsError` for a value this setting never publishes.
         """
         lo, hi = self._bounds(value)
-        return lo, (None if hi >= _INF else hi)
+        return lo, (None if hi >= INF else hi)
 
     def _bounds(self, value: object) -> tuple[int, int]:
         if value == SUPPRESSED and self.threshold:
             return (0 if self.hide_zeros else 1), self.threshold
         if value == PROTECTING:
-            return 1, _INF
+            return 1, INF
         if isinstance(value, int) and not isinstance(value, bool) and value % self.base == 0:
             lo = max(value - self.base // 2, 0)
             hi = value + self._rounds_to_zero
