@@ -227,15 +227,20 @@ def _published_rows(table: StatsTable) -> list[tuple[Cell, ...]]:
     return [*(row.values for row in table.rows), table.total.values]
 
 
+def _table_allowed(
+    suppression: Suppression, values: Sequence[Sequence[Cell]], keys: Sequence[tuple[str, ...]]
+) -> list[list[Allowed]]:
+    """What each row of a table (groups, then total) allows, its listing included."""
+    return [_allowed(suppression, v, f) for v, f in zip(values, _nonempty(keys), strict=True)]
+
+
 def _alone(grid: _Grid, table: StatsTable) -> Joint:
     """The model of one table on its own: its groups are the fine cells."""
     _, layout = _project(grid, tuple(table.by), tuple(table.by))
-    rows = _published_rows(table)
-    listed = _nonempty(layout.keys)
     return Joint(
         fine=list(grid.counts),
         rows=list(layout.cells),
-        allowed=[_allowed(table.suppression, v, f) for v, f in zip(rows, listed, strict=True)],
+        allowed=_table_allowed(table.suppression, _published_rows(table), layout.keys),
     )
 
 
@@ -284,21 +289,16 @@ def _protect(
     rows: list[tuple[int, ...]] = []
     allowed: list[list[Allowed]] = []
     shown: list[list[Cell]] = []
-    thresholds: list[int] = []
     labels: list[str] = []
-    settings: list[Suppression] = []
+    settings: list[Suppression] = []  # each row's table's suppression
     for other in beside:
         _, layout = _project(fine, fields, other.table.by)
         if layout.keys != tuple(row.key for row in other.table.rows):
             raise StatsError(other.name, *_NOT_THIS)
         values = _published_rows(other.table)
-        listed = _nonempty(layout.keys)
         rows += layout.cells
-        allowed += [
-            _allowed(other.table.suppression, v, f) for v, f in zip(values, listed, strict=True)
-        ]
+        allowed += _table_allowed(other.table.suppression, values, layout.keys)
         shown += [list(v) for v in values]
-        thresholds += [other.table.suppression.threshold] * len(values)
         labels += _labels(other.table.by, layout.keys, f"{other.name} (by {list(other.table.by)})")
         settings += [other.table.suppression] * len(values)
     start = len(rows)
@@ -321,10 +321,9 @@ def _protect(
         list(shown[copied[p]]) if p in copied else [suppression.publish(v) for v in joint.truth[p]]
         for p in range(start, len(rows))
     ]
-    listed = _nonempty(layout.keys)
-    joint.allowed += [_allowed(suppression, v, f) for v, f in zip(new, listed, strict=True)]
+    joint.allowed += _table_allowed(suppression, new, layout.keys)
     shown += new
-    thresholds += [suppression.threshold] * len(new)
+    settings += [suppression] * len(new)
     labels += _labels(by, layout.keys, "this table")
     if not _fits_truth(joint):  # a table said to be published beside it is of other counts
         for b in beside:
@@ -337,10 +336,11 @@ def _protect(
         for m, value in enumerate(values)
         if value in (SUPPRESSED, PROTECTING)
     ]
+    # A small group's uniform measure can be protected only where zeros are hidden.
     small = [
         p
-        for p, values in enumerate(shown)
-        if 1 <= joint.truth[p][_R] <= thresholds[p] and _hides_zeros(p, beside, suppression, start)
+        for p, setting in enumerate(settings)
+        if setting.hide_zeros and 1 <= joint.truth[p][_R] <= setting.threshold
     ]
     wanted = targets(joint, hidden, small)
     for e in earlier:
@@ -398,18 +398,6 @@ _NOT_THIS: Final = (
     "a table published of this ledger state and day (the same ledger_head and as_of)",
     "one whose counts differ from this ledger's",
 )
-
-
-def _hides_zeros(p: int, beside: Sequence[_Beside], suppression: Suppression, start: int) -> bool:
-    """Whether the table of row ``p`` hides zeros (only then can its small groups be protected)."""
-    if p >= start:
-        return suppression.hide_zeros
-    for b in beside:  # rows are laid out table after table
-        count = len(b.table.rows) + 1
-        if p < count:
-            return b.table.suppression.hide_zeros
-        p -= count
-    return False  # pragma: no cover -- every row belongs to a table
 
 
 def _labels(by: tuple[str, ...], keys: Sequence[tuple[str, ...]], name: str) -> list[str]:
