@@ -56,6 +56,7 @@ import attrs
 from ._milp import Form, Solver, System
 from .display import one_line
 from .errors import AuditError
+from .intervals import interval
 from .stats import MEASURES, PROTECTING, SUPPRESSED, Cell, StatsRow, StatsTable, Suppression
 
 __all__ = [
@@ -550,11 +551,8 @@ def _fact(row: _Row, measure: str, ranges: _Ranges) -> Literal["none", "each"] |
 
 
 def _stands_for(suppression: Suppression, cell: CellRange, listing: bool) -> tuple[int, int | None]:
-    """What a cell's value stands for; a listed group, or a listing table's total, has a return."""
-    low, high = suppression.bounds(cell.shown)
-    if listing and cell.measure == "returns":
-        low = max(low, 1)
-    return low, high
+    """What a cell's value stands for: its stated interval (a listed row has a return)."""
+    return interval(suppression, cell.measure, cell.shown, nonempty=listing)
 
 
 def _judge(cell: CellRange, stands_for: tuple[int, int | None]) -> list[AuditFinding]:

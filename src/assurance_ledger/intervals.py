@@ -55,11 +55,21 @@ def stated(
     A ``nonempty`` row (a listed group, or the total of a table that lists
     one) holds at least one return: its ``returns`` interval starts at 1 or more.
     """
-    found: Intervals = {}
-    for measure, value in zip(measures, values, strict=True):
-        low, high = setting.bounds(value)
-        found[measure] = [max(low, 1) if nonempty and measure == "returns" else low, high]
-    return found
+    return {
+        measure: list(interval(setting, measure, value, nonempty=nonempty))
+        for measure, value in zip(measures, values, strict=True)
+    }
+
+
+def interval(
+    setting: Bounding, measure: str, value: object, *, nonempty: bool = False
+) -> tuple[int, int | None]:
+    """What one published value stands for: ``(lowest, highest or None)``.
+
+    The value's own bounds, its ``returns`` at least 1 in a ``nonempty`` row.
+    """
+    low, high = setting.bounds(value)
+    return (max(low, 1) if nonempty and measure == "returns" else low), high
 
 
 def with_intervals(

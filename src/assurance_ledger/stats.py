@@ -83,6 +83,7 @@ from .commitments import Commitment
 from .dates import DateSpan
 from .display import one_line
 from .errors import StatsError
+from .intervals import interval
 from .ledger import Fact, Ledger
 from .report import Report
 from .rules import Rule
@@ -213,13 +214,12 @@ def _nonempty(keys: Sequence[tuple[str, ...]]) -> list[bool]:
 
 
 def _allowed(suppression: Suppression, values: Sequence[Cell], listed: bool) -> list[Allowed]:
-    """What a row's published values allow; a row known to hold a return has at least one."""
-    allowed = []
-    for m, value in enumerate(values):
-        lo, high = suppression.bounds(value)
-        hi = INF if high is None else high
-        allowed.append(Allowed(max(lo, 1) if listed and m == _R else lo, hi))
-    return allowed
+    """What a row's published values allow: its stated intervals (a listed row has a return)."""
+    found = []
+    for measure, value in zip(MEASURES, values, strict=True):
+        lo, hi = interval(suppression, measure, value, nonempty=listed)
+        found.append(Allowed(lo, INF if hi is None else hi))
+    return found
 
 
 def _published_rows(table: StatsTable) -> list[tuple[Cell, ...]]:
