@@ -143,7 +143,8 @@ class ReleaseLog:
             and (t.ledger_head, t.as_of) != (head, day)
             and t.ledger_head in states  # not a release of a later state, or of another ledger
         ]
-        given = [t for t in since if t not in [logged[n - 1] for n in earlier]]
+        releases = [logged[n - 1] for n in earlier]
+        given = [t for t in since if t not in releases]
         try:
             table = stats(
                 ledger,
@@ -151,7 +152,7 @@ class ReleaseLog:
                 as_of=as_of,
                 suppression=suppression,
                 published=[logged[n - 1] for n in beside],
-                since=[*(logged[n - 1] for n in earlier), *given],
+                since=[*releases, *given],
                 rules=rules,
             )
         except StatsError as exc:  # name the log's line, or the caller's own since[i]

@@ -278,8 +278,8 @@ def _protect(
     suppression: Suppression,
     beside: Sequence[_Beside],
     earlier: Sequence[_Earlier],
-) -> list[list[Cell]]:
-    """The new table's published values: rounded, ``--`` for small counts, ``x`` where needed.
+) -> list[StatsRow]:
+    """The new table's published rows (groups, then total): rounded, ``--``, ``x`` where needed.
 
     ``fine`` counts the returns by every field of ``fields`` (those of the new
     table and of every table ``beside`` it); the hidden cells of all of them
@@ -350,7 +350,8 @@ def _protect(
     _protect_all(joint, wanted, labels)
     for cell in joint.hidden:
         shown[cell.row][cell.measure] = PROTECTING
-    return shown[start:]
+    keys = [*layout.keys, ()]  # the total's key is ()
+    return [make_row(key, values) for key, values in zip(keys, shown[start:], strict=True)]
 
 
 def _differenced(grid: _Grid, earlier: _Earlier, suppression: Suppression) -> list[Cellref]:
@@ -524,17 +525,16 @@ def stats(
     together = {f for b in beside for f in b.table.by} | set(fields)
     union = tuple(f for f in FIELDS if f in together)
     fine = _count(ledger, union, report)
-    shown = _protect(
+    *rows, total = _protect(
         fine, fields=union, by=fields, suppression=suppression, beside=beside, earlier=earlier
     )
-    keys = _project(fine, union, fields)[0].keys
     return StatsTable(
         by=fields,
         as_of=report.as_of,
         suppression=suppression,
         ledger_head=head,
-        rows=tuple(make_row(key, shown[g]) for g, key in enumerate(keys)) if fields else (),
-        total=make_row((), shown[-1]),
+        rows=tuple(rows),
+        total=total,
     )
 
 
