@@ -218,14 +218,19 @@ def test_check_in_text_json_and_csv_says_the_same(base: Base, tmp_path: Path) ->
     assert breaches == sorted(
         breaches, key=lambda b: (b["claimant_id"], b["assurance_id"], b["commitment"])
     )
-    assert [e["claimant_id"] for e in report["exposures"]] == ["c-004"]
+    assert [(e["claimant_id"], e["certainty"]) for e in report["exposures"]] == [
+        ("c-003", "possible"),
+        ("c-004", "certain"),
+    ]
 
     text = _ok(as_text, 1).splitlines()
     assert text[0] == f"Report as of {AS_OF}"
     possible = len(breaches) - len(certain)
     assert f"Breaches: {len(breaches)} ({len(certain)} certain, {possible} possible)" in text
     for b in breaches:
-        start = f"  [{b['certainty']}] {b['claimant_id']} / {b['assurance_id']} / {b['commitment']}"
+        why = ", ".join(reason.replace("_", " ") for reason in b["reasons"])
+        bracket = f"[{b['certainty']}: {why}]" if why else f"[{b['certainty']}]"
+        start = f"  {bracket} {b['claimant_id']} / {b['assurance_id']} / {b['commitment']}"
         assert any(line.startswith(start) for line in text), start
 
     rows = list(csv.DictReader(io.StringIO(_ok(as_csv, 1))))
@@ -234,6 +239,7 @@ def test_check_in_text_json_and_csv_says_the_same(base: Base, tmp_path: Path) ->
         (b["claimant_id"], b["commitment"], b["certainty"]) for b in breaches
     ]
     assert [r["evidence"] for r in found] == [" ".join(map(str, b["evidence"])) for b in breaches]
+    assert [r["reasons"] for r in found] == [" ".join(b["reasons"]) for b in breaches]
     assert {r["as_of"] for r in rows} == {AS_OF}
     assert {"exposure", "unassured_return"} <= {r["finding"] for r in rows}
 
@@ -379,7 +385,8 @@ def test_demo_checks_the_bundled_example() -> None:
     assert "22 entries; chain verified: 22 entries, head " in out
     assert f"Report as of {AS_OF}" in out
     assert "certain] c-002 / a-ca-us-2020 / non_refoulement" in out
-    assert "Exposures: 1" in out
+    assert "Exposures: 2" in out
+    assert "[possible: coverage uncertain] c-003 / a-ca-us-2020 / non_refoulement" in out
 
 
 # -- bad input: exit 2, one message, nothing changed ---------------------------------

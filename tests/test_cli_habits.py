@@ -132,8 +132,8 @@ def test_an_exposure_names_the_returning_state() -> None:
     ledger = Ledger()
     ledger.append_file(EXAMPLE, recorded_by="CA", recorded_at=RECORDED_AT)
     lines = check(ledger, AS_OF).to_text().splitlines()
-    (exposure,) = [ln for ln in lines if ln.startswith("  c-004 ")]
-    assert exposure.startswith("  c-004 (returned by CA (Canada)): returned by CA on ")
+    (exposure,) = [ln for ln in lines if ln.startswith("  [certain] c-004 ")]
+    assert exposure.startswith("  [certain] c-004 (returned by CA (Canada)): returned by CA on ")
     assert "CO (Colombia)" in exposure
     assert exposure.count("(Canada)") == 1
 

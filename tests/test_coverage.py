@@ -128,7 +128,9 @@ def test_pending_requests_count_the_unassured_returns_in_their_scope(
 ) -> None:
     """Rule: each pending request counts the unassured returns its scope may cover.
 
-    Unassured: no given assurance may cover the return. Given requests are not
+    Unassured: no given assurance certainly covers the return (``certain`` when
+    none may cover it, ``possible`` when some may); both are listed and both
+    counted, since the request would protect either. Given requests are not
     pending; every request still open is listed once, by id.
     """
     ledger = Ledger()
@@ -150,12 +152,18 @@ def test_pending_requests_count_the_unassured_returns_in_their_scope(
     ]
     ledger.extend([*promises, *backs], recorded_by="CA", recorded_at=at)
     report = check(ledger, "2020-12-31")
-    unassured = [
-        back for back in backs if not any(covers(p.scope, back).possible for p in promises)
-    ]
+    unassured = [back for back in backs if not any(covers(p.scope, back).certain for p in promises)]
     assert [u.claimant_id for u in report.unassured_returns] == sorted(
         b.claimant_id for b in unassured
     )
+    maybe = {
+        back.claimant_id
+        for back in unassured
+        if any(covers(p.scope, back).possible for p in promises)
+    }
+    assert [u.certainty for u in report.unassured_returns] == [
+        "possible" if u.claimant_id in maybe else "certain" for u in report.unassured_returns
+    ]
     expected = [
         (f"r-{i}", sum(covers(scope, back).possible for back in unassured))
         for i, scope in enumerate(asked)

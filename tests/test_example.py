@@ -187,31 +187,102 @@ def test_example_unassured_returns_and_exposures(report: Report) -> None:
     c-004 left for Colombia, their feared country of origin, in May 2020 under
     coercion: a coerced departure counts as a removal by the US, the state they
     left, so Canada bears that risk itself (evidence: the return 16 and the
-    departure 17).
+    departure 17): certainly unassured, a certain exposure.
+
+    c-003 was returned "in March 2020" and the scope starts on 21 March: maybe
+    covered, so also listed as unassured, ``possible`` (``coverage_uncertain``),
+    and Mexico's removal of them on to Eritrea, a country they fear, is a
+    possible exposure (evidence: the return 4 and that removal 15).
     """
-    assert [u.claimant_id for u in report.unassured_returns] == ["c-004"]
-    assert report.pending_requests == ()
-    assert [(e.claimant_id, e.returned_by, e.evidence) for e in report.exposures] == [
-        ("c-004", "CA", (16, 17))
+    assert [(u.claimant_id, u.certainty, u.reasons) for u in report.unassured_returns] == [
+        ("c-003", "possible", ("coverage_uncertain",)),
+        ("c-004", "certain", ()),
     ]
-    assert [e.explanation for e in report.exposures] == [
+    assert report.pending_requests == ()
+    assert [
+        (e.claimant_id, e.returned_by, e.evidence, e.certainty, e.reasons) for e in report.exposures
+    ] == [
+        ("c-003", "CA", (4, 15), "possible", ("coverage_uncertain",)),
+        ("c-004", "CA", (16, 17), "certain", ()),
+    ]
+    assert report.exposures[1].explanation == (
         "returned by CA on 2020-04-02 with no assurance; removed by US to CO, a feared "
         "country, on 2020-05"
+    )
+
+
+#: Why each possible finding of the example is only possible, from docs/format.md:
+#: by claimant and commitment, in the report's order.
+WHY_POSSIBLE = [
+    # No admission recorded; its last day (10 April) long past by 30 June.
+    ("c-002", "access_to_procedure", ("record_missing",)),
+    # Detained 24 March, removed "April 2020": 5 to 34 days inside the obligation.
+    ("c-002", "detention_limit", ("date_imprecise",)),
+    # No monitoring visit recorded; its last day (17 April) long past.
+    ("c-002", "monitoring_access", ("record_missing",)),
+    # The April removal has no notice; its last day (8 April to 7 May) long past.
+    ("c-002", "notification", ("record_missing",)),
+    # Returned "March 2020" against a scope from 21 March: coverage in doubt.
+    ("c-003", "access_to_procedure", ("coverage_uncertain", "record_missing")),
+    ("c-003", "detention_limit", ("coverage_uncertain",)),
+    ("c-003", "monitoring_access", ("coverage_uncertain", "record_missing")),
+    ("c-003", "non_refoulement", ("coverage_uncertain",)),
+    # Returned 6 April: no admission and no visit recorded, both long due.
+    ("c-005", "access_to_procedure", ("record_missing",)),
+    ("c-005", "monitoring_access", ("record_missing",)),
+]
+
+
+def test_every_possible_finding_of_the_example_says_why(report: Report) -> None:
+    """Rule: every possible breach carries the reasons that keep it from being certain.
+
+    The ten possible breaches of the example, each with the sources of doubt
+    that decide it, in JSON and in the text (``[possible: coverage uncertain,
+    record missing]``); the four certain ones have none.
+    """
+    breaches = report.to_json()["breaches"]
+    assert [
+        (b["claimant_id"], b["commitment"], tuple(b["reasons"]))
+        for b in breaches
+        if b["certainty"] == "possible"
+    ] == WHY_POSSIBLE
+    assert all(b["reasons"] == [] for b in breaches if b["certainty"] == "certain")
+    text = report.to_text()
+    for claimant, commitment, reasons in WHY_POSSIBLE:
+        shown = ", ".join(reason.replace("_", " ") for reason in reasons)
+        assert f"[possible: {shown}] {claimant} / a-ca-us-2020 / {commitment}:" in text
+
+
+def test_the_example_says_what_would_settle_its_possible_findings(report: Report) -> None:
+    """Rule: the text ends with the facts that would settle the most possible findings.
+
+    c-003's return date decides six findings (four breaches, the exposure and
+    the unassured return); the admissions and the visits of c-002, c-003 and
+    c-005 three each.
+    """
+    text = report.to_text().splitlines()
+    settle = text[text.index("What would settle the possible findings:") + 1 :]
+    assert settle[:3] == [
+        "  record the exact return date of c-003: 6 findings hinge on it",
+        "  record the admissions to a procedure of c-002, c-003 and c-005: 3 findings hinge on it",
+        "  record the monitoring visits to c-002, c-003 and c-005: 3 findings hinge on it",
     ]
 
 
 def test_example_summary(report: Report) -> None:
     """Rule: the summary counts returns, coverage, removals home and breaches by kind.
 
-    Five returns; c-001, c-002, c-003 (maybe) and c-005 are covered, c-004 is
-    not. Three were removed to their country of origin: c-002 to Venezuela by
-    the US, c-003 to Eritrea by Mexico (after the US removed them to Mexico), and
+    Five returns; c-001, c-002 and c-005 are covered, c-003 maybe (its
+    return date, "March 2020", straddles the scope's start), c-004 is not.
+    Three were removed to their country of origin: c-002 to Venezuela by the
+    US, c-003 to Eritrea by Mexico (after the US removed them to Mexico), and
     c-004 to Colombia (a coerced departure).
     """
     assert report.to_json()["as_of"] == "2020-06-30"
     assert report.to_json()["summary"] == {
         "returns": 5,
-        "covered": 4,
+        "covered": 3,
+        "possibly_covered": 1,
         "unassured": 1,
         "removed_to_country_of_origin": 3,
         "breaches": {

@@ -51,12 +51,27 @@ SCRIPT = "<script>alert(1)</script>"
 QUOTES = '"quotes" & ampersands'
 NASTY = f"{SCRIPT} {QUOTES}"
 
-BREACH_KEYS = {"assurance_id", "commitment", "claimant_id", "certainty", "evidence", "explanation"}
-EXPOSURE_KEYS = {"claimant_id", "returned_by", "evidence", "explanation"}
-UNASSURED_KEYS = {"claimant_id"}
+BREACH_KEYS = {
+    "assurance_id",
+    "commitment",
+    "claimant_id",
+    "certainty",
+    "reasons",
+    "evidence",
+    "explanation",
+}
+EXPOSURE_KEYS = {"claimant_id", "returned_by", "certainty", "reasons", "evidence", "explanation"}
+UNASSURED_KEYS = {"claimant_id", "certainty", "reasons"}
 PENDING_KEYS = {"assurance_id", "requested_by", "requested_of", "on", "unassured_in_scope"}
 #: The counts of docs/format.md, plus ``breaches``: counts by commitment kind and certainty.
-SUMMARY_KEYS = {"returns", "covered", "unassured", "removed_to_country_of_origin", "breaches"}
+SUMMARY_KEYS = {
+    "returns",
+    "covered",
+    "possibly_covered",
+    "unassured",
+    "removed_to_country_of_origin",
+    "breaches",
+}
 ROW_KEYS = {
     "as_of",
     "finding",
@@ -64,12 +79,20 @@ ROW_KEYS = {
     "assurance_id",
     "commitment",
     "certainty",
+    "reasons",
     "evidence",
     "explanation",
 }
 
 
 # -- helpers ------------------------------------------------------------------------
+
+
+def _bracket(certainty: str, reasons: tuple[str, ...]) -> str:
+    """How the text form of docs/format.md writes a finding's certainty and reasons."""
+    if not reasons:
+        return f"[{certainty}]"
+    return "[" + certainty + ": " + ", ".join(r.replace("_", " ") for r in reasons) + "]"
 
 
 def ledger_of(*records: Record) -> Ledger:
@@ -211,9 +234,11 @@ def test_json_has_exactly_the_keys_and_types_of_the_domain() -> None:
     assert data["breaches"]
     for breach in data["breaches"]:
         assert set(breach) == BREACH_KEYS
-        for key in BREACH_KEYS - {"evidence"}:
+        for key in BREACH_KEYS - {"evidence", "reasons"}:
             assert isinstance(breach[key], str), key
         assert breach["certainty"] in {"certain", "possible"}
+        assert breach["reasons"] == sorted(set(breach["reasons"]))
+        assert (breach["certainty"] == "certain") == (breach["reasons"] == [])
         assert isinstance(breach["evidence"], list)
         assert breach["evidence"]
         assert all(_is_int(seq) and seq >= 1 for seq in breach["evidence"])
@@ -222,6 +247,7 @@ def test_json_has_exactly_the_keys_and_types_of_the_domain() -> None:
     for unassured in data["unassured_returns"]:
         assert set(unassured) == UNASSURED_KEYS
         assert isinstance(unassured["claimant_id"], str)
+        assert (unassured["certainty"] == "certain") == (unassured["reasons"] == [])
     assert data["pending_requests"]
     for pending in data["pending_requests"]:
         assert set(pending) == PENDING_KEYS
@@ -235,6 +261,7 @@ def test_json_has_exactly_the_keys_and_types_of_the_domain() -> None:
         assert set(exposure) == EXPOSURE_KEYS
         assert isinstance(exposure["claimant_id"], str)
         assert exposure["returned_by"] == "CA"
+        assert (exposure["certainty"] == "certain") == (exposure["reasons"] == [])
         assert isinstance(exposure["explanation"], str)
         assert isinstance(exposure["evidence"], list)
         assert all(_is_int(seq) and seq >= 1 for seq in exposure["evidence"])
@@ -287,7 +314,10 @@ def test_json_values_are_the_findings_of_the_mixed_ledger() -> None:
         ("c-2", "a-2", "access_to_procedure", "possible", [2, 4]),
         ("c-2", "a-2", "humane_treatment", "possible", [2, 4, 10]),
     ]
-    assert data["unassured_returns"] == [{"claimant_id": "c-8"}, {"claimant_id": "c-9"}]
+    assert data["unassured_returns"] == [
+        {"claimant_id": "c-8", "certainty": "certain", "reasons": []},
+        {"claimant_id": "c-9", "certainty": "certain", "reasons": []},
+    ]
     assert [(p["assurance_id"], p["unassured_in_scope"]) for p in data["pending_requests"]] == [
         ("r-pending", 1)
     ]
@@ -343,7 +373,8 @@ def test_text_mentions_every_breach_exposure_and_unassured_return() -> None:
     assert lines[0] == "Report as of 2020-06-30"
     for b in report.breaches:
         assert any(
-            f"[{b.certainty}] {b.claimant_id} / {b.assurance_id} / {b.commitment}: {b.explanation}"
+            f"{_bracket(b.certainty, b.reasons)} {b.claimant_id} / {b.assurance_id} / "
+            f"{b.commitment}: {b.explanation}"
             in line
             and ", ".join(map(str, b.evidence)) in line
             for line in lines
@@ -354,7 +385,9 @@ def test_text_mentions_every_breach_exposure_and_unassured_return() -> None:
             for line in lines
         ), e
     for u in report.unassured_returns:
-        assert any(line.strip() == u.claimant_id for line in lines), u
+        assert any(
+            line.strip() == f"{_bracket(u.certainty, u.reasons)} {u.claimant_id}" for line in lines
+        ), u
     for p in report.pending_requests:
         assert any(
             line.strip().startswith(p.assurance_id) and f"{p.unassured_in_scope} unassured" in line
@@ -424,6 +457,9 @@ def test_records_are_one_flat_row_per_finding_with_the_same_keys(make: Any) -> N
         for key, value in row.items():
             if key == "evidence":
                 assert all(_is_int(seq) for seq in value)
+            elif key == "reasons":
+                assert all(isinstance(reason, str) for reason in value)
+                assert (row["certainty"] == "certain") == (value == [])
             else:
                 assert value is None or isinstance(value, str), (key, value)
     breach_rows = [row for row in rows if row["finding"] == "breach"]
@@ -436,7 +472,8 @@ def test_records_are_one_flat_row_per_finding_with_the_same_keys(make: Any) -> N
     ]
     for row in rows:
         if row["finding"] != "breach":
-            assert (row["assurance_id"], row["commitment"], row["certainty"]) == (None, None, None)
+            assert (row["assurance_id"], row["commitment"]) == (None, None)
+            assert row["certainty"] in {"certain", "possible"}
 
 
 # -- the summary --------------------------------------------------------------------
@@ -486,6 +523,7 @@ def test_empty_ledger_gives_an_empty_report() -> None:
         "summary": {
             "returns": 0,
             "covered": 0,
+            "possibly_covered": 0,
             "unassured": 0,
             "removed_to_country_of_origin": 0,
             "breaches": {},
@@ -495,7 +533,8 @@ def test_empty_ledger_gives_an_empty_report() -> None:
     assert report.to_records() == []
     assert report.to_text().splitlines() == [
         "Report as of 2020-06-30",
-        "  returns: 0, covered: 0, unassured: 0, removed to country of origin: 0",
+        "  returns: 0, covered: 0, possibly covered: 0, unassured: 0, "
+        "removed to country of origin: 0",
         "Pending requests: 0",
         "Breaches: 0 (0 certain, 0 possible)",
         "Exposures: 0",

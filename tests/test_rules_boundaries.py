@@ -803,14 +803,81 @@ def test_a_return_straddling_returns_from_makes_every_breach_possible() -> None:
         breach("humane_treatment", "possible", report_seq),
         breach("non_refoulement", "possible", removal),
     ]
-    assert report.unassured_returns == ()
+    assert [b.reasons for b in report.breaches] == [("coverage_uncertain",)] * 2
+    _assert_maybe_covered(report, removal)
+
+
+def _assert_maybe_covered(report: Report, removal: int | None) -> None:
+    """A maybe-covered return: unassured ``possible``, its exposure ``possible``, one count."""
+    assert [(u.claimant_id, u.certainty, u.reasons) for u in report.unassured_returns] == [
+        ("c-1", "possible", ("coverage_uncertain",))
+    ]
+    exposures = [(e.certainty, e.reasons, e.evidence[-1]) for e in report.exposures]
+    if removal is None:
+        assert exposures == []
+    else:
+        assert exposures == [("possible", ("coverage_uncertain",), removal)]
+    summary = report.summary
+    assert (summary.returns, summary.covered, summary.possibly_covered, summary.unassured) == (
+        1,
+        0,
+        1,
+        0,
+    )
 
 
 def test_an_unknown_crossing_against_a_crossings_filter_is_possibly_covered() -> None:
-    """A crossing recorded as ``unknown`` maybe matches a scope that names crossings: possible."""
-    s = story(HumaneTreatment(), scope=Scope(crossings=["port_of_entry"]), crossing="unknown")
+    """A crossing recorded as ``unknown`` maybe matches a scope that names crossings: possible.
+
+    Every breach under it is possible for ``coverage_uncertain`` alone, the
+    return is listed as unassured ``possible``, and its removal to a feared
+    country is a ``possible`` exposure; the report says to record the crossing.
+    """
+    s = story(
+        HumaneTreatment(),
+        NonRefoulement(),
+        scope=Scope(crossings=["port_of_entry"]),
+        crossing="unknown",
+    )
     report_seq = s.outcome(IllTreatment, "2020-04-01", by="US", substantiated=True)
-    assert s.found() == [breach("humane_treatment", "possible", report_seq)]
+    removal = s.outcome(Removed, "2020-04-10", by="US", to="HT")
+    report = s.check()
+    assert found(report) == [
+        breach("humane_treatment", "possible", report_seq),
+        breach("non_refoulement", "possible", removal),
+    ]
+    assert [b.reasons for b in report.breaches] == [("coverage_uncertain",)] * 2
+    _assert_maybe_covered(report, removal)
+    assert [(h.action, h.claimant_ids, h.findings) for h in report.to_settle] == [
+        ("record the crossing of", ("c-1",), 4)
+    ]
+
+
+def test_a_known_crossing_outside_a_crossings_filter_is_certainly_unassured() -> None:
+    """A crossing that is known and not named by the scope: not covered, unassured ``certain``."""
+    s = story(NonRefoulement(), scope=Scope(crossings=["port_of_entry"]), crossing="between_ports")
+    removal = s.outcome(Removed, "2020-04-10", by="US", to="HT")
+    report = s.check()
+    assert report.breaches == ()
+    assert [(u.certainty, u.reasons) for u in report.unassured_returns] == [("certain", ())]
+    assert [(e.certainty, e.reasons, e.evidence[-1]) for e in report.exposures] == [
+        ("certain", (), removal)
+    ]
+    assert (report.summary.covered, report.summary.possibly_covered) == (0, 0)
+
+
+def test_one_certain_cover_makes_the_return_covered_beside_a_maybe() -> None:
+    """A return certainly covered by one assurance is covered, though another only may cover it."""
+    s = story(HumaneTreatment(), scope=Scope(crossings=["port_of_entry"]), crossing="unknown")
+    s.give(HumaneTreatment(), assurance_id="a-2")
+    s.outcome(IllTreatment, "2020-04-01", by="US", substantiated=True)
+    report = s.check()
+    assert report.unassured_returns == ()
+    assert (report.summary.covered, report.summary.possibly_covered) == (1, 0)
+    assert sorted((b.assurance_id, b.certainty, b.reasons) for b in report.breaches) == [
+        ("a-1", "possible", ("coverage_uncertain",)),
+        ("a-2", "certain", ()),
+    ]
 
 
 def test_an_assurance_between_other_states_does_not_cover_the_return() -> None:

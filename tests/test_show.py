@@ -89,11 +89,43 @@ def test_show_a_claimant_lists_coverage_and_breaches(ledger: Path) -> None:
     assert "  maybe covered by assurance a-ca-us-2020 [possible]" in lines
     breaches = [line for line in lines if line.startswith("  breach ")]
     assert breaches
-    assert all(line.startswith("  breach [possible] ") for line in breaches)
+    assert all(line.startswith("  breach [possible: coverage uncertain") for line in breaches)
     assert any(
-        line.startswith("  breach [possible] non_refoulement on 2020-05-01..2020-05-20 ")
+        line.startswith(
+            "  breach [possible: coverage uncertain] non_refoulement on 2020-05-01..2020-05-20 "
+        )
         for line in breaches
     )
+    assert any(
+        line.startswith("  breach [possible: coverage uncertain, record missing] monitoring_access")
+        for line in breaches
+    )
+    # Both readings: maybe unassured too, and then Mexico's removal to Eritrea is an exposure.
+    assert (
+        "  unassured [possible: coverage uncertain]: no given assurance surely covers the "
+        "return" in lines
+    )
+    (exposure,) = [line for line in lines if line.startswith("  exposure ")]
+    assert exposure.startswith("  exposure [possible: coverage uncertain]: ")
+    assert "removed by MX to ER, a feared country" in exposure
+
+
+def test_show_an_unassured_claimant_lists_their_certain_exposure(ledger: Path) -> None:
+    """Rule: `show --claimant` of a return no assurance can cover gives its exposure, certain.
+
+    c-004 was returned at an airport, outside the scope's land crossings, and
+    their coerced departure to Colombia, a country they fear, is an exposure.
+    """
+    out = _ok(
+        run_command(
+            "show", "ledger.jsonl", "--claimant", "c-004", "--as-of", "2020-06-30", cwd=ledger
+        )
+    )
+    lines = out.splitlines()
+    assert "  no given assurance covers the return" in lines
+    assert not any(line.startswith("  unassured [") for line in lines)
+    (exposure,) = [line for line in lines if line.startswith("  exposure ")]
+    assert exposure.startswith("  exposure [certain]: returned by CA on 2020-04-02 ")
 
 
 def test_show_as_of_moves_the_evaluation_day(ledger: Path) -> None:

@@ -372,7 +372,10 @@ def independent_counts(ledger: Ledger, as_of: str) -> dict[str, int]:
     day = dt.date.fromisoformat(as_of)
     records = [f.record for f in ledger.facts()]
     backs = [r for r in records if isinstance(r, ClaimantReturned) and r.on.earliest <= day]
-    unassured = {u.claimant_id for u in check(ledger, as_of).unassured_returns}
+    # Unassured: certainly (a return some assurance may cover counts as covered).
+    unassured = {
+        u.claimant_id for u in check(ledger, as_of).unassured_returns if u.certainty == "certain"
+    }
     home, feared = set(), set()
     for r in records:
         if not isinstance(r, Removed | Departed) or r.on.earliest > day:

@@ -122,7 +122,7 @@ def test_an_imprecise_date_is_drawn_as_its_span(example: Ledger) -> None:
     left, _, right, _ = _box(mark)
     assert left <= april
     assert right >= april + 0.9 * (may - april)
-    exact = [e for e in _markers(svg) if "), 2020-06-30:" in (e.findtext(f"{SVG}title") or "")]
+    exact = [e for e in _markers(svg) if "], 2020-06-30:" in (e.findtext(f"{SVG}title") or "")]
     assert exact
     assert all(_box(e)[2] - _box(e)[0] < (right - left) / 5 for e in exact)
 
@@ -170,7 +170,8 @@ def test_covering_assurances_are_the_checkers_with_their_certainty(example: Ledg
 
     c-001 (returned 2020-03-22) is certainly covered by the scope from 21
     March; c-003 (returned "2020-03") only maybe; c-004, returned by air,
-    is covered by none (the scope names land crossings).
+    is covered by none (the scope names land crossings). The checker lists
+    c-003 as unassured, possible, and c-004 as unassured, certain.
     """
     certainty = {
         cid: [(c.assurance_id, c.certainty) for c in timeline(example, cid, AS_OF).assurances]
@@ -181,7 +182,10 @@ def test_covering_assurances_are_the_checkers_with_their_certainty(example: Ledg
         "c-003": [("a-ca-us-2020", "possible")],
         "c-004": [],
     }
-    assert [u.claimant_id for u in check(example, AS_OF).unassured_returns] == ["c-004"]
+    assert [(u.claimant_id, u.certainty) for u in check(example, AS_OF).unassured_returns] == [
+        ("c-003", "possible"),
+        ("c-004", "certain"),
+    ]
 
 
 def test_a_withdrawn_assurance_does_not_cover_a_later_return() -> None:

@@ -149,6 +149,7 @@ from .report import (
     Breach,
     Certainty,
     Exposure,
+    Hinge,
     PendingRequest,
     Report,
     Summary,
@@ -160,6 +161,7 @@ from .rules import (
     RULE_SPECS,
     RULES,
     Case,
+    Deadline,
     Finding,
     Rule,
     RuleSpec,
@@ -185,6 +187,8 @@ from .timeline import (
     timeline,
 )
 from .truth import (
+    REASONS,
+    Reason,
     Truth,
 )
 
@@ -206,6 +210,7 @@ __all__ = [
     "MAX_RECORDS_FILE_BYTES",
     "NEEDS",
     "READS",
+    "REASONS",
     "RECORD_TYPES",
     "ROW_FIELDS",
     "RULES",
@@ -238,6 +243,7 @@ __all__ = [
     "Credibility",
     "Crossing",
     "DateSpan",
+    "Deadline",
     "Decision",
     "Departed",
     "Detained",
@@ -252,6 +258,7 @@ __all__ = [
     "Finding",
     "Form",
     "Ground",
+    "Hinge",
     "HumaneTreatment",
     "IllTreatment",
     "InvalidDate",
@@ -273,6 +280,7 @@ __all__ = [
     "PendingRequest",
     "Precision",
     "ReadOnlyLedger",
+    "Reason",
     "Reconciliation",
     "Record",
     "RecordRefused",

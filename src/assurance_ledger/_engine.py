@@ -27,7 +27,10 @@ covers a claimant returned by R to G when the return date falls in its scope
 window and matches every filter of its scope; a withdrawal stops it covering
 returns after the withdrawal date. Coverage is three-valued too: a return dated
 "March 2020" against a scope from 21 March is *maybe* covered, and every breach
-that rests on it is then at most *possible*.
+that rests on it is then at most *possible*, for the reason
+``coverage_uncertain``. A return that some assurance may cover but none surely
+does is also listed as unassured, ``possible``, and so is its exposure to a
+feared country: both readings are reported, neither dropped.
 """
 
 from __future__ import annotations
@@ -40,12 +43,13 @@ from typing import NamedTuple
 import attrs
 
 from . import records as r
+from ._settle import Doubtful, coverage_action, hinges
 from .commitments import Commitment
 from .coverage import ReturnCounts, ScopeIndex, covers
 from .dates import DateSpan, to_span
 from .errors import InvalidDate, NotFound
 from .ledger import Fact, Ledger
-from .moves import MOVES, removals
+from .moves import MOVES, Removal, removals
 from .report import (
     Breach,
     Certainty,
@@ -56,7 +60,7 @@ from .report import (
     UnassuredReturn,
 )
 from .rules import RULE_SPECS, Case, Rule, RuleSpec
-from .truth import Truth
+from .truth import COVERAGE_UNCERTAIN, DATE_IMPRECISE, MAYBE, UNEXPLAINED, YES, Reason, Truth
 
 __all__ = [
     "Assessed",
@@ -128,6 +132,24 @@ _make = tuple.__new__
 
 def _certainty(truth: Truth) -> Certainty:
     return "certain" if truth.certain else "possible"
+
+
+#: The reasons of an unassured return that some assurance may cover.
+_MAYBE_COVERED: tuple[Reason, ...] = (COVERAGE_UNCERTAIN,)
+
+
+def _reasons(truth: Truth, found: tuple[Reason, ...], coverage: Truth) -> tuple[Reason, ...]:
+    """The reasons of a finding of ``truth`` (its rule's ``found``, and coverage's doubt).
+
+    Empty exactly when the finding is certain: a rule's reasons on a ``YES``
+    are dropped, and a ``MAYBE`` with none from its rule (a user's rule that
+    names none) is ``unexplained``.
+    """
+    if truth is YES:
+        return ()
+    if coverage is MAYBE:
+        found = tuple(sorted({*found, COVERAGE_UNCERTAIN}))
+    return found or (UNEXPLAINED,)
 
 
 #: The key of one commitment of one given assurance: the assurance's seq and
@@ -334,24 +356,58 @@ def assess(
     if covering:
         kept = before.parts if before is not None else None
         found = _breaches(covering, claimant, tuple(mine), day, table, kept=kept, changed=changed)
-        return _make(Assessment, (back, found, None, (), removed_home, covering))
+        if any(cover.coverage is YES for cover in covering):
+            return _make(Assessment, (back, found, None, (), removed_home, covering))
+        # Maybe covered, and maybe not: both readings are reported.
+        unassured = UnassuredReturn(
+            claimant_id=back.claimant_id, certainty="possible", reasons=_MAYBE_COVERED
+        )
+        exposures = (
+            unmoved.exposures if unmoved is not None else _exposures(claimant, moved, day, MAYBE)
+        )
+        return _make(Assessment, (back, found, unassured, exposures, removed_home, covering))
     if unmoved is not None:
         return unmoved  # unassured: what is found depends on the return and removals alone
     unassured = UnassuredReturn(claimant_id=back.claimant_id)
-    exposures = tuple(
-        Exposure(
+    exposures = _exposures(claimant, moved, day, YES)
+    return _make(Assessment, (back, {}, unassured, exposures, removed_home, ()))
+
+
+def _exposures(
+    claimant: Fact, moved: Iterable[Removal], day: DateSpan, unassured: Truth
+) -> tuple[Exposure, ...]:
+    """The removals to a feared country of a claimant ``unassured`` (``YES`` or ``MAYBE``).
+
+    One for each removal: a coerced departure that may have left either of two
+    states is one removal, whichever state it left.
+    """
+    back = claimant.record
+    assert isinstance(back, r.ClaimantReturned)  # noqa: S101 -- by construction
+    found: dict[int, Exposure] = {}
+    for removal in moved:
+        if removal.to not in back.feared or removal.fact.seq in found:
+            continue
+        by_then = removal.on.on_or_before(day)
+        truth = unassured & by_then
+        reasons = []
+        if unassured is MAYBE:
+            reasons.append(COVERAGE_UNCERTAIN)
+        if by_then is MAYBE:
+            reasons.append(DATE_IMPRECISE)
+        assured = "with no assurance" if unassured is YES else "with no assurance surely covering"
+        who = f"removed by {removal.by}" if removal.truth is YES else "removed"
+        found[removal.fact.seq] = Exposure(
             claimant_id=back.claimant_id,
             returned_by=back.returned_by,
             evidence=tuple(sorted({claimant.seq, removal.fact.seq})),
             explanation=(
-                f"returned by {back.returned_by} on {back.on} with no assurance; "
-                f"removed by {removal.by} to {removal.to}, a feared country, on {removal.on}"
+                f"returned by {back.returned_by} on {back.on} {assured}; "
+                f"{who} to {removal.to}, a feared country, on {removal.on}"
             ),
+            certainty=_certainty(truth),
+            reasons=tuple(reasons),
         )
-        for removal in moved
-        if removal.to in back.feared
-    )
-    return _make(Assessment, (back, {}, unassured, exposures, removed_home, ()))
+    return tuple(found.values())
 
 
 def _breaches(
@@ -409,6 +465,7 @@ def _breaches(
                                 certainty=_certainty(truth),
                                 evidence=finding.evidence,
                                 explanation=finding.explanation,
+                                reasons=_reasons(truth, finding.reasons, coverage),
                             )
                         )
                 part = tuple(breaches)
@@ -423,7 +480,8 @@ def report(day: DateSpan, assurances: Assurances, assessments: Iterable[Assessme
     unassured: list[UnassuredReturn] = []
     unassured_backs: list[r.ClaimantReturned] = []
     exposures: list[Exposure] = []
-    returns = removed_home = 0
+    doubtful: list[Doubtful] = []
+    returns = removed_home = maybe_covered = 0
     for assessment in assessments:
         returns += 1
         removed_home += assessment.removed_home
@@ -433,6 +491,8 @@ def report(day: DateSpan, assurances: Assurances, assessments: Iterable[Assessme
         if assessment.unassured is not None:
             unassured.append(assessment.unassured)
             unassured_backs.append(assessment.back)
+            maybe_covered += assessment.unassured.certainty == "possible"
+        doubtful.extend(_doubtful(assessment))
     breaches.sort(key=lambda b: b.sort_key)
     return Report(
         as_of=day.earliest,
@@ -443,11 +503,37 @@ def report(day: DateSpan, assurances: Assurances, assessments: Iterable[Assessme
         summary=Summary(
             returns=returns,
             covered=returns - len(unassured),
-            unassured=len(unassured),
+            possibly_covered=maybe_covered,
+            unassured=len(unassured) - maybe_covered,
             removed_to_country_of_origin=removed_home,
             breaches=_counts(breaches),
         ),
+        to_settle=hinges(doubtful),
     )
+
+
+def _doubtful(assessment: Assessment) -> Iterable[Doubtful]:
+    """The claimant's possible findings, as :mod:`~assurance_ledger._settle` reads them."""
+    found: list[tuple[str | None, tuple[Reason, ...]]] = [
+        (b.commitment, b.reasons) for part in assessment.parts.values() for b in part if b.reasons
+    ]
+    found += [(None, e.reasons) for e in assessment.exposures if e.reasons]
+    if assessment.unassured is not None and assessment.unassured.reasons:
+        found.append((None, assessment.unassured.reasons))
+    if not found:
+        return ()
+    back = assessment.back
+    coverage = None
+    if any(COVERAGE_UNCERTAIN in reasons for _, reasons in found):
+        coverage = coverage_action(
+            back,
+            (
+                cover.gate.fact.record.scope  # type: ignore[attr-defined]
+                for cover in assessment.covering
+                if cover.coverage is MAYBE
+            ),
+        )
+    return [Doubtful(back.claimant_id, kind, reasons, coverage) for kind, reasons in found]
 
 
 def _counts(breaches: Iterable[Breach]) -> dict[str, dict[Certainty, int]]:

@@ -95,7 +95,7 @@ from .ledger import Fact, Ledger
 from .reconcile import reconcile
 from .records import Outcome
 from .releases import ReleaseLog
-from .report import ROW_FIELDS
+from .report import ROW_FIELDS, bracketed
 from .schema import SCHEMA_KINDS
 from .stats import FIELDS, StatsTable, Suppression, stats
 from .storage import open_store
@@ -108,6 +108,9 @@ EXIT_OK = 0
 EXIT_FOUND = 1
 EXIT_BAD_INPUT = 2
 DEMO_AS_OF = "2020-06-30"
+
+#: The report's columns that hold lists, written space-separated in its CSV.
+_LISTS = frozenset({"evidence", "reasons"})
 
 
 def _progress(done: int, total: int) -> None:
@@ -181,7 +184,7 @@ def _report(ledger: Ledger, args: argparse.Namespace, out: TextIO) -> int:
         out.write("\n")
     elif args.format == "csv":
         rows = (
-            [" ".join(map(str, row[k])) if k == "evidence" else row[k] for k in ROW_FIELDS]
+            [" ".join(map(str, row[k])) if k in _LISTS else row[k] for k in ROW_FIELDS]
             for row in report.to_records()
         )
         out.write(csv_text(ROW_FIELDS, rows))
@@ -275,13 +278,20 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
         print(f"  {how} by assurance {_shown(cover.assurance_id)} [{cover.certainty}]", file=out)
     if not story.assurances:
         print("  no given assurance covers the return", file=out)
+    if story.unassured is not None and story.unassured.certainty == "possible":
+        why = bracketed(story.unassured.certainty, story.unassured.reasons)
+        print(f"  unassured {why}: no given assurance surely covers the return", file=out)
     for breach in story.breaches:
         print(
-            f"  breach [{breach.certainty}] {_shown(breach.commitment)} on "
+            f"  breach {bracketed(breach.certainty, breach.reasons)} "
+            f"{_shown(breach.commitment)} on "
             f"{story.breach_date(breach)} (assurance {_shown(breach.assurance_id)}): "
             f"{_shown(breach.explanation)}",
             file=out,
         )
+    for exposure in story.exposures:
+        why = bracketed(exposure.certainty, exposure.reasons)
+        print(f"  exposure {why}: {_shown(exposure.explanation)}", file=out)
     if not story.breaches:
         print("  no breach found", file=out)
     return EXIT_OK

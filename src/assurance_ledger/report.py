@@ -1,5 +1,11 @@
 """The result of checking a ledger: breaches, unassured returns, exposures, and a summary.
 
+Every finding (breach, unassured return, exposure) is ``certain`` or
+``possible``, and says why it is only possible: its ``reasons``, empty exactly
+when it is certain (the tags are :data:`~assurance_ledger.truth.REASONS`).
+The report also lists what would settle the most possible findings
+(:attr:`Report.to_settle`, a :class:`Hinge` each).
+
 A :class:`Report` is a value. Its JSON form (:meth:`Report.to_json`) is the
 report format of ``docs/format.md``; it also renders as plain text
 (:meth:`Report.to_text`), as an HTML table in notebooks (every string from the
@@ -20,12 +26,14 @@ import attrs
 from .countries import with_country_names
 from .dates import DateSpan
 from .display import one_line
+from .truth import Reason
 
 __all__ = [
     "ROW_FIELDS",
     "Breach",
     "Certainty",
     "Exposure",
+    "Hinge",
     "PendingRequest",
     "Report",
     "Summary",
@@ -44,6 +52,7 @@ ROW_FIELDS = (
     "assurance_id",
     "commitment",
     "certainty",
+    "reasons",
     "evidence",
     "explanation",
 )
@@ -55,7 +64,7 @@ class Breach:
 
     ``evidence`` lists the seqs of the ledger entries it rests on: the return,
     the assurance, and the outcomes; ``explanation`` says it in one line with
-    the dates.
+    the dates; ``reasons`` what keeps a ``possible`` one from being certain.
     """
 
     assurance_id: str
@@ -64,6 +73,7 @@ class Breach:
     certainty: Certainty
     evidence: tuple[int, ...]
     explanation: str
+    reasons: tuple[Reason, ...] = ()
 
     @property
     def sort_key(self) -> tuple[str, str, str, tuple[int, ...]]:
@@ -73,13 +83,17 @@ class Breach:
 
 @attrs.frozen(kw_only=True)
 class UnassuredReturn:
-    """A return that no given assurance covers.
+    """A return that no given assurance covers (``certain``), or none surely does (``possible``).
 
-    The requests still pending that would cover it are listed once, for the
-    whole report, in :attr:`Report.pending_requests`.
+    A ``possible`` one is maybe covered by an assurance (reason
+    ``coverage_uncertain``): its breaches under that assurance are reported
+    too. The requests still pending that would cover it are listed once, for
+    the whole report, in :attr:`Report.pending_requests`.
     """
 
     claimant_id: str
+    certainty: Certainty = "certain"
+    reasons: tuple[Reason, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -102,19 +116,27 @@ class PendingRequest:
 class Exposure:
     """A removal of an unassured claimant to a country they fear.
 
-    The returning state (``returned_by``) bears that chain-refoulement risk itself.
+    The returning state (``returned_by``) bears that chain-refoulement risk
+    itself. It is ``possible`` when the claimant is only possibly unassured
+    (``coverage_uncertain``) or the removal only possibly came by the
+    evaluation date (``date_imprecise``).
     """
 
     claimant_id: str
     returned_by: str
     evidence: tuple[int, ...]
     explanation: str
+    certainty: Certainty = "certain"
+    reasons: tuple[Reason, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
 class Summary:
     """Counts over the whole report.
 
+    ``returns = covered + possibly_covered + unassured``: ``covered`` counts the
+    returns a given assurance certainly covers, ``possibly_covered`` those that
+    some may cover but none surely does, ``unassured`` those none can cover.
     ``breaches`` counts breaches by commitment kind and certainty.
     """
 
@@ -123,6 +145,43 @@ class Summary:
     unassured: int
     removed_to_country_of_origin: int
     breaches: Mapping[str, Mapping[Certainty, int]] = attrs.field(factory=dict)
+    possibly_covered: int = 0
+
+
+@attrs.frozen(kw_only=True)
+class Hinge:
+    """A fact that would settle possible findings, if it were recorded.
+
+    ``action`` says what to record ("record the crossing of"), for the
+    claimants ``claimant_ids``; ``findings`` counts the possible findings that
+    hinge on it (a finding with two reasons hinges on two facts);
+    ``reason`` is the tag it settles.
+    """
+
+    reason: Reason
+    action: str
+    claimant_ids: tuple[str, ...]
+    findings: int
+
+    def to_text(self) -> str:
+        """One line: what to record, for whom, and how many findings hinge on it."""
+        ids = list(self.claimant_ids)
+        shown = ", ".join(ids[:-1]) + f" and {ids[-1]}" if len(ids) > 1 else ids[0]
+        if len(ids) > _NAMED:
+            shown = f"{', '.join(ids[:_NAMED])} and {len(ids) - _NAMED} more"
+        many = "1 finding hinges" if self.findings == 1 else f"{self.findings} findings hinge"
+        return f"{self.action} {shown}: {many} on it"
+
+
+#: How many claimants a line of "what would settle it" names before it counts the rest.
+_NAMED = 5
+
+
+def bracketed(certainty: Certainty, reasons: tuple[Reason, ...]) -> str:
+    """``[certain]``, or ``[possible: coverage uncertain, record missing]``."""
+    if not reasons:
+        return f"[{certainty}]"
+    return f"[{certainty}: {', '.join(reason.replace('_', ' ') for reason in reasons)}]"
 
 
 def _escape(value: object) -> str:
@@ -140,6 +199,10 @@ class Report:
     summary: Summary
     #: The requests still pending, by ``assurance_id``.
     pending_requests: tuple[PendingRequest, ...] = ()
+    #: What would settle the most possible findings, most first. Shown at the
+    #: end of the text and HTML forms; not in the JSON, which keeps the
+    #: format's keys (each finding's ``reasons`` carry the same facts).
+    to_settle: tuple[Hinge, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The report in the JSON shape of ``docs/format.md``."""
@@ -161,16 +224,22 @@ class Report:
                     "commitment": b.commitment,
                     "claimant_id": b.claimant_id,
                     "certainty": b.certainty,
+                    "reasons": list(b.reasons),
                     "evidence": list(b.evidence),
                     "explanation": b.explanation,
                 }
                 for b in self.breaches
             ],
-            "unassured_returns": [{"claimant_id": u.claimant_id} for u in self.unassured_returns],
+            "unassured_returns": [
+                {"claimant_id": u.claimant_id, "certainty": u.certainty, "reasons": list(u.reasons)}
+                for u in self.unassured_returns
+            ],
             "exposures": [
                 {
                     "claimant_id": e.claimant_id,
                     "returned_by": e.returned_by,
+                    "certainty": e.certainty,
+                    "reasons": list(e.reasons),
                     "evidence": list(e.evidence),
                     "explanation": e.explanation,
                 }
@@ -179,6 +248,7 @@ class Report:
             "summary": {
                 "returns": self.summary.returns,
                 "covered": self.summary.covered,
+                "possibly_covered": self.summary.possibly_covered,
                 "unassured": self.summary.unassured,
                 "removed_to_country_of_origin": self.summary.removed_to_country_of_origin,
                 "breaches": {
@@ -199,6 +269,7 @@ class Report:
                     "assurance_id": b.assurance_id,
                     "commitment": b.commitment,
                     "certainty": b.certainty,
+                    "reasons": list(b.reasons),
                     "evidence": list(b.evidence),
                     "explanation": b.explanation,
                 }
@@ -211,13 +282,18 @@ class Report:
                     "claimant_id": e.claimant_id,
                     "assurance_id": None,
                     "commitment": None,
-                    "certainty": None,
+                    "certainty": e.certainty,
+                    "reasons": list(e.reasons),
                     "evidence": list(e.evidence),
                     "explanation": e.explanation,
                 }
             )
         for u in self.unassured_returns:
-            why = "no given assurance covers this return"
+            why = (
+                "no given assurance covers this return"
+                if u.certainty == "certain"
+                else "no given assurance surely covers this return; some may"
+            )
             rows.append(
                 {
                     "as_of": self.as_of.isoformat(),
@@ -225,7 +301,8 @@ class Report:
                     "claimant_id": u.claimant_id,
                     "assurance_id": None,
                     "commitment": None,
-                    "certainty": None,
+                    "certainty": u.certainty,
+                    "reasons": list(u.reasons),
                     "evidence": [],
                     "explanation": why,
                 }
@@ -247,7 +324,8 @@ class Report:
         named = with_country_names
         lines = [
             f"Report as of {self.as_of.isoformat()}",
-            f"  returns: {s.returns}, covered: {s.covered}, unassured: {s.unassured}, "
+            f"  returns: {s.returns}, covered: {s.covered}, possibly covered: "
+            f"{s.possibly_covered}, unassured: {s.unassured}, "
             f"removed to country of origin: {s.removed_to_country_of_origin}",
             f"Pending requests: {len(self.pending_requests)}",
             *(
@@ -259,18 +337,25 @@ class Report:
             f"{self.count('possible')} possible)",
         ]
         lines += [
-            f"  [{b.certainty}] {b.claimant_id} / {b.assurance_id} / {b.commitment}: "
+            f"  {bracketed(b.certainty, b.reasons)} {b.claimant_id} / {b.assurance_id} / "
+            f"{b.commitment}: "
             f"{named(b.explanation)} (entries {', '.join(map(str, b.evidence))})"
             for b in self.breaches
         ]
         lines.append(f"Exposures: {len(self.exposures)}")
         lines += [
-            f"  {e.claimant_id} {named(f'(returned by {e.returned_by}): {e.explanation}')} "
+            f"  {bracketed(e.certainty, e.reasons)} {e.claimant_id} "
+            f"{named(f'(returned by {e.returned_by}): {e.explanation}')} "
             f"(entries {', '.join(map(str, e.evidence))})"
             for e in self.exposures
         ]
         lines.append(f"Unassured returns: {len(self.unassured_returns)}")
-        lines += [f"  {u.claimant_id}" for u in self.unassured_returns]
+        lines += [
+            f"  {bracketed(u.certainty, u.reasons)} {u.claimant_id}" for u in self.unassured_returns
+        ]
+        if self.to_settle:
+            lines.append("What would settle the possible findings:")
+            lines += [f"  {h.to_text()}" for h in self.to_settle]
         # Escaped line by line: the library's own words hold nothing to escape.
         return "\n".join(map(one_line, lines))
 
@@ -283,7 +368,8 @@ class Report:
         s = self.summary
         head = (
             f"<p><strong>Report as of {_escape(self.as_of.isoformat())}</strong>: "
-            f"{s.returns} returns, {s.covered} covered, {s.unassured} unassured, "
+            f"{s.returns} returns, {s.covered} covered, {s.possibly_covered} possibly "
+            f"covered, {s.unassured} unassured, "
             f"{s.removed_to_country_of_origin} removed to country of origin; "
             f"{self.count('certain')} certain and {self.count('possible')} possible "
             f"breaches, {len(self.exposures)} exposures; "
@@ -296,6 +382,7 @@ class Report:
                 for v in (
                     row["finding"],
                     row["certainty"] or "",
+                    ", ".join(reason.replace("_", " ") for reason in row["reasons"]),
                     row["claimant_id"],
                     row["assurance_id"] or "",
                     row["commitment"] or "",
@@ -311,6 +398,7 @@ class Report:
             for c in (
                 "finding",
                 "certainty",
+                "reasons",
                 "claimant",
                 "assurance",
                 "commitment",
@@ -318,4 +406,10 @@ class Report:
                 "explanation",
             )
         )
-        return f"{head}<table><thead><tr>{columns}</tr></thead><tbody>{rows}</tbody></table>"
+        settle = ""
+        if self.to_settle:
+            items = "".join(f"<li>{_escape(h.to_text())}</li>" for h in self.to_settle)
+            settle = f"<p>What would settle the possible findings:</p><ul>{items}</ul>"
+        return (
+            f"{head}<table><thead><tr>{columns}</tr></thead><tbody>{rows}</tbody></table>{settle}"
+        )

@@ -17,9 +17,16 @@ How the rules reason, once, for all of them:
 * An act that breaches unless an excusing record exists (a removal with no
   earlier final decision) is ``YES`` when no such record exists: excuses must be
   on the record. An unsubstantiated report gives ``MAYBE``.
+* A ``MAYBE`` says why (:mod:`~assurance_ledger.truth`, "reasons"): each
+  part of a finding carries the tag of its doubt (a date comparison
+  ``date_imprecise``, a missing record ``record_missing``, an unsubstantiated
+  report ``unsubstantiated``, an excuse that may have come first
+  ``excuse_uncertain``), and a finding gives the tags of its parts that are
+  ``MAYBE``: the ones that decide it.
 * The checker then combines each finding with how certainly the assurance
   covers the claimant: ``YES`` and ``YES`` is a *certain* breach, anything with
-  a ``MAYBE`` a *possible* one.
+  a ``MAYBE`` a *possible* one, ``coverage_uncertain`` when coverage is the
+  ``MAYBE``.
 
 =========================== ==========================================================
 kind                        breached when (for a covered claimant, by the giver G)
@@ -59,7 +66,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import attrs
 
@@ -77,7 +84,19 @@ from .commitments import (
 from .dates import DateSpan
 from .ledger import Fact
 from .moves import MOVES, Chains, Removal, removals
-from .truth import MAYBE, NO, YES, Truth
+from .truth import (
+    DATE_IMPRECISE,
+    EXCUSE_UNCERTAIN,
+    MAYBE,
+    NO,
+    RECORD_MISSING,
+    UNSUBSTANTIATED,
+    YES,
+    Reason,
+    Truth,
+    doubts,
+    sorted_reasons,
+)
 
 __all__ = [
     "NEEDS",
@@ -85,6 +104,7 @@ __all__ = [
     "RULES",
     "RULE_SPECS",
     "Case",
+    "Deadline",
     "Finding",
     "Rule",
     "RuleSpec",
@@ -98,11 +118,31 @@ OutcomeT = TypeVar("OutcomeT", bound=r.Outcome)
 
 @attrs.frozen
 class Finding:
-    """What a rule found: how certain (``YES`` or ``MAYBE``), the entries, and why."""
+    """What a rule found: how certain (``YES`` or ``MAYBE``), the entries, and why.
+
+    ``reasons``: for a ``MAYBE``, the tags of what keeps it from being certain
+    (:data:`~assurance_ledger.truth.REASONS`, or a rule's own); held sorted,
+    each once. A ``YES`` has none (the checker drops any it is given).
+    """
 
     truth: Truth
     evidence: tuple[int, ...]
     explanation: str
+    reasons: tuple[Reason, ...] = attrs.field(default=(), converter=sorted_reasons)
+
+
+class Deadline(NamedTuple):
+    """Whether something was *not* done in time (:meth:`Case.missed`).
+
+    ``truth`` of the failure, the ``last`` allowed day, the ``late`` records
+    (empty when it hinges on a missing record), and the ``reasons`` a
+    ``MAYBE`` has.
+    """
+
+    truth: Truth
+    last: DateSpan
+    late: list[tuple[Fact, Any]]
+    reasons: tuple[Reason, ...]
 
 
 def _later(a: DateSpan, b: DateSpan) -> DateSpan:
@@ -259,7 +299,21 @@ class Case:
         """Whether something was *not* done within ``days`` of ``start``.
 
         Returns the truth of the breach, the last allowed day, and the late
-        records (empty when it hinges on a missing record).
+        records (empty when it hinges on a missing record): :meth:`missed`
+        without its reasons.
+        """
+        truth, last, late, _ = self.missed(start, days, done)
+        return truth, last, late
+
+    def missed(self, start: DateSpan, days: int, done: list[tuple[Fact, Any]]) -> Deadline:
+        """Whether something was *not* done within ``days`` of ``start``, and why only maybe.
+
+        Nothing recorded is at most ``MAYBE`` (``record_missing``: the act may
+        be done and unrecorded); a record whose span straddles the last
+        allowed day, a last day that may or may not have passed by ``as_of``,
+        and a failure day that a releasing withdrawal may or may not come
+        before are ``date_imprecise``. The failure happens on the day after
+        the last allowed day (``docs/format.md``, "Deadlines").
 
         A last day past the end of the calendar saturates at 9999-12-31 (see
         :meth:`~.dates.DateSpan.plus_days`), which reads as "9999-12-31 or
@@ -280,13 +334,19 @@ class Case:
             # Nothing recorded: a breach only once the deadline has passed, and
             # then only possibly (the record may be missing, not the act).
             passed = self.as_of.after(last)
-            truth = MAYBE if passed.possible else NO
+            if passed is NO:  # the common case: not yet due
+                return Deadline(NO, last, late, ())
+            parts = [(MAYBE, RECORD_MISSING), (passed, DATE_IMPRECISE)]
         else:
-            truth = ~in_time
-        if truth is NO:  # the common case: no breach, whenever the obligation binds
-            return truth, last, late
+            missed = ~in_time
+            if missed is NO:  # the common case: done in time, whenever the obligation binds
+                return Deadline(NO, last, late, ())
+            parts = [(missed, DATE_IMPRECISE)]
         # The breach happens the day after the last allowed day.
-        return truth & self.binds(last.plus_days(1)), last, late
+        bound = self.binds(last.plus_days(1))
+        parts.append((bound, DATE_IMPRECISE))
+        truth = parts[0][0] & parts[1][0] & bound
+        return Deadline(truth, last, late, doubts(*parts) if truth is MAYBE else ())
 
 
 def _count(days: int) -> str:
@@ -368,9 +428,10 @@ def non_refoulement(case: Case, commitment: NonRefoulement) -> Iterator[Finding]
     for removal in removals:
         if removal.by != case.giver:
             continue
-        truth = case.binds(removal.on) & removal.truth
+        parts = _removal_parts(case, removal)
         if not commitment.absolute:
-            truth = truth & ~_excused(refusals, removal.on)
+            parts.append((~_excused(refusals, removal.on), EXCUSE_UNCERTAIN))
+        truth = _all(parts)
         if not truth.possible:
             continue
         if removal.to in feared:
@@ -379,24 +440,49 @@ def non_refoulement(case: Case, commitment: NonRefoulement) -> Iterator[Finding]
                 case.evidence(removal.fact),
                 f"{case.giver} removed the claimant to {removal.to}, a feared country, "
                 f"on {removal.on}",
+                doubts(*parts) if truth is MAYBE else (),
             )
         elif commitment.indirect:
             if onward is None:
                 onward = Chains.of(removals, feared)
             chain = onward.after(removal)
             if chain:
-                yield _chain_finding(case, removal, chain, truth)
+                yield _chain_finding(case, removal, chain, parts)
 
 
-def _chain_finding(case: Case, first: Removal, chain: list[Removal], truth: Truth) -> Finding:
+def _removal_parts(case: Case, removal: Removal) -> list[tuple[Truth, Reason]]:
+    """The parts of a breach by a removal: the obligation binds its date, and it was the giver's.
+
+    Both are in doubt only through dates: the removal's against the giving,
+    ``as_of`` or a releasing withdrawal; a coerced departure's against the
+    moves that say which state it left.
+    """
+    return [(case.binds(removal.on), DATE_IMPRECISE), (removal.truth, DATE_IMPRECISE)]
+
+
+def _all(parts: list[tuple[Truth, Reason]]) -> Truth:
+    """The *and* of the parts' truths."""
+    truth = YES
+    for part, _ in parts:
+        truth = truth & part
+    return truth
+
+
+def _chain_finding(
+    case: Case, first: Removal, chain: list[Removal], parts: list[tuple[Truth, Reason]]
+) -> Finding:
+    parts = list(parts)
     for before, after in itertools.pairwise((first, *chain)):
-        truth = truth & after.truth & after.on.on_or_after(before.on)
+        parts.append((after.truth, DATE_IMPRECISE))
+        parts.append((after.on.on_or_after(before.on), DATE_IMPRECISE))
+    truth = _all(parts)
     route = " then ".join(f"to {c.to} on {c.on}" for c in (first, *chain))
     return Finding(
         truth,
         case.evidence(*(c.fact for c in (first, *chain))),
         f"{case.giver} removed the claimant to {first.to}, which removed them on "
         f"to {chain[-1].to}, a feared country (chain refoulement: {route})",
+        doubts(*parts) if truth is MAYBE else (),
     )
 
 
@@ -406,13 +492,16 @@ def no_removal_before_decision(case: Case, _: NoRemovalBeforeDecision) -> Iterat
     for removal in case.removals():
         if removal.by != case.giver:
             continue
-        truth = case.binds(removal.on) & removal.truth & ~_excused(finals, removal.on)
+        parts = _removal_parts(case, removal)
+        parts.append((~_excused(finals, removal.on), EXCUSE_UNCERTAIN))
+        truth = _all(parts)
         if truth.possible:
             yield Finding(
                 truth,
                 case.evidence(removal.fact),
                 f"{case.giver} removed the claimant to {removal.to} on {removal.on} "
                 "before any final decision on the claim",
+                doubts(*parts) if truth is MAYBE else (),
             )
 
 
@@ -421,7 +510,7 @@ def _first_within(
 ) -> Iterator[Finding]:
     """The first of ``done`` must come within ``days`` of the start: late, or missing."""
     start = case.start
-    truth, last, after = case.deadline(start, days, done)
+    truth, last, after, reasons = case.missed(start, days, done)
     if not truth.possible:
         return
     window = f"{last} ({_count(days)} from {start})"
@@ -431,12 +520,14 @@ def _first_within(
             truth,
             case.evidence(fact),
             f"{late} {record.on}, after the last allowed day {window}",
+            reasons,
         )
     else:
         yield Finding(
             truth,
             case.evidence(),
             f"{missing} recorded by {case.as_of}; the last allowed day was {window}",
+            reasons,
         )
 
 
@@ -511,9 +602,13 @@ def detention_limit(case: Case, commitment: DetentionLimit) -> Iterator[Finding]
         fewest, most = start.days_until(end)
         if most <= commitment.max_days:
             continue
-        truth = YES if fewest > commitment.max_days else MAYBE
-        if release is None and gone is None:
-            truth = truth & MAYBE  # still open: the release may be unrecorded
+        # Too long for every reading of the dates, or only for some; and
+        # closed by a record, or still open (the release may be unrecorded).
+        parts = [
+            (YES if fewest > commitment.max_days else MAYBE, DATE_IMPRECISE),
+            (MAYBE if release is None and gone is None else YES, RECORD_MISSING),
+        ]
+        truth = parts[0][0] & parts[1][0]
         span = f"{fewest}" if fewest == most else f"{max(fewest, 0)} to {most}"
         if release is not None:
             until = f"released {release[1].on}"
@@ -528,6 +623,7 @@ def detention_limit(case: Case, commitment: DetentionLimit) -> Iterator[Finding]
             evidence,
             f"detained by {case.giver} on {detained.on}, {until}: {span} days inside the "
             f"obligation (from {start}), more than the {commitment.max_days} allowed",
+            doubts(*parts) if truth is MAYBE else (),
         )
 
 
@@ -541,10 +637,15 @@ def notification(case: Case, commitment: Notification) -> Iterator[Finding]:
         if removal.by != case.giver:
             continue
         mine = notices.get(removal.fact.record.outcome_id, [])  # type: ignore[attr-defined]
-        truth, last, late = case.deadline(removal.on, commitment.within_days, mine)
-        truth = truth & case.binds(removal.on) & removal.truth
+        missed, last, late, reasons = case.missed(removal.on, commitment.within_days, mine)
+        if missed is NO:
+            continue
+        parts = _removal_parts(case, removal)
+        truth = missed & _all(parts)
         if not truth.possible:
             continue
+        if truth is MAYBE:
+            reasons = sorted_reasons((*reasons, *doubts(*parts)))
         if late:
             fact, notice = late[0]
             yield Finding(
@@ -552,6 +653,7 @@ def notification(case: Case, commitment: Notification) -> Iterator[Finding]:
                 case.evidence(removal.fact, fact),
                 f"the removal to {removal.to} on {removal.on} was notified to "
                 f"{case.recipient} on {notice.on}, after the last allowed day {last}",
+                reasons,
             )
         else:
             yield Finding(
@@ -559,19 +661,25 @@ def notification(case: Case, commitment: Notification) -> Iterator[Finding]:
                 case.evidence(removal.fact),
                 f"the removal to {removal.to} on {removal.on} was not notified to "
                 f"{case.recipient} by {case.as_of} (the last allowed day was {last})",
+                reasons,
             )
 
 
 def humane_treatment(case: Case, _: HumaneTreatment) -> Iterator[Finding]:
     """Ill-treatment by the giver; an unsubstantiated report is only possible."""
     for fact, record in case.of_type(r.IllTreatment, by=case.giver):
-        truth = case.binds(record.on) & (YES if record.substantiated else MAYBE)
+        parts = [
+            (case.binds(record.on), DATE_IMPRECISE),
+            (YES if record.substantiated else MAYBE, UNSUBSTANTIATED),
+        ]
+        truth = parts[0][0] & parts[1][0]
         if truth.possible:
             status = "substantiated" if record.substantiated else "reported, not substantiated"
             yield Finding(
                 truth,
                 case.evidence(fact),
                 f"ill-treatment by {case.giver} on {record.on} ({status})",
+                doubts(*parts) if truth is MAYBE else (),
             )
 
 
@@ -584,6 +692,7 @@ def monitoring_access(case: Case, commitment: MonitoringAccess) -> Iterator[Find
                 truth,
                 case.evidence(fact),
                 f"{case.giver} denied monitors access on {record.on}",
+                (DATE_IMPRECISE,) if truth is MAYBE else (),
             )
     visits = case.of_type(r.MonitoringVisit)
     if commitment.first_visit_within_days is not None:
@@ -603,6 +712,7 @@ def monitoring_access(case: Case, commitment: MonitoringAccess) -> Iterator[Find
                     case.evidence(fact),
                     f"the monitoring visit by {visit.by} on {visit.on} was not private "
                     f"(officials of {case.giver} were present)",
+                    (DATE_IMPRECISE,) if truth is MAYBE else (),
                 )
 
 

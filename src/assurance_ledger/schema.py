@@ -35,6 +35,7 @@ from .countries import COUNTRIES, MAX_PARTY_LENGTH
 from .dates import DateSpan
 from .errors import InvalidRecord
 from .records import RECORD_TYPES, Correction, Record, Scope, Source
+from .truth import REASONS
 
 __all__ = ["SCHEMA_KINDS", "SchemaKind", "json_schema"]
 
@@ -374,6 +375,13 @@ def _report() -> dict[str, Any]:
     count = {"type": "integer", "minimum": 0}
     evidence = {"type": "array", "items": {"type": "integer", "minimum": 1}}
     certainty = {"enum": ["certain", "possible"]}
+    reasons = {
+        "type": "array",
+        "items": {"type": "string", "minLength": 1},
+        "uniqueItems": True,
+        "description": "What keeps a possible finding from being certain (sorted; empty "
+        "exactly when certain): " + ", ".join(REASONS) + ", or a user rule's own tag.",
+    }
     text = {"type": "string"}
     body = _closed(
         {
@@ -398,18 +406,26 @@ def _report() -> dict[str, Any]:
                         "commitment": {"type": "string"},
                         "claimant_id": ref["id"],
                         "certainty": certainty,
+                        "reasons": reasons,
                         "evidence": evidence,
                         "explanation": text,
                     }
                 ),
             },
-            "unassured_returns": {"type": "array", "items": _closed({"claimant_id": ref["id"]})},
+            "unassured_returns": {
+                "type": "array",
+                "items": _closed(
+                    {"claimant_id": ref["id"], "certainty": certainty, "reasons": reasons}
+                ),
+            },
             "exposures": {
                 "type": "array",
                 "items": _closed(
                     {
                         "claimant_id": ref["id"],
                         "returned_by": ref["country"],
+                        "certainty": certainty,
+                        "reasons": reasons,
                         "evidence": evidence,
                         "explanation": text,
                     }
@@ -419,6 +435,7 @@ def _report() -> dict[str, Any]:
                 {
                     "returns": count,
                     "covered": count,
+                    "possibly_covered": count,
                     "unassured": count,
                     "removed_to_country_of_origin": count,
                     "breaches": {

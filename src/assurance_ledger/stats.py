@@ -135,7 +135,9 @@ class _Grid:
 
 def _count(ledger: Ledger, by: tuple[str, ...], report: Report) -> _Grid:
     day = report.as_of
-    unassured = {u.claimant_id for u in report.unassured_returns}
+    # Certainly unassured only: a return some assurance may cover counts as
+    # covered, as it always has (the report lists it as unassured, possible).
+    unassured = {u.claimant_id for u in report.unassured_returns if u.certainty == "certain"}
     returns: list[r.ClaimantReturned] = []
     outcomes: dict[str, list[Fact]] = defaultdict(list)
     for fact in ledger.facts():

@@ -31,7 +31,7 @@ from .dates import DateSpan
 from .display import one_line
 from .errors import NotFound
 from .ledger import Fact, Ledger
-from .report import Breach, Certainty
+from .report import Breach, Certainty, Exposure, UnassuredReturn, bracketed
 
 __all__ = ["CoveringAssurance", "Timeline", "timeline"]
 
@@ -73,6 +73,10 @@ class Timeline:
     assurances: tuple[CoveringAssurance, ...]
     breaches: tuple[Breach, ...]
     as_of: dt.date
+    #: The claimant as an unassured return (certain or possible), if the checker lists them.
+    unassured: UnassuredReturn | None = None
+    #: Their removals to a feared country, when unassured (certainly or possibly).
+    exposures: tuple[Exposure, ...] = ()
 
     @property
     def claimant_id(self) -> str:
@@ -111,9 +115,14 @@ class Timeline:
             lines.append(f"  {fact.record.on!s:<22} {fact.record.TYPE} (seq {fact.seq})")  # type: ignore[attr-defined]
         for breach in self.breaches:
             lines.append(
-                f"  BREACH [{breach.certainty}] {breach.commitment} on "
+                f"  BREACH {bracketed(breach.certainty, breach.reasons)} {breach.commitment} on "
                 f"{self.breach_date(breach)}: {breach.explanation}"
             )
+        if self.unassured is not None:
+            u = self.unassured
+            lines.append(f"  UNASSURED {bracketed(u.certainty, u.reasons)}")
+        for e in self.exposures:
+            lines.append(f"  EXPOSURE {bracketed(e.certainty, e.reasons)}: {e.explanation}")
         # Escaped line by line: the library's own words hold nothing to escape.
         return "\n".join(map(one_line, lines))
 
@@ -194,7 +203,8 @@ class Timeline:
             marks = []
             for breach in self.breaches:
                 on = self.breach_date(breach)
-                title = f"{breach.commitment} ({breach.certainty}), {on}: {breach.explanation}"
+                why = bracketed(breach.certainty, breach.reasons)
+                title = f"{breach.commitment} {why}, {on}: {breach.explanation}"
                 marks.append(
                     _breach_mark(x(on.earliest) - 5, x(on.latest) + 5, breach.certainty, title)
                 )
@@ -369,12 +379,15 @@ def timeline(ledger: Ledger, claimant_id: str, as_of: dt.date | str | DateSpan) 
     ]
     found: tuple[Breach, ...] = ()
     covering: tuple[CoveringAssurance, ...] = ()
+    unassured: UnassuredReturn | None = None
+    exposures: tuple[Exposure, ...] = ()
     if is_returned(claimant, day):  # what check() finds for this claimant, and only them
         known = Assurances()
         for fact in facts:
             known.add(fact, day)
         assessment = assess(known, claimant, mine, day, rule_table(None))
         found = assessment.breaches
+        unassured, exposures = assessment.unassured, assessment.exposures
         covering = tuple(
             CoveringAssurance(
                 given=cover.gate.fact,
@@ -393,4 +406,6 @@ def timeline(ledger: Ledger, claimant_id: str, as_of: dt.date | str | DateSpan) 
         assurances=covering,
         breaches=tuple(sorted(found, key=lambda b: b.sort_key)),
         as_of=day.earliest,
+        unassured=unassured,
+        exposures=tuple(sorted(exposures, key=lambda e: e.evidence)),
     )
