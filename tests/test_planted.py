@@ -28,5 +28,13 @@ def test_clean_ledgers_have_no_breach(scenario: Scenario) -> None:
 @settings(max_examples=max(500, settings().max_examples))
 @given(ledgers_with_breaches())
 def test_exactly_the_planted_breach_is_found(scenario: Scenario) -> None:
-    """Rule: one breach planted in a clean ledger is found, with its certainty, and nothing else."""
+    """Rule: one breach planted in a clean ledger is found, with its certainty, and nothing else.
+
+    And with its reasons: a possible one planted with exactly one source of
+    doubt has exactly that one tag; a certain one has none.
+    """
     assert _found(scenario) == scenario.breaches
+    report = check(scenario.ledger, scenario.as_of)
+    assert {
+        (b.claimant_id, b.assurance_id, b.commitment, b.reasons) for b in report.breaches
+    } == scenario.reasons

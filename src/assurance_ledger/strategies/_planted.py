@@ -22,6 +22,14 @@ from ..commitments import (
 )
 from ..dates import DateSpan
 from ..ledger import Ledger
+from ..truth import (
+    COVERAGE_UNCERTAIN,
+    DATE_IMPRECISE,
+    EXCUSE_UNCERTAIN,
+    RECORD_MISSING,
+    UNSUBSTANTIATED,
+    Reason,
+)
 
 __all__ = [
     "PLANTABLE",
@@ -39,12 +47,15 @@ class Scenario:
 
     ``breaches`` is the oracle: a set of ``(claimant_id, assurance_id,
     commitment, certainty)`` that :func:`~assurance_ledger.checker.check` must
-    find, no more and no fewer.
+    find, no more and no fewer. ``reasons`` says why each is only possible:
+    ``(claimant_id, assurance_id, commitment, reasons)`` for each of them
+    (empty reasons for a certain one).
     """
 
     ledger: Ledger
     as_of: dt.date
     breaches: frozenset[tuple[str, str, str, str]]
+    reasons: frozenset[tuple[str, str, str, tuple[Reason, ...]]] = frozenset()
 
 
 _BASE = dt.date(2020, 3, 1)
@@ -74,6 +85,7 @@ class _Claimant:
     number: int
     returned: int
     nationality: str
+    crossing: r.Crossing = "between_ports"
     admitted: int | list[int] | None = None  # a day, a [first, last] span, or none
     visit: int | list[int] | None = None
     detained: int | None = None
@@ -120,7 +132,7 @@ def _story_records(story: _Claimant, given: int) -> list[r.Record]:
             on=_on(story.returned),
             returned_by=_RECIPIENT,
             returned_to=_GIVER,
-            crossing="between_ports",
+            crossing=story.crossing,
             nationalities=(story.nationality,),
         )
     ]
@@ -206,6 +218,9 @@ def _assurance_records(given: int, terms: dict[str, Any]) -> list[r.Record]:
         HumaneTreatment(),
         MonitoringAccess(first_visit_within_days=terms["visit"], private=terms["private"]),
     )
+    # The scope names the land crossings: a return whose crossing is unknown
+    # is only maybe covered (see ledgers_with_breaches).
+    scope = r.Scope(crossings=_CROSSINGS)
     return [
         r.AssuranceRequested(
             assurance_id=_ASSURANCE,
@@ -213,6 +228,7 @@ def _assurance_records(given: int, terms: dict[str, Any]) -> list[r.Record]:
             requested_of=_GIVER,
             on=_on(given - 5),
             commitments=commitments,
+            scope=scope,
         ),
         r.AssuranceGiven(
             assurance_id=_ASSURANCE,
@@ -221,8 +237,12 @@ def _assurance_records(given: int, terms: dict[str, Any]) -> list[r.Record]:
             on=_on(given),
             form="diplomatic_note",
             commitments=commitments,
+            scope=scope,
         ),
     ]
+
+
+_CROSSINGS = ("port_of_entry", "between_ports")
 
 
 def _build(
@@ -261,19 +281,36 @@ def ledgers_with_breaches(
 ) -> Scenario:
     """A clean ledger with exactly one breach planted, of one of ``kinds`` and ``certainties``.
 
-    The scenario's ``breaches`` names it: the oracle a checker must match.
+    The scenario's ``breaches`` names it: the oracle a checker must match. A
+    possible breach has exactly one source of doubt, named in ``reasons``:
+    either its kind's own (a date straddling the deadline, a missing record,
+    an unsubstantiated report, a decision that may have come first), or
+    ``coverage_uncertain``: a breach certain by its rule, of a claimant whose
+    crossing is ``unknown`` against a scope that names the land crossings.
     """
     assurance, stories, given, terms = draw(_clean_scenario(max_claimants=max_claimants))
     kind = draw(st.sampled_from(kinds))
     certainty = draw(st.sampled_from(certainties))
     story = draw(st.sampled_from(stories))
-    planted = _PLANTERS[kind](_Plant(draw, story, certainty == "certain", given, terms))
+    uncovered = certainty == "possible" and draw(st.booleans())
+    sure = certainty == "certain" or uncovered
+    planted = _PLANTERS[kind](_Plant(draw, story, sure, given, terms))
+    if uncovered:
+        story.crossing = "unknown"
+    why: tuple[Reason, ...] = ()
+    if certainty == "possible":
+        why = (COVERAGE_UNCERTAIN,) if uncovered else (_DOUBT[kind],)
     last = max([given, *(d for s in stories for d in s.days())])
     as_of = last + draw(st.integers(0, 60))
     if planted is not None:  # a missing record needs its deadline passed by as_of
         as_of = max(as_of, planted + 1)
     ledger, day = _build(assurance, stories, given, as_of)
-    return Scenario(ledger, day, frozenset({(story.id, _ASSURANCE, kind, certainty)}))
+    return Scenario(
+        ledger,
+        day,
+        frozenset({(story.id, _ASSURANCE, kind, certainty)}),
+        frozenset({(story.id, _ASSURANCE, kind, why)}),
+    )
 
 
 @attrs.frozen
@@ -370,6 +407,19 @@ def _plant_refoulement(p: _Plant) -> int | None:
         story.notice = p.given - 1
     return None
 
+
+#: The one source of doubt of each kind's possible planting (see the planters).
+_DOUBT: Mapping[str, Reason] = MappingProxyType(
+    {
+        "non_refoulement": DATE_IMPRECISE,  # a removal straddling the giving
+        "no_removal_before_decision": EXCUSE_UNCERTAIN,  # a decision straddling the removal
+        "access_to_procedure": RECORD_MISSING,  # no admission, its deadline long past
+        "detention_limit": DATE_IMPRECISE,  # a release straddling the limit
+        "notification": RECORD_MISSING,  # no notice, its deadline long past
+        "humane_treatment": UNSUBSTANTIATED,  # a report not substantiated
+        "monitoring_access": DATE_IMPRECISE,  # a visit straddling the deadline
+    }
+)
 
 #: How to plant a breach of each kind; each returns a deadline ``as_of`` must pass.
 _PLANTERS: Mapping[str, Any] = MappingProxyType(
