@@ -151,7 +151,14 @@ def test_unknown_and_repeated_columns_are_named() -> None:
         read_table("type,claimant,on,on\n")
     errors = info.value.errors
     assert [(e.row, e.column) for e in errors] == [(1, "claimant"), (1, "on")]
-    assert "did you mean 'claimant_id'" in errors[0].message
+    assert errors[0].message == (
+        "row 1, column claimant: expected a field's name (did you mean 'claimant_id'?), "
+        "got 'claimant'"
+    )
+    with pytest.raises(InvalidRecord) as info:
+        read_table("type," + "x" * 500 + "\n")
+    assert info.value.column == "x" * 500
+    assert len(info.value.message) < 200
 
 
 def test_problems_stop_at_the_limit() -> None:

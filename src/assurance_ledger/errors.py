@@ -70,6 +70,12 @@ def format_path(path: Path) -> str:
     return out or "(top level)"
 
 
+def _clip(name: str, limit: int = 60) -> str:
+    """A name from an input (a table's header) on one line, cut short if long."""
+    shown = one_line(name)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
 class LedgerError(Exception):
     """The base of every error raised on purpose by assurance_ledger.
 
@@ -137,11 +143,11 @@ class InvalidRecord(LedgerError, ValueError):
         if self.line is not None:
             places.append(f"line {self.line}")
         if self.row is not None:
-            column = f", column {one_line(self.column)}" if self.column is not None else ""
+            column = f", column {_clip(self.column)}" if self.column is not None else ""
             places.append(f"row {self.row}{column}")
         if self.seq is not None:
             places.append(f"seq {self.seq}")
-        if self.column is None or self.field != self.column:
+        if self.column is None or (self.path and self.field != self.column):
             places.append(self.field)
         where = "".join(f"{p}: " for p in places)
         found = f", got {self.got}" if self.got is not None else ""

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ._files import read_regular_file
+from ._validate import short
 from .chain import Entry
 from .codec import DEFAULT_CODEC, MAX_PROBLEMS, MAX_RECORDS_FILE_BYTES, Codec, loads_json
 from .columns import Column, columns, example
@@ -174,7 +175,7 @@ def _set(target: dict[str, Any], path: Sequence[str], value: Any) -> None:
 
 
 def _bad(column: Column, expected: str, cell: str) -> InvalidRecord:
-    return InvalidRecord(column.path, expected, repr(cell)[:80])
+    return InvalidRecord(column.path, expected, short(cell))
 
 
 def _item(text: str, column: Column) -> Any:
@@ -257,10 +258,10 @@ class _Table:
                 near = nearest(name, known)
                 hint = f" (did you mean {near!r}?)" if near is not None else ""
                 self.fail(
-                    InvalidRecord((), f"a field's name{hint}", repr(name), row=1, column=name)
+                    InvalidRecord((), f"a field's name{hint}", short(name), row=1, column=name)
                 )
             elif name in seen:
-                self.fail(InvalidRecord((), "each column once", repr(name), row=1, column=name))
+                self.fail(InvalidRecord((), "each column once", short(name), row=1, column=name))
             elif not name:  # read only if a row has a value there (see cells)
                 self.header[-1] = None
             seen.add(name)
@@ -286,7 +287,7 @@ class _Table:
                     InvalidRecord(
                         (),
                         "no value in a column without a name",
-                        repr(cell)[:80],
+                        short(cell),
                         row=number,
                         column=f"#{index + 1}",
                     )
@@ -297,7 +298,7 @@ class _Table:
                         InvalidRecord(
                             (_TYPE,),
                             f"{self.kind!r} (the type given)",
-                            repr(cell),
+                            short(cell),
                             row=number,
                             column=_TYPE,
                         )
@@ -366,7 +367,7 @@ def read_table_rows(
     if type is not None and type not in RECORD_TYPES:
         near = nearest(type, RECORD_TYPES)
         hint = f" (did you mean {near!r}?)" if near is not None else ""
-        raise InvalidRecord((_TYPE,), f"a record type{hint}", repr(type)[:80])
+        raise InvalidRecord((_TYPE,), f"a record type{hint}", short(type))
     table = _Table(type, codec, limit)
     found: list[tuple[int, Record]] = []
     rows = _rows(data, format)
