@@ -84,6 +84,7 @@ def test_the_sdist_is_the_whole_source_without_built_output(dist: Path) -> None:
         "docs/index.md",
         "docs/notebooks/tour.ipynb",
         "examples/canada-us-2020.jsonl",
+        "examples/canada-us-2020.csv",
         "benchmarks/run.py",
     ):
         assert source in in_sdist, source

@@ -149,6 +149,9 @@ SUBMODULE_ONLY: dict[str, dict[str, str]] = {
     "assurance_ledger.reconcile": {
         "KINDS": "the discrepancy kinds in order; at the top it would read as commitment kinds",
     },
+    "assurance_ledger.columns": {
+        ALL: "a table's columns and cells: names (columns, example) read with their module",
+    },
     "assurance_ledger.countries": {
         "code_of_name": "the command line's check of a party given by name; needs its module",
         "with_country_names": "how the reports for people name countries; needs its module",

@@ -167,6 +167,13 @@ from .rules import (
     RuleSpec,
 )
 from .schema import SCHEMA_KINDS, SchemaKind, json_schema
+from .spreadsheets import (
+    TableFormat,
+    append_table,
+    read_table,
+    read_table_rows,
+    table_template,
+)
 from .stats import (
     StatsRow,
     StatsTable,
@@ -309,12 +316,14 @@ __all__ = [
     "StoreWriter",
     "Summary",
     "Suppression",
+    "TableFormat",
     "Timeline",
     "TornTail",
     "Truth",
     "UnassuredReturn",
     "Verification",
     "__version__",
+    "append_table",
     "audit_stats",
     "canonical_json",
     "check",
@@ -332,9 +341,12 @@ __all__ = [
     "one_line",
     "open_store",
     "parse_date",
+    "read_table",
+    "read_table_rows",
     "reconcile",
     "stats",
     "system_clock",
+    "table_template",
     "timeline",
     "to_span",
     "verify_lines",

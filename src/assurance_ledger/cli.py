@@ -18,8 +18,10 @@ Commands:
 
 ``init LEDGER``
     Create an empty ledger (``.jsonl`` or ``.sqlite``).
-``append LEDGER RECORDS --recorded-by PARTY [--recorded-at TIME]``
-    Append the plain records of a JSON Lines (or JSON array) file, all or nothing.
+``append LEDGER RECORDS --recorded-by PARTY [--recorded-at TIME] [--type TYPE]``
+    Append the plain records of a JSON Lines (or JSON array) file, or of a
+    table (``.csv`` or ``.xlsx``, ``--type`` for one without a ``type``
+    column), all or nothing.
 ``check LEDGER [--as-of DAY] [--as-recorded TIME] [--format F] [--fail-on C]``
     Check for breaches as of a day (default today, then named on standard
     error), optionally on the ledger as it was recorded at an earlier time
@@ -48,6 +50,8 @@ Commands:
     and day) together: every cell's feasible range, and the protected counts
     they reveal (``F``: text or json); exit 1 when one is revealed. Needs the
     ``audit`` extra (scipy).
+``template TYPE [--format csv|jsonl]``
+    Print a record type's table header (``csv``) or an example record (``jsonl``).
 ``summary RECORDS``
     Validate a records file, round-trip each record, and count them by type.
 ``demo``
@@ -93,10 +97,11 @@ from .errors import (
 )
 from .ledger import Fact, Ledger
 from .reconcile import reconcile
-from .records import Outcome
+from .records import RECORD_TYPES, Outcome
 from .releases import ReleaseLog
 from .report import ROW_FIELDS, bracketed
 from .schema import SCHEMA_KINDS
+from .spreadsheets import append_table, table_format, table_template
 from .stats import FIELDS, StatsTable, Suppression, stats
 from .storage import open_store
 from .timeline import Timeline, timeline
@@ -141,10 +146,15 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _append(args: argparse.Namespace, out: TextIO) -> int:
+    table = table_format(args.records) is not None
+    if args.type is not None and not table:
+        raise UsageError("--type is for a table (.csv or .xlsx): a JSON record has its own type")
     with _open(args.ledger, readonly=False) as ledger:
-        entries = ledger.append_file(
-            args.records, recorded_by=args.recorded_by, recorded_at=args.recorded_at
-        )
+        when = {"recorded_by": args.recorded_by, "recorded_at": args.recorded_at}
+        if table:
+            entries = append_table(ledger, args.records, type=args.type, **when)
+        else:
+            entries = ledger.append_file(args.records, **when)
     if entries:
         count = f"{len(entries)} entries" if len(entries) != 1 else "1 entry"
         print(f"appended {count} (seq {entries[0].seq} to {entries[-1].seq})", file=out)
@@ -369,6 +379,16 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _template(args: argparse.Namespace, out: TextIO) -> int:
+    """Print a table's header (or an example record) for a record type."""
+    if args.type not in RECORD_TYPES:
+        near = nearest(args.type, RECORD_TYPES)
+        hint = f"; did you mean {near!r}?" if near is not None else ""
+        raise UsageError(f"no record type {args.type!r}{hint}")
+    out.write(table_template(args.type, args.format))
+    return EXIT_OK
+
+
 def _summary(args: argparse.Namespace, out: TextIO) -> int:
     path: Path = args.records
     records = DEFAULT_CODEC.read_records(read_regular_file(path, limit=MAX_RECORDS_FILE_BYTES))
@@ -581,6 +601,23 @@ def _party(value: str) -> str:
     return value
 
 
+def _append_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("ledger", type=Path, help="the ledger file (.jsonl or .sqlite)")
+    p.add_argument("records", type=Path, help="records: JSON Lines, a JSON array, .csv or .xlsx")
+    p.add_argument(
+        "--recorded-by", type=_party, required=True, help="who records them (e.g. CA, UNHCR)"
+    )
+    p.add_argument("--recorded-at", type=_given, help="when (ISO 8601 with an offset; default now)")
+    p.add_argument("--type", type=_given, help="a table's record type, if it has no type column")
+    p.set_defaults(run=_append)
+
+
+def _template_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("type", help="a record type, e.g. claimant_returned")
+    p.add_argument("--format", choices=("csv", "jsonl"), default="csv")
+    p.set_defaults(run=_template)
+
+
 def _top_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assurance-ledger",
@@ -601,14 +638,7 @@ def _parser() -> argparse.ArgumentParser:
     ledger_arg(p)
     p.set_defaults(run=_init)
 
-    p = commands.add_parser("append", help="append a file of records, all or nothing")
-    ledger_arg(p)
-    p.add_argument("records", type=Path, help="records as JSON Lines or a JSON array")
-    p.add_argument(
-        "--recorded-by", type=_party, required=True, help="who records them (e.g. CA, UNHCR)"
-    )
-    p.add_argument("--recorded-at", type=_given, help="when (ISO 8601 with an offset; default now)")
-    p.set_defaults(run=_append)
+    _append_args(commands.add_parser("append", help="append a file of records, all or nothing"))
 
     def report_args(p: argparse.ArgumentParser) -> None:
         p.add_argument(
@@ -658,6 +688,10 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser("summary", help="validate a records file and count its records")
     p.add_argument("records", type=Path, help="records as JSON Lines or a JSON array")
     p.set_defaults(run=_summary)
+
+    _template_args(
+        commands.add_parser("template", help="print a record type's CSV header or an example")
+    )
 
     p = commands.add_parser("schema", help="print the JSON Schema of a record, entry or report")
     p.add_argument("what", choices=SCHEMA_KINDS, help="record, entry or report")

@@ -21,8 +21,9 @@ double quote, a line feed or a carriage return is quoted as RFC 4180 says
 unquoted, which would split the row, so the quoting is done here); lines end
 with ``"\n"``.
 
-:func:`csv_text` writes every CSV the library makes: ``check --format csv`` and
-:meth:`StatsTable.to_csv <assurance_ledger.stats.StatsTable.to_csv>`.
+:func:`csv_text` writes every CSV the library makes: ``check --format csv``,
+:meth:`StatsTable.to_csv <assurance_ledger.stats.StatsTable.to_csv>` and the
+table templates (:func:`~assurance_ledger.spreadsheets.table_template`).
 """
 
 from __future__ import annotations

@@ -70,6 +70,12 @@ def format_path(path: Path) -> str:
     return out or "(top level)"
 
 
+def _clip(name: str, limit: int = 60) -> str:
+    """A name from an input (a table's header) on one line, cut short if long."""
+    shown = one_line(name)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
 class LedgerError(Exception):
     """The base of every error raised on purpose by assurance_ledger.
 
@@ -85,7 +91,10 @@ class InvalidRecord(LedgerError, ValueError):
     ``expected`` says in words what is allowed there, ``got`` is a short
     ``repr`` of what was found (or ``None`` when the value is missing), and
     ``line`` is the 1-based line of the file it was read from, and ``seq`` the
-    ledger entry it is (or would have been), when known.
+    ledger entry it is (or would have been), when known. A value read from a
+    spreadsheet or CSV has its ``row`` instead (as the spreadsheet numbers it:
+    the header is row 1) and its ``column`` (the header's name, such as
+    ``scope.nationalities``).
     """
 
     path: Path
@@ -93,6 +102,8 @@ class InvalidRecord(LedgerError, ValueError):
     got: str | None
     line: int | None
     seq: int | None
+    row: int | None
+    column: str | None
 
     def __init__(
         self,
@@ -102,6 +113,8 @@ class InvalidRecord(LedgerError, ValueError):
         *,
         line: int | None = None,
         seq: int | None = None,
+        row: int | None = None,
+        column: str | None = None,
     ) -> None:
         """Build the error; the message is derived from the data."""
         self.path = tuple(path)
@@ -109,6 +122,8 @@ class InvalidRecord(LedgerError, ValueError):
         self.got = got
         self.line = line
         self.seq = seq
+        self.row = row
+        self.column = column
         super().__init__(self.message)
 
     @property
@@ -118,31 +133,61 @@ class InvalidRecord(LedgerError, ValueError):
 
     @property
     def message(self) -> str:
-        """The one-line message: where, which field, what was expected, what was found."""
+        """The one-line message: where, which field, what was expected, what was found.
+
+        A value from a table is placed by its row and column, and its field
+        is named again only when it says more than the column (an item of a
+        list, a key inside a cell's JSON).
+        """
         places = []
         if self.line is not None:
             places.append(f"line {self.line}")
+        if self.row is not None:
+            column = f", column {_clip(self.column)}" if self.column is not None else ""
+            places.append(f"row {self.row}{column}")
         if self.seq is not None:
             places.append(f"seq {self.seq}")
+        if self.column is None or (self.path and self.field != self.column):
+            places.append(self.field)
         where = "".join(f"{p}: " for p in places)
         found = f", got {self.got}" if self.got is not None else ""
-        return f"{where}{self.field}: expected {self.expected}{found}"
+        return f"{where}expected {self.expected}{found}"
 
     def at(
-        self, prefix: Path = (), *, line: int | None = None, seq: int | None = None
+        self,
+        prefix: Path = (),
+        *,
+        line: int | None = None,
+        seq: int | None = None,
+        row: int | None = None,
+        column: str | None = None,
     ) -> InvalidRecord:
-        """The same error, located deeper in a document, on a line, or at a ledger entry."""
+        """The same error, located deeper in a document, on a line or row, or at an entry."""
         return type(self)(
             (*prefix, *self.path),
             self.expected,
             self.got,
             line=self.line if line is None else line,
             seq=self.seq if seq is None else seq,
+            row=self.row if row is None else row,
+            column=self.column if column is None else column,
         )
 
     def __reduce__(self) -> tuple[object, ...]:
         """Pickle by the data, so errors cross process boundaries intact."""
-        return (_rebuild, (type(self), self.path, self.expected, self.got, self.line, self.seq))
+        return (
+            _rebuild,
+            (
+                type(self),
+                self.path,
+                self.expected,
+                self.got,
+                self.line,
+                self.seq,
+                self.row,
+                self.column,
+            ),
+        )
 
 
 def _rebuild(  # noqa: PLR0917 -- pickle calls it with positional arguments
@@ -152,8 +197,10 @@ def _rebuild(  # noqa: PLR0917 -- pickle calls it with positional arguments
     got: str | None,
     line: int | None,
     seq: int | None,
+    row: int | None = None,
+    column: str | None = None,
 ) -> InvalidRecord:
-    return cls(path, expected, got, line=line, seq=seq)
+    return cls(path, expected, got, line=line, seq=seq, row=row, column=column)
 
 
 class RecordRefused(InvalidRecord):
