@@ -35,6 +35,9 @@ Commands:
     (``F``: text, or svg for the drawing).
 ``export LEDGER TARGET`` / ``import SOURCE LEDGER``
     Copy a ledger byte for byte between JSON Lines and SQLite.
+``export LEDGER --format csv [OUT]`` / ``export LEDGER --format uwazi [--as-of DAY] DIR``
+    Write the current facts as one CSV table (standard output without OUT), or
+    as CSV files for HURIDOCS Uwazi with a README (see ``docs/interop.md``).
 ``repair LEDGER``
     Cut off an append that was interrupted (see ``TornTail``).
 ``stats LEDGER [--by FIELD ...] [--as-of DAY] [--suppression S] [--since FILE] [--log L]``
@@ -42,7 +45,8 @@ Commands:
     small counts suppressed (``S``: default, strict or none; ``--format``: text,
     json or csv), safe beside every table of the release log (``L``, by default
     ``LEDGER.releases.jsonl``; ``--no-log`` for none), to which it is added;
-    ``--since`` an earlier release (its JSON), repeatable.
+    ``--since`` an earlier release (its JSON), repeatable; ``--datapackage DIR``
+    also writes the CSV and a Frictionless ``datapackage.json`` into DIR.
 ``stats-audit TABLE.json [TABLE.json ...] [--format F]``
     Audit published tables (``stats --format json`` output, one ledger state
     and day) together: every cell's feasible range, and the protected counts
@@ -72,6 +76,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from ._cliparse import Intermixed
 from ._files import read_regular_file, refuse_link
 from .audit import audit_stats
 from .chain import verify_lines
@@ -91,6 +96,7 @@ from .errors import (
     StoreError,
     UsageError,
 )
+from .exports import write_flat, write_package
 from .ledger import Fact, Ledger
 from .reconcile import reconcile
 from .records import Outcome
@@ -342,6 +348,34 @@ def _copy(source: Path, target: Path, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _export(args: argparse.Namespace, out: TextIO) -> int:
+    if args.format == "ledger" or (args.target is None and args.format == "uwazi"):
+        if args.target is None or args.as_of:
+            raise UsageError("export: a copy needs TARGET and no --as-of; uwazi needs a DIR")
+        return _copy(args.ledger, args.target, out)
+    if args.as_of and args.format != "uwazi":
+        raise UsageError("--as-of is for --format uwazi (the day its breaches are judged)")
+    with _open(args.ledger, readonly=True) as ledger:
+        as_of = _as_of(args, "checking") if args.format == "uwazi" else None
+        out.write(write_flat(ledger, args.format, args.target, as_of))
+    return EXIT_OK
+
+
+def _export_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("ledger", type=Path, help="the ledger file (.jsonl or .sqlite)")
+    p.add_argument("target", type=Path, nargs="?", help="the new ledger, CSV file or directory")
+    p.add_argument(
+        "--format",
+        choices=("ledger", "csv", "uwazi"),
+        default="ledger",
+        help="a copy (by TARGET's suffix), the facts as CSV, or CSV files for HURIDOCS Uwazi",
+    )
+    p.add_argument(
+        "--as-of", type=_given, help="uwazi: the day breaches are judged (default today)"
+    )
+    p.set_defaults(run=_export)
+
+
 def _repair(args: argparse.Namespace, out: TextIO) -> int:
     if _looks_like_records(args.ledger):  # its lines are no entries: nothing to cut off
         raise UsageError(_records_not_ledger(args.ledger))
@@ -432,6 +466,9 @@ def _release(path: Path, option: str = "--since ") -> StatsTable:
 
 
 def _stats(args: argparse.Namespace, out: TextIO) -> int:
+    if args.datapackage is not None and args.format != "csv":
+        raise UsageError("--datapackage is for --format csv")
+    write_package(None, args.datapackage)  # a bad DIR is refused before anything is published
     paths = args.since or []
     since = [_release(path) for path in paths]
     # Raw counts promise nothing and are not for publication: no log reads or keeps them.
@@ -470,6 +507,7 @@ def _stats(args: argparse.Namespace, out: TextIO) -> int:
         json.dump(table.to_json(), out, indent=2, ensure_ascii=False)
         out.write("\n")
     elif args.format == "csv":
+        write_package(table, args.datapackage)
         out.write(table.to_csv())
     else:
         print(table.to_text(), file=out)
@@ -514,6 +552,13 @@ def _stats_args(p: argparse.ArgumentParser) -> None:
         help="keep no release log: the table is protected on its own only",
     )
     p.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    p.add_argument(
+        "--datapackage",
+        type=Path,
+        metavar="DIR",
+        help="with --format csv: also write the CSV and a Frictionless datapackage.json "
+        "(counts as integers, -- and x missing) into DIR",
+    )
     p.set_defaults(run=_stats)
 
 
@@ -582,7 +627,9 @@ def _top_parser() -> argparse.ArgumentParser:
 
 def _parser() -> argparse.ArgumentParser:
     parser = _top_parser()
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=Intermixed
+    )
 
     def ledger_arg(p: argparse.ArgumentParser) -> None:
         p.add_argument("ledger", type=Path, help="the ledger file (.jsonl or .sqlite)")
@@ -631,10 +678,7 @@ def _parser() -> argparse.ArgumentParser:
         commands.add_parser("show", help="list the current view, or one claimant's timeline")
     )
 
-    p = commands.add_parser("export", help="copy a ledger to a new file (JSON Lines or SQLite)")
-    ledger_arg(p)
-    p.add_argument("target", type=Path)
-    p.set_defaults(run=lambda a, out: _copy(a.ledger, a.target, out))
+    _export_args(commands.add_parser("export", help="copy a ledger, or write it as flat tables"))
 
     p = commands.add_parser("import", help="copy a ledger file into a new ledger")
     p.add_argument("source", type=Path)
