@@ -11,13 +11,15 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import given
 
 from _cli_helpers import run_command
-from assurance_ledger import Ledger, check
+from assurance_ledger import ExportError, Ledger, check
 from assurance_ledger.csvout import FORMULA_STARTS
 from assurance_ledger.flat import facts_csv
 from assurance_ledger.stats import MEASURES
-from assurance_ledger.uwazi import TEMPLATES
+from assurance_ledger.strategies import ledgers
+from assurance_ledger.uwazi import TEMPLATES, uwazi_files
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "canada-us-2020.jsonl"
 AS_OF = "2020-06-30"
@@ -365,3 +367,35 @@ def test_an_id_holding_the_separator_is_refused_and_nothing_is_written(
     assert "'c|2'" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+@given(ledgers())
+def test_every_generated_ledger_exports_to_csv_tables_whose_links_resolve(
+    generated: Ledger,
+) -> None:
+    """Rule: any valid ledger gives a fact table, a row per fact, and Uwazi files with sound links.
+
+    Each file is rectangular CSV; each relationship cell names titles of the
+    linked template; unless an id holds ``|``, which is refused (ExportError).
+    """
+    refused: ExportError | None = None
+    try:
+        text = facts_csv(generated)
+        files = uwazi_files(generated, AS_OF)
+    except ExportError as error:
+        refused = error
+    if refused is not None:
+        assert "|" in refused.value
+        return
+    header, *rows = csv.reader(io.StringIO(text, newline=""))
+    assert [int(row[0]) for row in rows] == [f.seq for f in generated.facts()]
+    assert all(len(row) == len(header) for row in rows)
+    tables = {t: _rows(files[f"{t}.csv"]) for t in TEMPLATES}
+    types = _readme_types(files["README.md"])
+    titles = {t: {row["title"] for row in rows} for t, rows in tables.items()}
+    for template, table in tables.items():
+        for row in table:
+            for name, value in row.items():
+                kind, linked = types[template].get(name, ("title", ""))
+                if kind == "relationship" and value:
+                    assert set(value.split("|")) <= titles[linked], (template, name, value)
