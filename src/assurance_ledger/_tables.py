@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Final, Literal, TypeAlias, cast
 
 import attrs
 
-from . import statstext
+from . import flat, statstext
 from ._protection import INF
 from .errors import StatsError
 from .intervals import agrees, stated, with_intervals
@@ -323,6 +323,25 @@ class StatsTable:
         formulas (see :mod:`~assurance_ledger.csvout`); counts are not.
         """
         return statstext.to_csv(self)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat row per group, then the total, for ``pandas.DataFrame``.
+
+        Each measure's count is an ``int``, or ``None`` when suppressed (``--``
+        or ``x``), beside its ``_status`` (``shown``, ``rounded`` or
+        ``suppressed``) and the ``_low`` and ``_high`` true counts the
+        published value stands for (see :mod:`~assurance_ledger.intervals`).
+        """
+        return flat.stats_rows(self)
+
+    def to_pandas(self) -> Any:
+        """The rows of :meth:`to_records` as a ``pandas.DataFrame`` (the ``pandas`` extra).
+
+        Counts and their bounds are nullable integers (``Int64``): a suppressed
+        count is ``<NA>``.
+        """
+        counts = [c for m in MEASURES for c in (m, f"{m}_low", f"{m}_high")]
+        return flat.dataframe(self.to_records(), flat.stats_columns(self), integers=counts)
 
     def to_text(self) -> str:
         """The table for people, in plain text, with the suppression stated above it."""

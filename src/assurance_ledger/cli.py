@@ -37,6 +37,9 @@ Commands:
     (``F``: text, or svg for the drawing).
 ``export LEDGER TARGET`` / ``import SOURCE LEDGER``
     Copy a ledger byte for byte between JSON Lines and SQLite.
+``export LEDGER --format csv [OUT]`` / ``export LEDGER --format uwazi [--as-of DAY] DIR``
+    Write the current facts as one CSV table (standard output without OUT), or
+    as CSV files for HURIDOCS Uwazi with a README (see ``docs/interop.md``).
 ``repair LEDGER``
     Cut off an append that was interrupted (see ``TornTail``).
 ``stats LEDGER [--by FIELD ...] [--as-of DAY] [--suppression S] [--since FILE] [--log L]``
@@ -44,7 +47,8 @@ Commands:
     small counts suppressed (``S``: default, strict or none; ``--format``: text,
     json or csv), safe beside every table of the release log (``L``, by default
     ``LEDGER.releases.jsonl``; ``--no-log`` for none), to which it is added;
-    ``--since`` an earlier release (its JSON), repeatable.
+    ``--since`` an earlier release (its JSON), repeatable; ``--datapackage DIR``
+    also writes the CSV and a Frictionless ``datapackage.json`` into DIR.
 ``stats-audit TABLE.json [TABLE.json ...] [--format F]``
     Audit published tables (``stats --format json`` output, one ledger state
     and day) together: every cell's feasible range, and the protected counts
@@ -63,7 +67,6 @@ Commands:
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import re
@@ -76,8 +79,19 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from ._cli_stats import stats_args, stats_audit_args
+from ._cliparse import Intermixed
+from ._clishared import (
+    EXIT_BAD_INPUT,
+    EXIT_FOUND,
+    EXIT_OK,
+    as_of_day,
+    given_text,
+    open_ledger,
+    shown,
+    today,
+)
 from ._files import read_regular_file, refuse_link
-from .audit import audit_stats
 from .chain import verify_lines
 from .checker import check
 from .codec import DEFAULT_CODEC, MAX_RECORDS_FILE_BYTES
@@ -85,63 +99,38 @@ from .countries import code_of_name
 from .csvout import csv_text
 from .display import json_one_line, nearest, one_line
 from .errors import (
-    AuditError,
     ChainBroken,
     InvalidRecord,
     InvalidRecords,
     LedgerError,
     NotFound,
-    StatsError,
-    StoreError,
     UsageError,
 )
+from .exports import write_flat
 from .ledger import Fact, Ledger
 from .reconcile import reconcile
 from .records import RECORD_TYPES, Outcome
-from .releases import ReleaseLog
 from .report import ROW_FIELDS, bracketed
 from .schema import SCHEMA_KINDS
 from .spreadsheets import append_table, table_format, table_template
-from .stats import FIELDS, StatsTable, Suppression, stats
 from .storage import open_store
 from .timeline import Timeline, timeline
 
 __all__ = ["main"]
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
-EXIT_OK = 0
-EXIT_FOUND = 1
-EXIT_BAD_INPUT = 2
 DEMO_AS_OF = "2020-06-30"
 
 #: The report's columns that hold lists, written space-separated in its CSV.
 _LISTS = frozenset({"evidence", "reasons"})
 
 
-def _progress(done: int, total: int) -> None:
-    """Show how far a long load has got, on a terminal only."""
-    if total < 10_000:
-        return
-    end = "\n" if done == total else ""
-    print(f"\rverifying {done:,} of {total:,} entries", end=end, file=sys.stderr, flush=True)
-
-
-def _shown(path: object) -> str:
-    """A path (or any name) as a message shows it: one line, controls visible."""
-    return one_line(str(path))
-
-
-def _open(path: Path, *, readonly: bool) -> Ledger:
-    """The ledger at ``path``; read-only for every command but ``append``."""
-    return Ledger.open(path, readonly=readonly, progress=_progress if sys.stderr.isatty() else None)
-
-
 def _init(args: argparse.Namespace, out: TextIO) -> int:
     refuse_link(args.ledger)
     if args.ledger.exists():
-        raise UsageError(f"{_shown(args.ledger)}: already exists")
+        raise UsageError(f"{shown(args.ledger)}: already exists")
     Ledger.open(args.ledger, create=True).close()
-    print(f"created an empty ledger at {_shown(args.ledger)}", file=out)
+    print(f"created an empty ledger at {shown(args.ledger)}", file=out)
     return EXIT_OK
 
 
@@ -149,7 +138,7 @@ def _append(args: argparse.Namespace, out: TextIO) -> int:
     table = table_format(args.records) is not None
     if args.type is not None and not table:
         raise UsageError("--type is for a table (.csv or .xlsx): a JSON record has its own type")
-    with _open(args.ledger, readonly=False) as ledger:
+    with open_ledger(args.ledger, readonly=False) as ledger:
         when = {"recorded_by": args.recorded_by, "recorded_at": args.recorded_at}
         if table:
             entries = append_table(ledger, args.records, type=args.type, **when)
@@ -163,32 +152,10 @@ def _append(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _today() -> str:
-    return dt.datetime.now(dt.timezone.utc).date().isoformat()
-
-
-def _as_of(args: argparse.Namespace, doing: str) -> str:
-    """The day given with ``--as-of``, or today's, said on standard error.
-
-    Said there, not in the output, so that standard output stays the document
-    itself (one JSON or CSV document; a text report byte for byte the one that
-    ``--as-of`` that day prints), while a person at a terminal reads it first.
-    """
-    if args.as_of:
-        return str(args.as_of)
-    today = _today()
-    print(
-        f"assurance-ledger: {doing} as of today, {today} (UTC): no --as-of given",
-        file=sys.stderr,
-        flush=True,
-    )
-    return today
-
-
 def _report(ledger: Ledger, args: argparse.Namespace, out: TextIO) -> int:
     if args.as_recorded:
         ledger = ledger.as_recorded(args.as_recorded)
-    report = check(ledger, _as_of(args, "checking"))
+    report = check(ledger, as_of_day(args, "checking"))
     if args.format == "json":
         json.dump(report.to_json(), out, indent=2, ensure_ascii=False)
         out.write("\n")
@@ -205,7 +172,7 @@ def _report(ledger: Ledger, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
-    with _open(args.ledger, readonly=True) as ledger:
+    with open_ledger(args.ledger, readonly=True) as ledger:
         return _report(ledger, args, out)
 
 
@@ -230,16 +197,14 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
         if result.warning is not None:  # said after the break, as str(result) says it
             reason = f"{reason}; warning: {result.warning}"
         raise ChainBroken(result.broken_at, reason, path=str(args.ledger))
-    print(f"{_shown(args.ledger)}: {result}", file=out)
+    print(f"{shown(args.ledger)}: {result}", file=out)
     if result.warning is not None:  # the chain is sound: a warning, not an error
-        print(
-            f"assurance-ledger: warning: {_shown(args.ledger)}: {result.warning}", file=sys.stderr
-        )
+        print(f"assurance-ledger: warning: {shown(args.ledger)}: {result.warning}", file=sys.stderr)
     return EXIT_OK
 
 
 def _reconcile(args: argparse.Namespace, out: TextIO) -> int:
-    with _open(args.a, readonly=True) as a, _open(args.b, readonly=True) as b:
+    with open_ledger(args.a, readonly=True) as a, open_ledger(args.b, readonly=True) as b:
         result = reconcile(a, b, a_party=args.a_party, b_party=args.b_party)
     if args.format == "json":
         json.dump(result.to_json(), out, indent=2, ensure_ascii=False)
@@ -261,7 +226,7 @@ def _reconcile_args(p: argparse.ArgumentParser) -> None:
 def _show(args: argparse.Namespace, out: TextIO) -> int:
     if not args.claimant and (args.as_of or args.format != "text"):
         raise UsageError("--as-of and --format svg are for one claimant: add --claimant ID")
-    with _open(args.ledger, readonly=True) as ledger:
+    with open_ledger(args.ledger, readonly=True) as ledger:
         facts = ledger.facts()
         if not args.claimant:
             _print_facts(facts, out)
@@ -270,14 +235,14 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "svg":
         if story is None:
             raise UsageError(
-                f"{_shown(args.ledger)}: no return of claimant {args.claimant!r} to draw"
+                f"{shown(args.ledger)}: no return of claimant {args.claimant!r} to draw"
             )
         print(story.to_svg(), file=out)
         return EXIT_OK
     mine = tuple(f for f in facts if getattr(f.record, "claimant_id", None) == args.claimant)
     _print_facts(sorted(mine, key=lambda f: (f.record.on.earliest, f.seq)), out)  # type: ignore[attr-defined]
     if story is None:
-        print(f"no return recorded for {_shown(args.claimant)}: nothing is checked", file=out)
+        print(f"no return recorded for {shown(args.claimant)}: nothing is checked", file=out)
         return EXIT_OK
     print(f"as of {story.as_of.isoformat()}:", file=out)
     if story.claimant.record.on.earliest > story.as_of:  # type: ignore[attr-defined]
@@ -285,7 +250,7 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_OK
     for cover in story.assurances:
         how = "covered" if cover.certainty == "certain" else "maybe covered"
-        print(f"  {how} by assurance {_shown(cover.assurance_id)} [{cover.certainty}]", file=out)
+        print(f"  {how} by assurance {shown(cover.assurance_id)} [{cover.certainty}]", file=out)
     if not story.assurances:
         print("  no given assurance covers the return", file=out)
     if story.unassured is not None and story.unassured.certainty == "possible":
@@ -294,14 +259,14 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
     for breach in story.breaches:
         print(
             f"  breach {bracketed(breach.certainty, breach.reasons)} "
-            f"{_shown(breach.commitment)} on "
-            f"{story.breach_date(breach)} (assurance {_shown(breach.assurance_id)}): "
-            f"{_shown(breach.explanation)}",
+            f"{shown(breach.commitment)} on "
+            f"{story.breach_date(breach)} (assurance {shown(breach.assurance_id)}): "
+            f"{shown(breach.explanation)}",
             file=out,
         )
     for exposure in story.exposures:
         why = bracketed(exposure.certainty, exposure.reasons)
-        print(f"  exposure {why}: {_shown(exposure.explanation)}", file=out)
+        print(f"  exposure {why}: {shown(exposure.explanation)}", file=out)
     if not story.breaches:
         print("  no breach found", file=out)
     return EXIT_OK
@@ -313,9 +278,9 @@ def _story(ledger: Ledger, facts: Sequence[Fact], args: argparse.Namespace) -> T
     if args.claimant not in ids:
         near = nearest(args.claimant, sorted(map(str, ids)))
         hint = f"; did you mean {near!r}?" if near is not None else ""
-        raise UsageError(f"{_shown(args.ledger)}: no claimant {args.claimant!r}{hint}")
+        raise UsageError(f"{shown(args.ledger)}: no claimant {args.claimant!r}{hint}")
     try:
-        return timeline(ledger, args.claimant, args.as_of or _today())
+        return timeline(ledger, args.claimant, args.as_of or today())
     except NotFound:  # outcomes of a claimant whose return is not recorded
         return None
 
@@ -339,9 +304,9 @@ def _print_facts(facts: Iterable[Fact], out: TextIO) -> None:
 
 def _show_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("ledger", type=Path, help="the ledger file (.jsonl or .sqlite)")
-    p.add_argument("--claimant", type=_given, help="a claimant id: show their timeline")
+    p.add_argument("--claimant", type=given_text, help="a claimant id: show their timeline")
     p.add_argument(
-        "--as-of", type=_given, help="the timeline's evaluation day, YYYY-MM-DD (default today)"
+        "--as-of", type=given_text, help="the timeline's evaluation day, YYYY-MM-DD (default today)"
     )
     p.add_argument(
         "--format",
@@ -355,11 +320,39 @@ def _show_args(p: argparse.ArgumentParser) -> None:
 def _copy(source: Path, target: Path, out: TextIO) -> int:
     refuse_link(target)
     if target.exists():
-        raise UsageError(f"{_shown(target)}: already exists (export only to a new ledger)")
-    with _open(source, readonly=True) as ledger:
+        raise UsageError(f"{shown(target)}: already exists (export only to a new ledger)")
+    with open_ledger(source, readonly=True) as ledger:
         count = ledger.export(target)
-    print(f"copied {count} entries from {_shown(source)} to {_shown(target)}", file=out)
+    print(f"copied {count} entries from {shown(source)} to {shown(target)}", file=out)
     return EXIT_OK
+
+
+def _export(args: argparse.Namespace, out: TextIO) -> int:
+    if args.format == "ledger" or (args.target is None and args.format == "uwazi"):
+        if args.target is None or args.as_of:
+            raise UsageError("export: a copy needs TARGET and no --as-of; uwazi needs a DIR")
+        return _copy(args.ledger, args.target, out)
+    if args.as_of and args.format != "uwazi":
+        raise UsageError("--as-of is for --format uwazi (the day its breaches are judged)")
+    with open_ledger(args.ledger, readonly=True) as ledger:
+        as_of = as_of_day(args, "checking") if args.format == "uwazi" else None
+        out.write(write_flat(ledger, args.format, args.target, as_of))
+    return EXIT_OK
+
+
+def _export_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("ledger", type=Path, help="the ledger file (.jsonl or .sqlite)")
+    p.add_argument("target", type=Path, nargs="?", help="the new ledger, CSV file or directory")
+    p.add_argument(
+        "--format",
+        choices=("ledger", "csv", "uwazi"),
+        default="ledger",
+        help="a copy (by TARGET's suffix), the facts as CSV, or CSV files for HURIDOCS Uwazi",
+    )
+    p.add_argument(
+        "--as-of", type=given_text, help="uwazi: the day breaches are judged (default today)"
+    )
+    p.set_defaults(run=_export)
 
 
 def _repair(args: argparse.Namespace, out: TextIO) -> int:
@@ -367,7 +360,7 @@ def _repair(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(_records_not_ledger(args.ledger))
     store = open_store(args.ledger)
     try:
-        print(f"{_shown(args.ledger)}: {store.repair()}", file=out)
+        print(f"{shown(args.ledger)}: {store.repair()}", file=out)
     finally:
         store.close()
     return EXIT_OK
@@ -396,13 +389,13 @@ def _summary(args: argparse.Namespace, out: TextIO) -> int:
         text = DEFAULT_CODEC.dumps(record)
         if DEFAULT_CODEC.loads(text) != record:  # pragma: no cover -- the tests prove it cannot
             raise RuntimeError(  # a bug of the codec, not bad input
-                f"{_shown(path)}: a record did not survive the JSON round trip: {text!r}"
+                f"{shown(path)}: a record did not survive the JSON round trip: {text!r}"
             )
     counts = Counter(type(r).TYPE for r in records)
     for name in sorted(counts):
         print(f"{name}: {counts[name]}", file=out)
     print(
-        f"{len(records)} records read from {_shown(path)}; every one round-trips unchanged",
+        f"{len(records)} records read from {shown(path)}; every one round-trips unchanged",
         file=out,
     )
     return EXIT_OK
@@ -428,172 +421,13 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK  # the demo succeeds when it shows the breaches
 
 
-def _release(path: Path, option: str = "--since ") -> StatsTable:
-    """A stats release, read from the JSON that ``stats --format json`` wrote.
-
-    Errors name the file after ``option`` (the option that gave it, if any).
-    """
-    where = f"{option}{_shown(path)}"
-    try:
-        # A release is small: the records file limit is plenty, and stops /dev/zero.
-        text = read_regular_file(path, limit=MAX_RECORDS_FILE_BYTES, what="release").decode()
-    except StoreError as exc:
-        raise UsageError(f"{option}{exc}") from None
-    except UnicodeDecodeError:
-        raise UsageError(
-            f"{where}: expected a stats release as JSON, got bytes that are not UTF-8"
-        ) from None
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise UsageError(
-            f"{where}: expected a stats release as JSON (as stats --format json writes it), "
-            f"got invalid JSON ({exc})"
-        ) from None
-    except RecursionError:  # a hostile file nested deeper than Python's reader goes
-        raise UsageError(
-            f"{where}: expected a stats release as JSON (as stats --format json writes it), "
-            "got JSON nested too deep"
-        ) from None
-    try:
-        return StatsTable.from_json(data)
-    except StatsError as exc:
-        raise UsageError(f"{where}: not a stats release: {exc}") from None
-
-
-def _stats(args: argparse.Namespace, out: TextIO) -> int:
-    paths = args.since or []
-    since = [_release(path) for path in paths]
-    # Raw counts promise nothing and are not for publication: no log reads or keeps them.
-    log = None
-    if not args.no_log and args.suppression != "none":
-        log = ReleaseLog(args.log) if args.log else ReleaseLog.beside(args.ledger)
-    with _open(args.ledger, readonly=True) as ledger:
-        as_of, suppression = _as_of(args, "counting"), Suppression.preset(args.suppression)
-        by = args.by or ()
-        try:
-            if log is None:
-                table = stats(ledger, by, as_of=as_of, suppression=suppression, since=since)
-            else:
-                table = log.publish(ledger, by, as_of=as_of, suppression=suppression, since=since)
-        except StoreError as exc:
-            if log is None or exc.path != str(log.path):
-                raise
-            raise UsageError(
-                f"{exc} (keep the log elsewhere with --log LOG, or make the table alone "
-                "with --no-log)"
-            ) from None
-        except StatsError as exc:  # name the --since file rather than since[i], and the log
-            got = f", got {exc.got}" if exc.got is not None else ""
-            if log is not None and exc.field.startswith(("release log", "published")):
-                field = f"{exc.field}: " if exc.field != "published" else ""
-                raise UsageError(
-                    f"{_shown(log.path)}: {field}expected {exc.expected}{got}"
-                ) from None
-            which = re.fullmatch(r"since\[([0-9]+)\]", exc.field)
-            if which is None:
-                raise
-            raise UsageError(
-                f"--since {_shown(paths[int(which[1])])}: expected {exc.expected}{got}"
-            ) from None
-    if args.format == "json":
-        json.dump(table.to_json(), out, indent=2, ensure_ascii=False)
-        out.write("\n")
-    elif args.format == "csv":
-        out.write(table.to_csv())
-    else:
-        print(table.to_text(), file=out)
-    return EXIT_OK
-
-
-def _stats_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("ledger", type=Path, help="the ledger file (.jsonl or .sqlite)")
-    p.add_argument(
-        "--by",
-        nargs="+",
-        action="extend",
-        type=_given,
-        metavar="FIELD",
-        help=f"group by these fields: {', '.join(FIELDS)} (default: the total alone)",
-    )
-    p.add_argument("--as-of", type=_given, help="the evaluation day, YYYY-MM-DD (default today)")
-    p.add_argument(
-        "--suppression",
-        choices=tuple(Suppression.PRESETS),
-        default="default",
-        help="default: 1-4 shown as --, others rounded to 5; strict: 1-10; none: raw counts",
-    )
-    p.add_argument(
-        "--since",
-        type=Path,
-        action="append",
-        metavar="PREVIOUS.json",
-        help="an earlier release of the same table (its --format json output); repeatable",
-    )
-    logs = p.add_mutually_exclusive_group()
-    logs.add_argument(
-        "--log",
-        type=Path,
-        metavar="LOG",
-        help="the release log: every table published of this ledger, one a line; the table is "
-        "made safe beside them and added (default: LEDGER.releases.jsonl beside the ledger)",
-    )
-    logs.add_argument(
-        "--no-log",
-        action="store_true",
-        help="keep no release log: the table is protected on its own only",
-    )
-    p.add_argument("--format", choices=("text", "json", "csv"), default="text")
-    p.set_defaults(run=_stats)
-
-
-def _stats_audit(args: argparse.Namespace, out: TextIO) -> int:
-    paths: list[Path] = args.tables
-    tables = [_release(path, option="") for path in paths]
-    try:
-        result = audit_stats(tables)
-    except AuditError as exc:  # name the file rather than tables[i]
-        if exc.table is None:
-            raise
-        got = f", got {exc.got}" if exc.got is not None else ""
-        raise UsageError(f"{_shown(paths[exc.table])}: expected {exc.expected}{got}") from None
-    except ImportError as exc:  # scipy, an optional extra, is missing
-        raise UsageError(str(exc)) from None
-    names = [str(path) for path in paths]
-    if args.format == "json":
-        json.dump(result.to_json(names), out, indent=2, ensure_ascii=False)
-        out.write("\n")
-    else:
-        print(result.to_text(names), file=out)
-    return EXIT_OK if result.ok else EXIT_FOUND
-
-
-def _stats_audit_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "tables",
-        type=Path,
-        nargs="+",
-        metavar="TABLE.json",
-        help="published tables (what stats --format json printed), of one ledger state and day",
-    )
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.set_defaults(run=_stats_audit)
-
-
-def _given(value: str) -> str:
-    """An option's value, refused when empty (an unset shell variable must not pass)."""
-    if not value.strip():
-        raise argparse.ArgumentTypeError("must not be empty")
-    return value
-
-
 def _party(value: str) -> str:
     """A party, refused when it is a country's name: a country is named by its code.
 
     An organisation's name (``UNHCR``) passes, and so does any text that is not
     a country's name; the ledger's own checks judge it then.
     """
-    code = code_of_name(_given(value))
+    code = code_of_name(given_text(value))
     if code is not None:
         raise argparse.ArgumentTypeError(
             f"{value!r} is a country's name; a country is given by its code: did you mean {code}?"
@@ -607,8 +441,12 @@ def _append_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--recorded-by", type=_party, required=True, help="who records them (e.g. CA, UNHCR)"
     )
-    p.add_argument("--recorded-at", type=_given, help="when (ISO 8601 with an offset; default now)")
-    p.add_argument("--type", type=_given, help="a table's record type, if it has no type column")
+    p.add_argument(
+        "--recorded-at", type=given_text, help="when (ISO 8601 with an offset; default now)"
+    )
+    p.add_argument(
+        "--type", type=given_text, help="a table's record type, if it has no type column"
+    )
     p.set_defaults(run=_append)
 
 
@@ -629,7 +467,9 @@ def _top_parser() -> argparse.ArgumentParser:
 
 def _parser() -> argparse.ArgumentParser:
     parser = _top_parser()
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=Intermixed
+    )
 
     def ledger_arg(p: argparse.ArgumentParser) -> None:
         p.add_argument("ledger", type=Path, help="the ledger file (.jsonl or .sqlite)")
@@ -642,7 +482,7 @@ def _parser() -> argparse.ArgumentParser:
 
     def report_args(p: argparse.ArgumentParser) -> None:
         p.add_argument(
-            "--as-of", type=_given, help="the evaluation day, YYYY-MM-DD (default today)"
+            "--as-of", type=given_text, help="the evaluation day, YYYY-MM-DD (default today)"
         )
         p.add_argument("--format", choices=("text", "json", "csv"), default="text")
         p.add_argument(
@@ -655,12 +495,14 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser("check", help="report breaches, unassured returns and exposures")
     ledger_arg(p)
     report_args(p)
-    p.add_argument("--as-recorded", type=_given, help="check the ledger as recorded at this time")
+    p.add_argument(
+        "--as-recorded", type=given_text, help="check the ledger as recorded at this time"
+    )
     p.set_defaults(run=_check)
 
     p = commands.add_parser("verify", help="verify the hash chain")
     ledger_arg(p)
-    p.add_argument("--expect", type=_given, help="a witnessed head, SEQ:HASH")
+    p.add_argument("--expect", type=given_text, help="a witnessed head, SEQ:HASH")
     p.set_defaults(run=_verify)
 
     _reconcile_args(
@@ -671,10 +513,7 @@ def _parser() -> argparse.ArgumentParser:
         commands.add_parser("show", help="list the current view, or one claimant's timeline")
     )
 
-    p = commands.add_parser("export", help="copy a ledger to a new file (JSON Lines or SQLite)")
-    ledger_arg(p)
-    p.add_argument("target", type=Path)
-    p.set_defaults(run=lambda a, out: _copy(a.ledger, a.target, out))
+    _export_args(commands.add_parser("export", help="copy a ledger, or write it as flat tables"))
 
     p = commands.add_parser("import", help="copy a ledger file into a new ledger")
     p.add_argument("source", type=Path)
@@ -697,11 +536,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("what", choices=SCHEMA_KINDS, help="record, entry or report")
     p.set_defaults(run=_schema)
 
-    _stats_args(
+    stats_args(
         commands.add_parser("stats", help="count returns for publication, small counts hidden")
     )
 
-    _stats_audit_args(
+    stats_audit_args(
         commands.add_parser(
             "stats-audit", help="find the counts that published tables reveal together"
         )
@@ -736,9 +575,9 @@ def _message(exc: Exception, args: argparse.Namespace) -> str:
     if isinstance(exc, InvalidRecord | InvalidRecords):
         # Record errors know the line and the field, not the file: name it.
         where = getattr(args, "records", None) or getattr(args, "ledger", None)
-        return f"{_shown(where)}: {exc}" if where is not None else str(exc)
+        return f"{shown(where)}: {exc}" if where is not None else str(exc)
     if isinstance(exc, OSError) and not isinstance(exc, LedgerError):
-        where = f"{_shown(exc.filename)}: " if exc.filename else ""
+        where = f"{shown(exc.filename)}: " if exc.filename else ""
         return f"{where}{exc.strerror or exc}"
     # A records file where a ledger belongs breaks the chain at once: say what it is.
     if isinstance(exc, ChainBroken) and exc.seq == 1 and exc.path is not None:
@@ -782,8 +621,8 @@ def _looks_like_records(path: Path) -> bool:
 
 
 def _records_not_ledger(path: Path) -> str:
-    shown = _shown(path)
+    name = shown(path)
     return (
-        f"{shown}: this looks like a records file: append it with assurance-ledger "
-        f"append LEDGER {shown} --recorded-by PARTY"
+        f"{name}: this looks like a records file: append it with assurance-ledger "
+        f"append LEDGER {name} --recorded-by PARTY"
     )

@@ -22,8 +22,10 @@ unquoted, which would split the row, so the quoting is done here); lines end
 with ``"\n"``.
 
 :func:`csv_text` writes every CSV the library makes: ``check --format csv``,
-:meth:`StatsTable.to_csv <assurance_ledger.stats.StatsTable.to_csv>` and the
-table templates (:func:`~assurance_ledger.spreadsheets.table_template`).
+:meth:`StatsTable.to_csv <assurance_ledger.stats.StatsTable.to_csv>` (and
+the CSV of ``stats --datapackage``), ``export --format csv``, the Uwazi files
+of ``export --format uwazi`` and the table templates
+(:func:`~assurance_ledger.spreadsheets.table_template`).
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ def csv_text(
     """CSV of a header and rows (``None`` as an empty cell), every text cell neutralised.
 
     ``as_is`` names the columns written unchanged: only columns whose values the
-    library makes itself (counts, ``--``), never text from a ledger.
+    library makes itself (counts, ``--``), or made by :func:`joined`, never raw
+    text from a ledger.
 
     >>> print(csv_text(["claimant_id", "returns"], [["=1+1", 3], ["c-1", None]]), end="")
     claimant_id,returns
@@ -80,6 +83,21 @@ def csv_text(
             )
         )
     return "".join(lines)
+
+
+def joined(items: Iterable[str], separator: str = "|") -> str:
+    """Several values for one cell, each neutralised: for a reader that splits the cell.
+
+    Uwazi reads ``a|b`` as two values and shows each on its own, so each is
+    neutralised, not just the cell's start; a linked title is then written
+    exactly as its own ``title`` cell is. The cell so made starts with a
+    neutralised value, so it goes into :func:`csv_text` as one of the ``as_is``
+    columns, not neutralised twice.
+
+    >>> print(joined(["c-1", "=1+1"]), joined(["+1-1", "c-2"]))
+    c-1|'=1+1 '+1-1|c-2
+    """
+    return separator.join(neutralise(item) for item in items)
 
 
 def _cell(cell: str | int) -> str:

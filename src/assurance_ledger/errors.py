@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import Any
 
 from .display import one_line
 
@@ -29,6 +30,7 @@ __all__ = [
     "AuditError",
     "ChainBroken",
     "EmptyLedger",
+    "ExportError",
     "InvalidDate",
     "InvalidRecord",
     "InvalidRecords",
@@ -237,6 +239,30 @@ class InvalidRecords(LedgerError, ValueError):
         head = f"{count} problem{'s' if count != 1 else ''} found{more}:"
         super().__init__("\n  ".join([head, *(e.message for e in self.errors)]))
 
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat row per bad value: ``line``, ``seq``, ``path``, ``expected``, ``got``.
+
+        >>> from assurance_ledger import DEFAULT_CODEC
+        >>> try:
+        ...     DEFAULT_CODEC.read_records('{"type": "detained"}')
+        ... except ValueError as error:
+        ...     row = error.to_records()[0]
+        >>> row["line"], row["path"], row["expected"], row["got"]
+        (1, 'outcome_id', 'a value (the field is required)', None)
+        """
+        from . import flat  # noqa: PLC0415 -- flat imports this module
+
+        return flat.invalid_rows(self)
+
+    def to_pandas(self) -> Any:
+        """The rows of :meth:`to_records` as a ``pandas.DataFrame`` (the ``pandas`` extra).
+
+        ``line`` and ``seq`` are nullable integers (``Int64``).
+        """
+        from . import flat  # noqa: PLC0415 -- flat imports this module
+
+        return flat.dataframe(self.to_records(), flat.INVALID_COLUMNS, integers=("line", "seq"))
+
     def __reduce__(self) -> tuple[object, ...]:
         """Pickle by the data, so errors cross process boundaries intact."""
         return (_rebuild_many, (self.errors, self.truncated))
@@ -383,6 +409,31 @@ class StatsError(LedgerError, ValueError):
 
 class EmptyLedger(LedgerError, ValueError):
     """An empty ledger has no head, so there is nothing to witness."""
+
+
+class ExportError(LedgerError, ValueError):
+    """A value that a flat table (CSV, Uwazi) cannot hold so that it reads back the same.
+
+    A list item holding ``|``, which separates the items of a cell, is one.
+    ``value`` is the value, ``expected`` says what a cell can hold, and
+    ``where`` names the row and column, when known.
+    """
+
+    value: str
+    expected: str
+    where: str | None
+
+    def __init__(self, value: str, expected: str, where: str | None = None) -> None:
+        """Build the error; the message is ``where: expected ..., got ...``."""
+        self.value = value
+        self.expected = expected
+        self.where = where
+        place = f"{one_line(where)}: " if where is not None else ""
+        super().__init__(f"{place}expected {expected}, got {value!r}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle by the data."""
+        return (type(self), (self.value, self.expected, self.where))
 
 
 class NotFound(LedgerError, LookupError):

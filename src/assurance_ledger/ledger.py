@@ -52,7 +52,9 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
+from typing import Any
 
+from . import flat
 from . import records as r
 from ._files import read_regular_file, refuse_link
 from ._gc import collector_paused
@@ -405,6 +407,39 @@ class Ledger:
         """Where the ledger is and how long it is."""
         where = f" at {self._store.path}" if self._store else " in memory"
         return f"<Ledger{where}: {len(self)} entries>"
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat row per current fact, for ``pandas.DataFrame`` (rules: :mod:`.flat`).
+
+        ``seq``, ``recorded_at``, ``recorded_by``, ``corrected_by``, ``type``,
+        the record's ids, ``on_earliest`` and ``on_latest`` (days), then every
+        field with dotted names (``scope.returns_from``, ``source.citation``).
+
+        >>> from assurance_ledger import ClaimantReturned
+        >>> ledger = Ledger()
+        >>> _ = ledger.append(ClaimantReturned(claimant_id="c-1", on="2020-03",
+        ...     returned_by="CA", returned_to="US", nationalities=["HT"]),
+        ...     recorded_by="CA", recorded_at="2020-04-01T00:00:00Z")
+        >>> row = ledger.to_records()[0]
+        >>> row["type"], row["claimant_id"], row["on"], row["on_latest"], row["nationalities"]
+        ('claimant_returned', 'c-1', '2020-03', datetime.date(2020, 3, 31), ['HT'])
+        """
+        return flat.fact_rows(self)
+
+    def to_pandas(self) -> Any:
+        """The facts as a ``pandas.DataFrame`` (the ``pandas`` extra): :meth:`to_records`.
+
+        ``seq`` and ``corrected_by`` are nullable integers, ``on_earliest`` and
+        ``on_latest`` dates (``datetime64``), ``recorded_at`` a UTC time.
+        """
+        rows = self.to_records()
+        return flat.dataframe(
+            rows,
+            flat.columns_of(rows, (*flat.ENTRY_COLUMNS, "type")),
+            integers=("seq", "corrected_by"),
+            days=flat.DAY_COLUMNS if rows else (),
+            times=("recorded_at",),
+        )
 
     # -- appending ----------------------------------------------------------------
 

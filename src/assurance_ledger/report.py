@@ -413,3 +413,13 @@ class Report:
         return (
             f"{head}<table><thead><tr>{columns}</tr></thead><tbody>{rows}</tbody></table>{settle}"
         )
+
+    def to_pandas(self) -> Any:
+        """The rows of :meth:`to_records` as a ``pandas.DataFrame`` (the ``pandas`` extra).
+
+        ``as_of`` is a date (``datetime64``); ``evidence`` keeps its lists of seqs.
+        """
+        from . import flat  # noqa: PLC0415 -- only for this table, and flat needs no report
+
+        rows = self.to_records()
+        return flat.dataframe(rows, flat.columns_of(rows, ROW_FIELDS), days=("as_of",))

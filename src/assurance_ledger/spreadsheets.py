@@ -47,6 +47,7 @@ from .columns import Column, columns, example
 from .csvout import csv_text
 from .display import nearest, one_line
 from .errors import InvalidRecord, InvalidRecords, StoreError
+from .flat import DAY_COLUMNS, ENTRY_COLUMNS
 from .ledger import Ledger
 from .records import RECORD_TYPES, Record
 
@@ -231,6 +232,16 @@ def _column_of(path: Sequence[str | int], known: Sequence[Column]) -> str | None
     return ".".join(steps) or None
 
 
+#: The columns of a fact table (``export --format csv``, :mod:`.flat`) that
+#: describe its entry, not its record; a table that has them names a
+#: checkpoint's own ``seq`` ``record.seq``.
+_ENTRY_COLUMNS = frozenset({*ENTRY_COLUMNS, *DAY_COLUMNS})
+_SEQ = "seq"
+_EXPORTED_SEQ = "record.seq"
+#: The entry columns that are no record's field: a table with any is a fact table.
+_ENTRY_ONLY = _ENTRY_COLUMNS - {_SEQ}
+
+
 class _Table:
     """One table being read: its header checked, then each row made a record."""
 
@@ -241,6 +252,7 @@ class _Table:
         self.errors: list[InvalidRecord] = []
         self.truncated = False
         self.header: list[Column | None] = []
+        self.skipped: set[int] = set()  # the columns of an exported fact table's entries
 
     def fail(self, error: InvalidRecord) -> None:
         if len(self.errors) >= self.limit:
@@ -251,8 +263,17 @@ class _Table:
     def read_header(self, names: Sequence[str]) -> None:
         known = _all_columns()
         seen: set[str] = set()
+        # A fact table as export --format csv wrote it: no record has these fields.
+        exported = not _ENTRY_ONLY.isdisjoint(names)
         for name in names:
-            column = known.get(name)
+            if exported and name in _ENTRY_COLUMNS:
+                # What the export says of the entry, not of the record: the
+                # ledger appending the row gives it its own.
+                self.header.append(None)
+                self.skipped.add(len(self.header) - 1)
+                seen.add(name)
+                continue
+            column = known.get(_SEQ if exported and name == _EXPORTED_SEQ else name)
             self.header.append(column)
             if column is None and name:
                 near = nearest(name, known)
@@ -279,7 +300,7 @@ class _Table:
         obj: dict[str, Any] = {}
         kind = self.kind
         for index, cell in enumerate(row):
-            if not cell:
+            if not cell or index in self.skipped:
                 continue
             column = self.header[index] if index < len(self.header) else None
             if column is None:
