@@ -9,7 +9,7 @@ never changes a ledger. A records file given where a ledger belongs is named
 as one, and a country's name given as a party is refused with its code.
 
 Ledger files may come from elsewhere, so the commands that only read one
-(``verify``, ``check``, ``show``, ``stats``, ``reconcile``, and the source of
+(``verify``, ``check``, ``show``, ``profile``, ``stats``, ``reconcile``, and the source of
 ``export`` and ``import``) open it read-only: they never write it, whatever it
 holds. ``init``, ``export`` and ``import`` never create a ledger through a
 symbolic link, and a records file must be a regular file of bounded size.
@@ -48,6 +48,10 @@ Commands:
     and day) together: every cell's feasible range, and the protected counts
     they reveal (``F``: text or json); exit 1 when one is revealed. Needs the
     ``audit`` extra (scipy).
+``profile LEDGER (ASSURANCE_ID | --all) [--as-of DAY] [--format F]``
+    Weigh a given assurance by the factors of Othman v UK (ECtHR 2012, §189)
+    as of a day (default today, named on standard error), or every given
+    assurance as a table (``F``: text, json or html).
 ``summary RECORDS``
     Validate a records file, round-trip each record, and count them by type.
 ``demo``
@@ -72,6 +76,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from ._cli_profile import add_profile
 from ._files import read_regular_file, refuse_link
 from .audit import audit_stats
 from .chain import verify_lines
@@ -378,6 +383,11 @@ def _summary(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _summary_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("records", type=Path, help="records as JSON Lines or a JSON array")
+    p.set_defaults(run=_summary)
+
+
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
     args.as_of = args.as_of or DEMO_AS_OF
     args.as_recorded = None
@@ -645,12 +655,21 @@ def _parser() -> argparse.ArgumentParser:
     ledger_arg(p)
     p.set_defaults(run=_repair)
 
-    p = commands.add_parser("summary", help="validate a records file and count its records")
-    p.add_argument("records", type=Path, help="records as JSON Lines or a JSON array")
-    p.set_defaults(run=_summary)
+    add_profile(
+        commands,
+        open_ledger=lambda path: _open(path, readonly=True),
+        as_of=_as_of,
+        given=_given,
+    )
 
-    p = commands.add_parser("schema", help="print the JSON Schema of a record, entry or report")
-    p.add_argument("what", choices=SCHEMA_KINDS, help="record, entry or report")
+    _summary_args(
+        commands.add_parser("summary", help="validate a records file and count its records")
+    )
+
+    p = commands.add_parser(
+        "schema", help="print the JSON Schema of a record, entry, report or profile"
+    )
+    p.add_argument("what", choices=SCHEMA_KINDS, help="record, entry, report or profile")
     p.set_defaults(run=_schema)
 
     _stats_args(
