@@ -399,6 +399,13 @@ def test_prior_ill_treatment_unknown_otherwise(on: str, by: str) -> None:
     assert (found.finding, found.basis) == ("unknown", "computed")
 
 
+def test_prior_ill_treatment_counts_only_what_is_on_record_by_the_day() -> None:
+    """Rule: an ill-treatment dated after as_of is not yet a fact, even before the giving."""
+    story, seq = _individual("2020-03-05")
+    assert _factor(story, "prior_ill_treatment", "2020-03-04").finding == "unknown"
+    assert seq in _factor(story, "prior_ill_treatment", "2020-03-05").evidence
+
+
 def test_prior_ill_treatment_has_no_basis_for_a_general_assurance() -> None:
     """Rule: an assurance whose scope names no claimant has no one person: unknown, basis none."""
     story, _ = _given()

@@ -425,6 +425,7 @@ def _prior_ill_treatment(s: _Subject) -> ProfileFactor:
         and f.record.claimant_id in named
         and f.record.by == giver
         and f.record.on.latest < giving.earliest
+        and f.record.on.latest <= s.day  # on record by the day
     ]
     if before:
         what = "; ".join(
