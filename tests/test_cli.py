@@ -36,7 +36,7 @@ AS_OF = "2020-06-30"
 
 WORKERS = min(8, 2 * (os.cpu_count() or 1))
 
-#: A valid record that the example ledger accepts as seq 23.
+#: A valid record that the example ledger accepts as seq 25.
 GOOD = (
     '{"type": "detained", "outcome_id": "o-100", "claimant_id": "c-001", "on": "2020-06-01",'
     ' "by": "US"}\n'
@@ -137,7 +137,7 @@ def test_summary_of_the_example() -> None:
     lines = result.stdout.splitlines()
     assert "claimant_returned: 5" in lines
     assert "assurance_given: 1" in lines
-    assert lines[-1].startswith("22 records read")
+    assert lines[-1].startswith("24 records read")
     assert result.stderr == ""
 
 
@@ -164,9 +164,9 @@ def test_init_creates_an_empty_ledger_of_either_kind(base: Base, tmp_path: Path)
 
 def test_append_stores_every_record_at_the_given_time_in_utc(base: Base) -> None:
     """Rule: `append` adds a records file as one batch; a time with an offset is stored in UTC."""
-    assert base.append_out == "appended 22 entries (seq 1 to 22)\n"
+    assert base.append_out == "appended 24 entries (seq 1 to 24)\n"
     entries = [json.loads(line) for line in base.lines]
-    assert [e["seq"] for e in entries] == list(range(1, 23))
+    assert [e["seq"] for e in entries] == list(range(1, 25))
     assert {e["recorded_at"] for e in entries} == {BASE_TIME_UTC}
     assert {e["recorded_by"] for e in entries} == {"CA"}
 
@@ -184,11 +184,11 @@ def test_append_takes_a_json_array_and_an_empty_file(base: Base, tmp_path: Path)
         ("append", "untouched.jsonl", "empty.jsonl", *by),
         cwd=tmp_path,
     )
-    assert _ok(appended) == "appended 2 entries (seq 23 to 24)\n"
+    assert _ok(appended) == "appended 2 entries (seq 25 to 26)\n"
     with Ledger.open(ledger) as reopened:
-        assert len(reopened) == 24
-        assert reopened.entry(24).recorded_by == "UNHCR"
-        assert reopened.entry(24).recorded_at == "2020-07-02T00:00:00.000000Z"
+        assert len(reopened) == 26
+        assert reopened.entry(26).recorded_by == "UNHCR"
+        assert reopened.entry(25).recorded_at == "2020-07-02T00:00:00.000000Z"
     assert _ok(nothing) == "nothing to append\n"
     assert untouched.read_bytes() == base.jsonl
 
@@ -266,7 +266,7 @@ def test_check_as_recorded_reproduces_an_earlier_report(base: Base, tmp_path: Pa
     )
     by = ("--recorded-by", "UNHCR", "--recorded-at", "2020-08-01T00:00:00+02:00")
     out = _ok(run("append", "ledger.jsonl", "late.jsonl", *by, cwd=tmp_path))
-    assert out.endswith("(seq 23 to 23)\n")
+    assert out.endswith("(seq 25 to 25)\n")
     stored = json.loads((tmp_path / "ledger.jsonl").read_bytes().splitlines()[-1])
     assert stored["recorded_at"] == "2020-07-31T22:00:00.000000Z"
 
@@ -322,20 +322,20 @@ def test_verify_the_chain_and_a_witnessed_head(base: Base, tmp_path: Path) -> No
     """Rule: `verify` checks the chain; with `--expect SEQ:HASH`, that seq still has that hash."""
     base.put(tmp_path)
     base.put(tmp_path, "ledger.sqlite")
-    head = base.hash_of(22)
+    head = base.hash_of(24)
     plain, witnessed, mismatched = run_many(
         ("verify", "ledger.jsonl"),
         ("verify", "ledger.sqlite", "--expect", f"12:{base.hash_of(12)}"),
-        ("verify", "ledger.jsonl", "--expect", f"22:{base.hash_of(21)}"),
+        ("verify", "ledger.jsonl", "--expect", f"24:{base.hash_of(23)}"),
         cwd=tmp_path,
     )
-    assert _ok(plain) == f"ledger.jsonl: verified: 22 entries, head {head}\n"
-    assert _ok(witnessed) == f"ledger.sqlite: verified: 22 entries, head {head}\n"
+    assert _ok(plain) == f"ledger.jsonl: verified: 24 entries, head {head}\n"
+    assert _ok(witnessed) == f"ledger.sqlite: verified: 24 entries, head {head}\n"
     assert mismatched.returncode == 2
     assert mismatched.stdout == ""
     assert "Traceback" not in mismatched.stderr
-    assert "ledger.jsonl: chain broken at seq 22" in mismatched.stderr
-    assert f"does not have the witnessed hash {base.hash_of(21)}" in mismatched.stderr
+    assert "ledger.jsonl: chain broken at seq 24" in mismatched.stderr
+    assert f"does not have the witnessed hash {base.hash_of(23)}" in mismatched.stderr
 
 
 def test_show_the_current_view_and_one_timeline(base: Base, tmp_path: Path) -> None:
@@ -345,7 +345,7 @@ def test_show_the_current_view_and_one_timeline(base: Base, tmp_path: Path) -> N
         ("show", "ledger.jsonl"), ("show", "ledger.jsonl", "--claimant", "c-003"), cwd=tmp_path
     )
     lines = _ok(every).splitlines()
-    assert [int(line.split()[1]) for line in lines] == [s for s in range(1, 23) if s != 21]
+    assert [int(line.split()[1]) for line in lines] == [s for s in range(1, 25) if s != 21]
     released = lines[6]  # seq 7, corrected by the correction at seq 21
     assert released.startswith("seq      7  2020-04-21")  # the corrected date
     assert released.endswith("(corrected by seq 21)")
@@ -359,11 +359,11 @@ def test_export_and_import_copy_lines_byte_for_byte(base: Base, tmp_path: Path) 
     """Rule: `import` and `export` copy a ledger between JSON Lines and SQLite, byte for byte."""
     base.put(tmp_path)
     out = _ok(run("import", "ledger.jsonl", "copy.sqlite", cwd=tmp_path))
-    assert out == "copied 22 entries from ledger.jsonl to copy.sqlite\n"
+    assert out == "copied 24 entries from ledger.jsonl to copy.sqlite\n"
     with Ledger.open(tmp_path / "copy.sqlite") as copied:
         assert list(copied.lines()) == base.lines
     out = _ok(run("export", "copy.sqlite", "back.jsonl", cwd=tmp_path))
-    assert out == "copied 22 entries from copy.sqlite to back.jsonl\n"
+    assert out == "copied 24 entries from copy.sqlite to back.jsonl\n"
     assert (tmp_path / "back.jsonl").read_bytes() == base.jsonl
 
 
@@ -372,17 +372,17 @@ def test_repair_cuts_off_a_torn_last_line_only(base: Base, tmp_path: Path) -> No
     torn = tmp_path / "ledger.jsonl"
     torn.write_bytes(base.jsonl + base.lines[0][:40])
     out = _ok(run("repair", "ledger.jsonl", cwd=tmp_path))
-    assert out == "ledger.jsonl: removed an unfinished append of 40 bytes; 22 entries remain\n"
+    assert out == "ledger.jsonl: removed an unfinished append of 40 bytes; 24 entries remain\n"
     assert torn.read_bytes() == base.jsonl
     again, verified = run_many(("repair", "ledger.jsonl"), ("verify", "ledger.jsonl"), cwd=tmp_path)
-    assert _ok(again) == "ledger.jsonl: nothing to repair: 22 entries\n"
-    assert _ok(verified).startswith("ledger.jsonl: verified: 22 entries")
+    assert _ok(again) == "ledger.jsonl: nothing to repair: 24 entries\n"
+    assert _ok(verified).startswith("ledger.jsonl: verified: 24 entries")
 
 
 def test_demo_checks_the_bundled_example() -> None:
     """Rule: `demo` needs no file, shows the example's report as of 2020-06-30 and exits 0."""
     out = _ok(run("demo"))
-    assert "22 entries; chain verified: 22 entries, head " in out
+    assert "24 entries; chain verified: 24 entries, head " in out
     assert f"Report as of {AS_OF}" in out
     assert "certain] c-002 / a-ca-us-2020 / non_refoulement" in out
     assert "Exposures: 2" in out
@@ -511,7 +511,7 @@ RETURN_C001 = json.dumps(
 APPEND = ("append", "ledger.jsonl", "records.jsonl", "--recorded-by", "CA")
 APPEND_GOOD = ("append", "ledger.jsonl", "good.jsonl", "--recorded-by", "CA")
 CHAIN_BROKEN = "broken.jsonl: chain broken at seq 3: its bytes do not match its hash"
-TORN = "torn.jsonl: the last line is unfinished (50 bytes after entry 22); run repair"
+TORN = "torn.jsonl: the last line is unfinished (50 bytes after entry 24); run repair"
 NOT_A_LEDGER = "other.sqlite: an SQLite database, but not a ledger"
 NO_KIND = "cannot tell the kind of store: name it with .jsonl"
 HEX = "a" * 64
@@ -612,25 +612,25 @@ BAD = [
     Bad(
         "duplicate-claimant-id",
         ("append", "ledger.sqlite", "records.jsonl", "--recorded-by", "CA"),
-        ("records.jsonl: line 1: seq 23: claimant_id: expected a claimant_id never recorded",),
+        ("records.jsonl: line 1: seq 25: claimant_id: expected a claimant_id never recorded",),
         (_records(RETURN_C001),),
     ),
     Bad(
         "duplicate-within-the-file",
         APPEND,
-        ("records.jsonl: line 2: seq 24: outcome_id: expected an outcome_id never recorded",),
+        ("records.jsonl: line 2: seq 26: outcome_id: expected an outcome_id never recorded",),
         (_records(GOOD.strip(), GOOD.strip()),),
     ),
     Bad(
         "outcome-for-unknown-claimant",
         APPEND,
-        ("line 1: seq 23: claimant_id: expected a claimant whose return is recorded", "'c-999'"),
+        ("line 1: seq 25: claimant_id: expected a claimant whose return is recorded", "'c-999'"),
         (_records(_outcome(claimant_id="c-999")),),
     ),
     Bad(
         "outcome-before-the-return",
         APPEND,
-        ("line 1: seq 23: on: expected a date that could be on or after the claimant's return",),
+        ("line 1: seq 25: on: expected a date that could be on or after the claimant's return",),
         (_records(_outcome(on="2020-02")),),
     ),
     # a ledger file edited by hand: every command refuses it
@@ -688,7 +688,7 @@ BAD = [
     Bad(
         "recorded-at-before-the-last-entry",
         (*APPEND_GOOD, "--recorded-at", "2020-07-01T11:59:59Z"),
-        (f"recorded_at: expected a time on or after the last entry's ({BASE_TIME_UTC}, seq 22)",),
+        (f"recorded_at: expected a time on or after the last entry's ({BASE_TIME_UTC}, seq 24)",),
     ),
     # options of check, verify and show
     Bad("as-of-not-a-date", ("check", "ledger.jsonl", "--as-of", "soon"), ("as_of", "'soon'")),
@@ -711,7 +711,7 @@ BAD = [
     Bad(
         "expect-beyond-the-end",
         ("verify", "ledger.jsonl", "--expect", f"99:{HEX}"),
-        ("the ledger ends at seq 22, but seq 99 was witnessed",),
+        ("the ledger ends at seq 24, but seq 99 was witnessed",),
     ),
     Bad(
         "show-unknown-claimant",

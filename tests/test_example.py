@@ -32,6 +32,8 @@ in the file):
 20 ill_treatment         c-005, May 2020, by US, not substantiated
 21 correction            of 7: released 21 April
 22 checkpoint            of US's ledger
+23 assessment            a-ca-us-2020, 15 June, court_examined: against
+24 assessment            a-ca-us-2020, 15 July, terms_disclosed: for
 == ===================== ===================================================
 """
 
@@ -63,9 +65,9 @@ def report(ledger: Ledger) -> Report:
     return check(ledger, AS_OF)
 
 
-def test_example_loads_as_22_entries_with_one_correction(ledger: Ledger) -> None:
+def test_example_loads_as_24_entries_with_one_correction(ledger: Ledger) -> None:
     """Rule: the example is valid, appends whole, and its correction replaces entry 7."""
-    assert len(ledger) == 22
+    assert len(ledger) == 24
     assert ledger.verify().ok
     fact = next(f for f in ledger.facts() if f.seq == 7)
     assert (str(fact.record.on), fact.corrected_by) == ("2020-04-21", 21)  # type: ignore[attr-defined]

@@ -240,3 +240,24 @@ def test_the_api_page_names_the_public_submodules_and_their_names() -> None:
         for attr in names:
             if attr != ALL:
                 assert f"`{attr}`" in page, f"{module_name}.{attr}"
+
+
+def test_the_othman_profile_is_public_and_documented() -> None:
+    """Rule: the profile's names and the assessment record are at the top and on docs/api.md."""
+    page = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    names = (
+        "Assessment",
+        "Basis",
+        "FACTORS",
+        "Factor",
+        "FactorFinding",
+        "PROFILE_ROW_FIELDS",
+        "Profile",
+        "ProfileFactor",
+        "profile",
+        "profiles",
+    )
+    for name in names:
+        assert name in assurance_ledger.__all__, name
+        assert f"`{name}`" in page, name
+    assert RECORD_TYPES["assessment"] is assurance_ledger.Assessment

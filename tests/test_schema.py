@@ -40,9 +40,9 @@ def test_every_schema_is_a_valid_draft_2020_12_schema() -> None:
 
 
 def test_an_unknown_schema_is_refused() -> None:
-    """Asking for a schema of anything but a record, an entry or a report is a ValueError."""
-    with pytest.raises(ValueError, match="record, entry, report"):
-        json_schema("profile")  # type: ignore[arg-type]
+    """Asking for a schema of anything but a record, entry, report or profile is a ValueError."""
+    with pytest.raises(ValueError, match="record, entry, report, profile"):
+        json_schema("claimant")  # type: ignore[arg-type]
 
 
 @given(records())
@@ -335,11 +335,11 @@ def test_schema_command_output_validates_a_records_file(tmp_path: Path) -> None:
     assert [validator.is_valid(r) for r in lines] == [True, True, False]
     bad_paths = {tuple(e.absolute_path)[:1] for e in validator.iter_errors(lines[2])}
     assert bad_paths <= {(), ("on",), ("by",)}
-    for what in ("entry", "report"):
+    for what in ("entry", "report", "profile"):
         assert run_main("schema", what)[1].strip() == json.dumps(json_schema(what), indent=2)
 
 
-@pytest.mark.parametrize("args", [("schema",), ("schema", "profile"), ("schema", "record", "x")])
+@pytest.mark.parametrize("args", [("schema",), ("schema", "claimant"), ("schema", "record", "x")])
 def test_schema_command_refuses_bad_arguments(args: tuple[str, ...]) -> None:
     """A missing or unknown schema name exits 2 with one error message, printing no schema."""
     status, out, err = run_main(*args)

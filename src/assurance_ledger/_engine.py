@@ -60,7 +60,16 @@ from .report import (
     UnassuredReturn,
 )
 from .rules import RULE_SPECS, Case, Rule, RuleSpec
-from .truth import COVERAGE_UNCERTAIN, DATE_IMPRECISE, MAYBE, UNEXPLAINED, YES, Reason, Truth
+from .truth import (
+    COVERAGE_UNCERTAIN,
+    DATE_IMPRECISE,
+    MAYBE,
+    UNEXPLAINED,
+    YES,
+    Reason,
+    Truth,
+    sorted_reasons,
+)
 
 __all__ = [
     "Assessed",
@@ -143,13 +152,16 @@ def _reasons(truth: Truth, found: tuple[Reason, ...], coverage: Truth) -> tuple[
 
     Empty exactly when the finding is certain: a rule's reasons on a ``YES``
     are dropped, and a ``MAYBE`` with none from its rule (a user's rule that
-    names none) is ``unexplained``.
+    names none) is ``unexplained``; sorted, each once, whatever order the
+    rule gave them in.
     """
     if truth is YES:
         return ()
     if coverage is MAYBE:
-        found = tuple(sorted({*found, COVERAGE_UNCERTAIN}))
-    return found or (UNEXPLAINED,)
+        return sorted_reasons((*found, COVERAGE_UNCERTAIN))
+    if type(found) is tuple and len(found) == 1:  # the common case, sorted as it is
+        return found
+    return sorted_reasons(found) if found else (UNEXPLAINED,)
 
 
 #: The key of one commitment of one given assurance: the assurance's seq and
@@ -465,7 +477,9 @@ def _breaches(
                                 certainty=_certainty(truth),
                                 evidence=finding.evidence,
                                 explanation=finding.explanation,
-                                reasons=_reasons(truth, finding.reasons, coverage),
+                                reasons=()
+                                if truth is YES
+                                else _reasons(truth, finding.reasons, coverage),
                             )
                         )
                 part = tuple(breaches)
@@ -514,12 +528,20 @@ def report(day: DateSpan, assurances: Assurances, assessments: Iterable[Assessme
 
 def _doubtful(assessment: Assessment) -> Iterable[Doubtful]:
     """The claimant's possible findings, as :mod:`~assurance_ledger._settle` reads them."""
-    found: list[tuple[str | None, tuple[Reason, ...]]] = [
-        (b.commitment, b.reasons) for part in assessment.parts.values() for b in part if b.reasons
-    ]
-    found += [(None, e.reasons) for e in assessment.exposures if e.reasons]
-    if assessment.unassured is not None and assessment.unassured.reasons:
-        found.append((None, assessment.unassured.reasons))
+    # Loops, not comprehensions: most claimants have nothing possible, and a
+    # check reads every claimant here once.
+    found: list[tuple[str | None, tuple[Reason, ...]]] = []
+    for part in assessment.parts.values():
+        for b in part:
+            if b.reasons:
+                found.append((b.commitment, b.reasons))
+    unassured = assessment.unassured
+    if unassured is not None:  # exposures only of an unassured claimant
+        if unassured.reasons:
+            found.append((None, unassured.reasons))
+        for e in assessment.exposures:
+            if e.reasons:
+                found.append((None, e.reasons))
     if not found:
         return ()
     back = assessment.back

@@ -86,7 +86,16 @@ class View:
     touches, whatever the size of the ledger.
     """
 
-    __slots__ = ("assurances", "claimants", "corrected", "facts", "groups", "outcomes", "retired")
+    __slots__ = (
+        "assessments",
+        "assurances",
+        "claimants",
+        "corrected",
+        "facts",
+        "groups",
+        "outcomes",
+        "retired",
+    )
 
     def __init__(self) -> None:
         self.facts: dict[int, Fact | None] = {}
@@ -97,6 +106,9 @@ class View:
         self.corrected: dict[int, int] = {}
         # The claimant and outcome ids of retracted records: never to be used again.
         self.retired: set[tuple[str, str]] = set()
+        # An assessment belongs to its assurance's group: retracting the
+        # assurance re-checks the assessments that name it.
+        self.assessments: dict[str, int] = {}
 
     def record_at(self, seq: int) -> Record:
         fact = self.facts[seq]
@@ -114,7 +126,7 @@ class View:
         if found is None:
             return None
         kind, key = found
-        index = self.outcomes if kind == "outcome" else self.claimants
+        index = {"outcome": self.outcomes, "assessment": self.assessments}.get(kind, self.claimants)
         return found if key in index or found in self.retired else None
 
     def check(self, record: Record, seq: int) -> None:
@@ -132,6 +144,26 @@ class View:
                 )
         elif isinstance(record, r.AssuranceRecord):
             self._check_assurance(record, seq)
+        elif isinstance(record, r.Assessment):
+            self._check_assessment(record, seq)
+
+    def _check_assessment(self, record: r.Assessment, seq: int) -> None:
+        if record.assessment_id in self.assessments:
+            raise refuse(
+                "assessment_id",
+                f"an assessment_id not yet recorded (it is at seq "
+                f"{self.assessments[record.assessment_id]})",
+                record.assessment_id,
+                seq,
+            )
+        key = record.assurance_id
+        if not any((key, tag) in self.assurances for tag in _LIFECYCLE):
+            raise refuse(
+                "assurance_id",
+                "the assurance_id of an assurance recorded earlier in the ledger",
+                key,
+                seq,
+            )
 
     def _check_assurance(self, record: r.AssuranceRecord, seq: int) -> None:
         key = record.assurance_id
@@ -274,6 +306,8 @@ class View:
         if isinstance(record, r.AssuranceRecord):
             key = record.assurance_id
             return self.assurances, (key, record.TYPE), ("assurance", key)
+        if isinstance(record, r.Assessment):
+            return self.assessments, record.assessment_id, ("assurance", record.assurance_id)
         return None
 
     def _index(self, fact: Fact, undo: Undo) -> None:
@@ -372,4 +406,6 @@ def used_id(record: Record) -> tuple[str, str] | None:
         return ("claimant", record.claimant_id)
     if isinstance(record, r.Outcome):
         return ("outcome", record.outcome_id)
+    if isinstance(record, r.Assessment):
+        return ("assessment", record.assessment_id)
     return None

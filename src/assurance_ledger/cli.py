@@ -9,7 +9,7 @@ never changes a ledger. A records file given where a ledger belongs is named
 as one, and a country's name given as a party is refused with its code.
 
 Ledger files may come from elsewhere, so the commands that only read one
-(``verify``, ``check``, ``show``, ``stats``, ``reconcile``, and the source of
+(``verify``, ``check``, ``show``, ``profile``, ``stats``, ``reconcile``, and the source of
 ``export`` and ``import``) open it read-only: they never write it, whatever it
 holds. ``init``, ``export`` and ``import`` never create a ledger through a
 symbolic link, and a records file must be a regular file of bounded size.
@@ -56,6 +56,10 @@ Commands:
     ``audit`` extra (scipy).
 ``template TYPE [--format csv|jsonl]``
     Print a record type's table header (``csv``) or an example record (``jsonl``).
+``profile LEDGER (ASSURANCE_ID | --all) [--as-of DAY] [--format F]``
+    Weigh a given assurance by the factors of Othman v UK (ECtHR 2012, §189)
+    as of a day (default today, named on standard error), or every given
+    assurance as a table (``F``: text, json or html).
 ``summary RECORDS``
     Validate a records file, round-trip each record, and count them by type.
 ``demo``
@@ -79,6 +83,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from ._cli_profile import profile_args
 from ._cli_stats import stats_args, stats_audit_args
 from ._cliparse import Intermixed
 from ._clishared import (
@@ -401,6 +406,11 @@ def _summary(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _summary_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("records", type=Path, help="records as JSON Lines or a JSON array")
+    p.set_defaults(run=_summary)
+
+
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
     args.as_of = args.as_of or DEMO_AS_OF
     args.as_recorded = None
@@ -524,16 +534,22 @@ def _parser() -> argparse.ArgumentParser:
     ledger_arg(p)
     p.set_defaults(run=_repair)
 
-    p = commands.add_parser("summary", help="validate a records file and count its records")
-    p.add_argument("records", type=Path, help="records as JSON Lines or a JSON array")
-    p.set_defaults(run=_summary)
+    profile_args(
+        commands.add_parser("profile", help="weigh a given assurance by the Othman factors")
+    )
 
     _template_args(
         commands.add_parser("template", help="print a record type's CSV header or an example")
     )
 
-    p = commands.add_parser("schema", help="print the JSON Schema of a record, entry or report")
-    p.add_argument("what", choices=SCHEMA_KINDS, help="record, entry or report")
+    _summary_args(
+        commands.add_parser("summary", help="validate a records file and count its records")
+    )
+
+    p = commands.add_parser(
+        "schema", help="print the JSON Schema of a record, entry, report or profile"
+    )
+    p.add_argument("what", choices=SCHEMA_KINDS, help="record, entry, report or profile")
     p.set_defaults(run=_schema)
 
     stats_args(

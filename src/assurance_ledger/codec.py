@@ -537,7 +537,7 @@ class Codec:
         return Codec([*extra, *kinds])
 
     def json_schema(self, what: SchemaKind = "record") -> dict[str, Any]:
-        """The JSON Schema of a ``record``, ``entry`` or ``report``, with this codec's kinds.
+        """The JSON Schema of a ``record``, ``entry``, ``report`` or ``profile`` (with these kinds).
 
         See :func:`assurance_ledger.schema.json_schema`.
         """

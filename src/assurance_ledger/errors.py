@@ -440,6 +440,7 @@ class NotFound(LedgerError, LookupError):
     """Something asked for by its id or kind is not there.
 
     A claimant no return in the ledger names (:func:`~assurance_ledger.timeline.timeline`),
+    an assurance never given (:func:`~assurance_ledger.othman.profile`),
     or a commitment kind that :func:`~assurance_ledger.checker.check` has no rule
     for. A :class:`LookupError`, as for a key missing from a mapping: the input
     is well formed, but what it names is missing.

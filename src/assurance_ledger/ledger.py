@@ -30,6 +30,9 @@ any outcome                the ``outcome_id`` was recorded before; the claimant
                            earliest)
 ``notified``               ``regarding`` is not an earlier outcome of the same
                            claimant
+``assessment``             the ``assessment_id`` was recorded before; its
+                           ``assurance_id`` names no assurance recorded earlier
+                           (requested or given)
 ``correction``             ``target`` is not an earlier entry, or is itself a
                            correction; the replacement is another kind of record
                            (an outcome may become another type of outcome: a
@@ -629,7 +632,7 @@ class Ledger:
         view = self._view
         used = view.used(record)
         if used is not None:
-            article = "an" if used[0] == "outcome" else "a"
+            article = "a" if used[0] == "claimant" else "an"
             raise refuse(
                 used[0] + "_id", f"{article} {used[0]}_id never recorded before", used[1], seq
             )

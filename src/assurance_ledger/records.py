@@ -30,6 +30,7 @@ from .errors import InvalidRecord
 __all__ = [
     "RECORD_TYPES",
     "AdmittedToProcedure",
+    "Assessment",
     "AssuranceDeclined",
     "AssuranceGiven",
     "AssuranceRecord",
@@ -46,6 +47,8 @@ __all__ = [
     "Departed",
     "Detained",
     "Disclosure",
+    "Factor",
+    "FactorFinding",
     "Form",
     "Ground",
     "IllTreatment",
@@ -73,6 +76,22 @@ Disclosure = Literal["public", "confidential", "disclosed_to_court"]
 Decision = Literal["granted", "refused", "withdrawn", "abandoned"]
 #: Admiralty-scale reliability of a source, A (completely reliable) to F (cannot be judged).
 Reliability = Literal["A", "B", "C", "D", "E", "F"]
+#: The factors of Othman (Abu Qatada) v United Kingdom (ECtHR, 2012, §189 (i)-(xi)), in order.
+Factor = Literal[
+    "terms_disclosed",
+    "specific",
+    "binding_authority",
+    "local_compliance",
+    "lawful_treatment",
+    "contracting_state",
+    "compliance_record",
+    "verifiable",
+    "effective_protection",
+    "prior_ill_treatment",
+    "court_examined",
+]
+#: What a factor says of relying on an assurance: ``for`` supports relying on it.
+FactorFinding = Literal["for", "against", "unknown"]
 #: Admiralty-scale credibility of a fact, 1 (confirmed) to 6 (cannot be judged).
 Credibility = Literal[1, 2, 3, 4, 5, 6]
 
@@ -468,6 +487,30 @@ class Checkpoint(Record):
     hash: str = attrs.field(validator=v.sha256)
 
 
+@attrs.frozen(kw_only=True)
+class Assessment(Record):
+    """A person's reasoned view of one Othman factor of the assurance ``assurance_id``.
+
+    ``finding`` is ``for`` when the factor supports relying on the assurance;
+    ``note`` (optional) gives the reasons, and ``source`` where they come from.
+    The latest assessment of a factor as of a day decides it in the assurance's
+    profile (see :func:`~assurance_ledger.othman.profile`).
+    """
+
+    TYPE: ClassVar[str] = "assessment"
+    assessment_id: str = attrs.field(validator=v.identifier)
+    assurance_id: str = attrs.field(validator=v.identifier)
+    factor: Factor = attrs.field(validator=v.one_of(Factor))
+    finding: FactorFinding = attrs.field(validator=v.one_of(FactorFinding))
+    on: DateSpan = attrs.field(converter=to_span, validator=v.span)
+    note: str | None = attrs.field(default=None, validator=v.optional(v.text))
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        """``("assessment", assessment_id)``: a correction may not change the id."""
+        return (self.TYPE, self.assessment_id)
+
+
 def _replacement(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and (not isinstance(value, Record) or isinstance(value, Correction)):
         raise v.fail(attribute, "a record other than a correction, or null to retract", value)
@@ -506,6 +549,7 @@ RECORD_TYPES: Mapping[str, type[Record]] = MappingProxyType(
             ContactLost,
             Checkpoint,
             Correction,
+            Assessment,
         )
     }
 )

@@ -95,7 +95,6 @@ from .truth import (
     Reason,
     Truth,
     doubts,
-    sorted_reasons,
 )
 
 __all__ = [
@@ -111,6 +110,15 @@ __all__ = [
 ]
 
 C = TypeVar("C", bound=Commitment)
+# A Deadline is made by tuple.__new__ itself (see _engine): most deadlines a
+# check reads are not due or were kept, and a named tuple's own __new__ is a
+# Python call.
+_make = tuple.__new__
+# The reasons of a missed deadline, sorted: a late record's doubt can only be
+# its dates; a missing record's, the record and perhaps the dates too.
+_DATED = (DATE_IMPRECISE,)
+_MISSING = (RECORD_MISSING,)
+_MISSING_DATED = (DATE_IMPRECISE, RECORD_MISSING)
 #: A case with more outcomes than this reads them by type (see Case.of_type).
 _MANY = 32
 OutcomeT = TypeVar("OutcomeT", bound=r.Outcome)
@@ -121,14 +129,15 @@ class Finding:
     """What a rule found: how certain (``YES`` or ``MAYBE``), the entries, and why.
 
     ``reasons``: for a ``MAYBE``, the tags of what keeps it from being certain
-    (:data:`~assurance_ledger.truth.REASONS`, or a rule's own); held sorted,
-    each once. A ``YES`` has none (the checker drops any it is given).
+    (:data:`~assurance_ledger.truth.REASONS`, or a rule's own), in any order;
+    the report holds them sorted, each once. A ``YES`` has none (the checker
+    drops any it is given).
     """
 
     truth: Truth
     evidence: tuple[int, ...]
     explanation: str
-    reasons: tuple[Reason, ...] = attrs.field(default=(), converter=sorted_reasons)
+    reasons: tuple[Reason, ...] = ()
 
 
 class Deadline(NamedTuple):
@@ -302,8 +311,8 @@ class Case:
         records (empty when it hinges on a missing record): :meth:`missed`
         without its reasons.
         """
-        truth, last, late, _ = self.missed(start, days, done)
-        return truth, last, late
+        found = self.missed(start, days, done)
+        return found[0], found[1], found[2]
 
     def missed(self, start: DateSpan, days: int, done: list[tuple[Fact, Any]]) -> Deadline:
         """Whether something was *not* done within ``days`` of ``start``, and why only maybe.
@@ -335,18 +344,17 @@ class Case:
             # then only possibly (the record may be missing, not the act).
             passed = self.as_of.after(last)
             if passed is NO:  # the common case: not yet due
-                return Deadline(NO, last, late, ())
-            parts = [(MAYBE, RECORD_MISSING), (passed, DATE_IMPRECISE)]
-        else:
-            missed = ~in_time
-            if missed is NO:  # the common case: done in time, whenever the obligation binds
-                return Deadline(NO, last, late, ())
-            parts = [(missed, DATE_IMPRECISE)]
-        # The breach happens the day after the last allowed day.
-        bound = self.binds(last.plus_days(1))
-        parts.append((bound, DATE_IMPRECISE))
-        truth = parts[0][0] & parts[1][0] & bound
-        return Deadline(truth, last, late, doubts(*parts) if truth is MAYBE else ())
+                return _make(Deadline, (NO, last, late, ()))
+            bound = self.binds(last.plus_days(1))  # the breach is the day after the last
+            if bound is NO:
+                return _make(Deadline, (NO, last, late, ()))
+            dated = passed is MAYBE or bound is MAYBE
+            return _make(Deadline, (MAYBE, last, late, _MISSING_DATED if dated else _MISSING))
+        missed = ~in_time
+        if missed is NO:  # the common case: done in time, whenever the obligation binds
+            return _make(Deadline, (NO, last, late, ()))
+        truth = missed & self.binds(last.plus_days(1))  # the breach is the day after the last
+        return _make(Deadline, (truth, last, late, _DATED if truth is MAYBE else ()))
 
 
 def _count(days: int) -> str:
@@ -645,7 +653,7 @@ def notification(case: Case, commitment: Notification) -> Iterator[Finding]:
         if not truth.possible:
             continue
         if truth is MAYBE:
-            reasons = sorted_reasons((*reasons, *doubts(*parts)))
+            reasons = (*reasons, *doubts(*parts))
         if late:
             fact, notice = late[0]
             yield Finding(

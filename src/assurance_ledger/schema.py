@@ -1,4 +1,4 @@
-"""JSON Schemas (Draft 2020-12) of a record, a ledger entry and a report.
+"""JSON Schemas (Draft 2020-12) of a record, a ledger entry, a report and a profile.
 
 The schemas are made when asked for, from the record and commitment classes
 themselves (their attrs fields, type annotations and validators), so a
@@ -34,13 +34,13 @@ from .commitments import BUILTIN_COMMITMENTS, Commitment
 from .countries import COUNTRIES, MAX_PARTY_LENGTH
 from .dates import DateSpan
 from .errors import InvalidRecord
-from .records import RECORD_TYPES, Correction, Record, Scope, Source
+from .records import RECORD_TYPES, Correction, Factor, FactorFinding, Record, Scope, Source
 from .truth import REASONS
 
 __all__ = ["SCHEMA_KINDS", "SchemaKind", "json_schema"]
 
 #: What a schema can be asked for.
-SchemaKind = Literal["record", "entry", "report"]
+SchemaKind = Literal["record", "entry", "report", "profile"]
 #: Every :data:`SchemaKind`, in the order the command line lists them.
 SCHEMA_KINDS: Final[tuple[SchemaKind, ...]] = get_args(SchemaKind)
 
@@ -460,11 +460,52 @@ def _report() -> dict[str, Any]:
     )
 
 
+def _profile() -> dict[str, Any]:
+    defs = _values()
+    count = {"type": "integer", "minimum": 0}
+    findings = list(get_args(FactorFinding))
+    body = _closed(
+        {
+            "assurance_id": {"$ref": _REF + "id"},
+            "as_of": {"$ref": _REF + "day"},
+            "factors": {
+                "type": "array",
+                "minItems": len(get_args(Factor)),
+                "maxItems": len(get_args(Factor)),
+                "prefixItems": [
+                    _closed(
+                        {
+                            "factor": {"const": factor},
+                            "finding": {"enum": findings},
+                            "basis": {"enum": ["assessed", "computed", "none"]},
+                            "evidence": {
+                                "type": "array",
+                                "items": {"type": "integer", "minimum": 1},
+                            },
+                            "explanation": {"type": "string"},
+                        }
+                    )
+                    for factor in get_args(Factor)
+                ],
+            },
+            "summary": _closed(dict.fromkeys(findings, count)),
+        }
+    )
+    return _document(
+        "An assurance-ledger Othman profile",
+        "The profile of a given assurance as of a day (Profile.to_json, profile --format "
+        "json): the eleven factors of Othman v UK (ECtHR 2012, para. 189) in order. Not "
+        "expressible here: evidence names entries of the ledger, and the summary counts "
+        "the factors' findings.",
+        {**body, "$defs": defs},
+    )
+
+
 def json_schema(
     what: SchemaKind = "record",
     commitments: Mapping[str, type[Commitment]] = BUILTIN_COMMITMENTS,
 ) -> dict[str, Any]:
-    """The JSON Schema (Draft 2020-12) of a ``record``, a ledger ``entry`` or a ``report``.
+    """The JSON Schema (Draft 2020-12) of a ``record``, ledger ``entry``, ``report`` or ``profile``.
 
     ``commitments`` are the commitment kinds a record may hold, by ``kind`` tag
     (default: the built-in ones); :meth:`Codec.json_schema
@@ -477,4 +518,6 @@ def json_schema(
         return _entry(commitments)
     if what == "report":
         return _report()
+    if what == "profile":
+        return _profile()
     raise ValueError(f"no schema of {what!r}: one of {', '.join(SCHEMA_KINDS)}")

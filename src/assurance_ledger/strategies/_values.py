@@ -341,6 +341,16 @@ RECORD_STRATEGIES: Mapping[str, st.SearchStrategy[r.Record]] = MappingProxyType(
             seq=st.integers(1, 10**9),
             hash=st.binary(min_size=32, max_size=32).map(bytes.hex),
         ),
+        r.Assessment.TYPE: st.builds(
+            r.Assessment,
+            source=_optional_source(),
+            assessment_id=identifiers("e-"),
+            assurance_id=identifiers("a-"),
+            factor=st.sampled_from(get_args(r.Factor)),
+            finding=st.sampled_from(get_args(r.FactorFinding)),
+            on=date_spans(),
+            note=st.none() | _text(),
+        ),
         r.Correction.TYPE: st.builds(
             r.Correction,
             source=_optional_source(),

@@ -143,6 +143,9 @@ _DISCLOSURES = (None, *get_args(r.Disclosure))
 _SCOPE_CROSSINGS = (None, None, ("between_ports",), ("port_of_entry", "airport"))
 _AUTHORITIES = (None, "Department of State")
 _ASSURANCE_STEPS = ("request", "give", "later")
+_FACTORS = get_args(r.Factor)
+_FINDINGS = get_args(r.FactorFinding)
+_NOTES = (None, "Reasoned in the monitoring report.")
 # Seconds from one entry's recording time to the next's: none, a second, a minute, a day.
 _TICKS = (0, 1, 60, 86_400)
 _START = dt.date(2019, 6, 1)
@@ -220,7 +223,10 @@ class _Writer:
         self.referenced: set[str] = set()
         self.pending: dict[str, r.AssuranceRequested] = {}
         self.active: dict[str, r.AssuranceGiven] = {}
+        # Every assurance ever given (never retracted), for assessments to name.
+        self.given: list[r.AssuranceGiven] = []
         self.assurances = 0
+        self.assessments = 0
 
     def span(self, earliest: dt.date | None = None) -> DateSpan:
         """A span within the window, starting on or after ``earliest``.
@@ -390,6 +396,7 @@ class _Writer:
                 text_sha256=_hex256(word) if word() < 0.5 * 2**32 else None,
             )
             self.active[assurance_id] = given
+            self.given.append(given)
             return given
         asked = r.AssuranceRequested(
             source=self.source(),
@@ -457,6 +464,21 @@ class _Writer:
             )
         return attrs.evolve(record, on=self.span(self.returns[record.claimant_id].on.earliest))
 
+    def assessment(self) -> r.Assessment:
+        """A view of one factor of a given assurance, dated on or after its giving."""
+        word = self.word
+        given = self.given[word() * len(self.given) >> 32]
+        self.assessments += 1
+        return r.Assessment(
+            source=self.source(),
+            assessment_id=f"e-{self.assessments}",
+            assurance_id=given.assurance_id,
+            factor=_FACTORS[word() * len(_FACTORS) >> 32],
+            finding=_FINDINGS[word() * len(_FINDINGS) >> 32],
+            on=self.span(given.on.earliest),
+            note=_NOTES[word() * len(_NOTES) >> 32],
+        )
+
     def checkpoint(self) -> r.Checkpoint:
         word = self.word
         return r.Checkpoint(
@@ -475,6 +497,8 @@ class _Writer:
             record = self.assurance()
         elif action == "correct":
             record = self.correction(ledger)
+        elif self.given and word() < 0.5 * 2**32:  # half the "check" steps, once one is given
+            record = self.assessment()
         else:
             record = self.checkpoint()
         if isinstance(record, r.ClaimantReturned):
@@ -580,7 +604,8 @@ def ledgers(
     Claimants are returned by ``recipient`` to ``giver``; outcomes (of every
     type, some by third states) come after their returns; assurances go through
     request, giving and withdrawal in order; notices are about earlier outcomes
-    of the same claimant; corrections re-state or retract earlier entries
+    of the same claimant; assessments name given assurances and are dated on or
+    after the giving; corrections re-state or retract earlier entries
     safely; dates are exact, by month, or ranges, within ``window``; recording
     times never go back and sometimes repeat. Assurances promise only
     ``commitment_kinds`` (built-in kind tags; all by default). Drawn as one seed
