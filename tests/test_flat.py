@@ -20,6 +20,7 @@ from assurance_ledger import (
     Ledger,
     Released,
     check,
+    read_table,
 )
 from assurance_ledger.flat import cell_text, facts_csv
 from assurance_ledger.stats import MEASURES, Suppression, stats
@@ -190,6 +191,21 @@ def test_invalid_records_rows_name_line_path_expected_and_got() -> None:
     assert all(r["expected"] for r in rows)
 
 
+def test_invalid_table_rows_name_row_column_path_expected_and_got() -> None:
+    """Rule: a bad cell of a table is one row with its row (header is row 1) and column."""
+    table = "type,claimant_id,on,returned_by,returned_to,nationalities,minor\n"
+    table += "claimant_returned,c-1,2020-03-22,CA,US,HT,yes\n"
+    table += "claimant_returned,c-2,2020-13-01,CA,US,HT,true\n"
+    with pytest.raises(InvalidRecords) as caught:
+        read_table(table)
+    rows = caught.value.to_records()
+    assert [(r["row"], r["column"], r["line"]) for r in rows] == [
+        (2, "minor", None),
+        (3, "on", None),
+    ]
+    assert all(r["expected"] and r["got"] for r in rows)
+
+
 def _bad_records() -> InvalidRecords:
     try:
         DEFAULT_CODEC.read_records('{"type": "detained"}\n{"type": "nope"}\n')
@@ -225,7 +241,7 @@ def test_to_pandas_gives_integer_columns_for_counts_and_seqs(example: Ledger) ->
     assert table["returns"].isna().any()  # the suppressed counts are <NA>, not text
 
     bad = _bad_records().to_pandas()
-    assert list(bad.columns) == ["line", "seq", "path", "expected", "got"]
+    assert list(bad.columns) == ["line", "row", "column", "seq", "path", "expected", "got"]
     assert _integer(bad, "line")
     assert _integer(bad, "seq")
     assert list(bad["line"]) == [1, 1, 1, 1, 2]

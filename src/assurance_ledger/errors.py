@@ -240,7 +240,9 @@ class InvalidRecords(LedgerError, ValueError):
         super().__init__("\n  ".join([head, *(e.message for e in self.errors)]))
 
     def to_records(self) -> list[dict[str, Any]]:
-        """One flat row per bad value: ``line``, ``seq``, ``path``, ``expected``, ``got``.
+        """One flat row per bad value: where, ``path``, ``expected``, ``got``.
+
+        Where: ``line`` (JSON Lines), or ``row`` and ``column`` (a table), and ``seq``.
 
         >>> from assurance_ledger import DEFAULT_CODEC
         >>> try:

@@ -57,7 +57,7 @@ ENTRY_COLUMNS = ("seq", "recorded_at", "recorded_by", "corrected_by")
 #: The columns of a fact row that split its ``on`` into two days.
 DAY_COLUMNS = ("on_earliest", "on_latest")
 #: The columns of :func:`invalid_rows`, in order.
-INVALID_COLUMNS = ("line", "seq", "path", "expected", "got")
+INVALID_COLUMNS = ("line", "row", "column", "seq", "path", "expected", "got")
 #: Between the items of a list in a CSV cell (and in Uwazi's multi-value cells).
 SEPARATOR = "|"
 EMPTY_LIST = "[]"
@@ -228,10 +228,16 @@ def facts_csv(ledger: Ledger) -> str:
 
 
 def invalid_rows(error: InvalidRecords) -> list[dict[str, Any]]:
-    """One row per bad value: ``line`` and ``seq`` (when known), ``path``, ``expected``, ``got``."""
+    """One row per bad value: where it is, ``path``, ``expected``, ``got``.
+
+    Where: the ``line`` of a JSON Lines file, or the ``row`` and ``column`` of
+    a table (the header is row 1), and the entry's ``seq``; each when known.
+    """
     return [
         {
             "line": e.line,
+            "row": e.row,
+            "column": e.column,
             "seq": e.seq,
             "path": e.field,
             "expected": e.expected,
