@@ -389,6 +389,25 @@ def test_demo_checks_the_bundled_example() -> None:
     assert "[possible: coverage uncertain] c-003 / a-ca-us-2020 / non_refoulement" in out
 
 
+def test_the_demo_says_why_each_possible_finding_is_possible_in_text_and_json() -> None:
+    """Rule: the demo gives every possible breach its reasons, the same in text and JSON.
+
+    The ten possible breaches of the example each have reasons (what they
+    are is pinned in tests/test_example.py); the certain ones have none.
+    """
+    text = _ok(run("demo"))
+    out = _ok(run("demo", "--format", "json"))
+    report = json.loads(out[out.index("{") :])
+    possible = [b for b in report["breaches"] if b["certainty"] == "possible"]
+    assert len(possible) == 10
+    assert all(b["reasons"] for b in possible)
+    assert all(not b["reasons"] for b in report["breaches"] if b["certainty"] == "certain")
+    for b in possible:
+        why = ", ".join(reason.replace("_", " ") for reason in b["reasons"])
+        line = f"[possible: {why}] {b['claimant_id']} / {b['assurance_id']} / {b['commitment']}:"
+        assert line in text
+
+
 # -- bad input: exit 2, one message, nothing changed ---------------------------------
 
 
