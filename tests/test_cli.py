@@ -207,6 +207,7 @@ def test_check_in_text_json_and_csv_says_the_same(base: Base, tmp_path: Path) ->
         "breaches",
         "unassured_returns",
         "exposures",
+        "at_risk",
         "summary",
     }
     breaches = report["breaches"]

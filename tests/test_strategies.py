@@ -305,7 +305,7 @@ def test_planted_breaches_cover_every_kind_and_certainty() -> None:
     seen: set[tuple[str, str]] = set()
 
     @seed(20200318)
-    @settings(max_examples=200, database=None, phases=[Phase.generate], deadline=None)
+    @settings(max_examples=400, database=None, phases=[Phase.generate], deadline=None)
     @given(ledgers_with_breaches())
     def collect(scenario: Scenario) -> None:
         seen.update((kind, certainty) for _, _, kind, certainty in scenario.breaches)
