@@ -169,8 +169,8 @@ def example_ledger() -> Ledger:
     """The bundled example, loaded as docs/stats.md loads it."""
     records = DEFAULT_CODEC.read_records(EXAMPLE.read_bytes())
     ledger = Ledger()
-    ledger.extend(records[:-2], recorded_by="CA", recorded_at="2020-06-01T12:00:00Z")
-    ledger.extend(records[-2:], recorded_by="CA", recorded_at="2020-06-29T12:00:00Z")
+    ledger.extend(records[:20], recorded_by="CA", recorded_at="2020-06-01T12:00:00Z")
+    ledger.extend(records[20:], recorded_by="CA", recorded_at="2020-06-29T12:00:00Z")
     return ledger
 
 

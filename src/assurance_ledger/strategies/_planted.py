@@ -389,7 +389,10 @@ def _plant_interim_measure(p: _Plant) -> int | None:
     removed = p.removed_after_grant()  # a removal that breaches nothing else
     # Indicated on or before the removal and never lifted is certain; a measure
     # whose date straddles the removal may have come after it: possible.
-    p.story.measure = removed - p.draw(st.integers(0, 3)) if p.sure else [removed - 1, removed + 1]
+    if p.sure:  # never before the return: an outcome may not be
+        p.story.measure = max(removed - p.draw(st.integers(0, 3)), p.story.returned)
+    else:
+        p.story.measure = [removed - 1, removed + 1]
     return None
 
 
