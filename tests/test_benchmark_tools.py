@@ -22,6 +22,14 @@ from assurance_ledger import DEFAULT_CODEC, Ledger, check
 from assurance_ledger.chain import GENESIS, encode_entry
 from assurance_ledger.records import RECORD_TYPES
 
+#: The steps before a removal (format v2), which the benchmark ledgers do not hold.
+_BEFORE_REMOVAL = {
+    "removal_ordered",
+    "interim_measure",
+    "interim_measure_lifted",
+    "custody_transferred",
+    "counsel_denied",
+}
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
@@ -99,9 +107,13 @@ def test_the_library_encodes_the_records_to_the_same_bytes(
 
 
 def test_a_realistic_mix(opened_20k: Ledger) -> None:
-    """Rule: every record type occurs, about four outcomes a claimant, some imprecise dates."""
+    """Rule: every record type occurs, about four outcomes a claimant, some imprecise dates.
+
+    Every type but the steps before a removal (format v2): the generator writes
+    the mix the published timings were measured on, which has none of them.
+    """
     types = Counter(entry.record.TYPE for entry in opened_20k)
-    assert set(types) == set(RECORD_TYPES)
+    assert set(types) == set(RECORD_TYPES) - _BEFORE_REMOVAL
     outcomes = sum(n for t, n in types.items() if t in _OUTCOME_TYPES)
     assert 3.0 < outcomes / types["claimant_returned"] < 5.0
     assert 10 <= types["assurance_requested"] <= 60

@@ -36,7 +36,7 @@ AS_OF = "2020-06-30"
 
 WORKERS = min(8, 2 * (os.cpu_count() or 1))
 
-#: A valid record that the example ledger accepts as seq 25.
+#: A valid record that the example ledger accepts as seq 34.
 GOOD = (
     '{"type": "detained", "outcome_id": "o-100", "claimant_id": "c-001", "on": "2020-06-01",'
     ' "by": "US"}\n'
@@ -135,9 +135,9 @@ def test_summary_of_the_example() -> None:
     result = run("summary", str(EXAMPLE))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert "claimant_returned: 5" in lines
-    assert "assurance_given: 1" in lines
-    assert lines[-1].startswith("24 records read")
+    assert "claimant_returned: 7" in lines
+    assert "assurance_given: 2" in lines
+    assert lines[-1].startswith("33 records read")
     assert result.stderr == ""
 
 
@@ -150,7 +150,7 @@ def test_module_runs_too() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "claimant_returned: 5" in result.stdout
+    assert "claimant_returned: 7" in result.stdout
 
 
 def test_init_creates_an_empty_ledger_of_either_kind(base: Base, tmp_path: Path) -> None:
@@ -164,9 +164,9 @@ def test_init_creates_an_empty_ledger_of_either_kind(base: Base, tmp_path: Path)
 
 def test_append_stores_every_record_at_the_given_time_in_utc(base: Base) -> None:
     """Rule: `append` adds a records file as one batch; a time with an offset is stored in UTC."""
-    assert base.append_out == "appended 24 entries (seq 1 to 24)\n"
+    assert base.append_out == "appended 33 entries (seq 1 to 33)\n"
     entries = [json.loads(line) for line in base.lines]
-    assert [e["seq"] for e in entries] == list(range(1, 25))
+    assert [e["seq"] for e in entries] == list(range(1, 34))
     assert {e["recorded_at"] for e in entries} == {BASE_TIME_UTC}
     assert {e["recorded_by"] for e in entries} == {"CA"}
 
@@ -184,11 +184,11 @@ def test_append_takes_a_json_array_and_an_empty_file(base: Base, tmp_path: Path)
         ("append", "untouched.jsonl", "empty.jsonl", *by),
         cwd=tmp_path,
     )
-    assert _ok(appended) == "appended 2 entries (seq 25 to 26)\n"
+    assert _ok(appended) == "appended 2 entries (seq 34 to 35)\n"
     with Ledger.open(ledger) as reopened:
-        assert len(reopened) == 26
-        assert reopened.entry(26).recorded_by == "UNHCR"
-        assert reopened.entry(25).recorded_at == "2020-07-02T00:00:00.000000Z"
+        assert len(reopened) == 35
+        assert reopened.entry(35).recorded_by == "UNHCR"
+        assert reopened.entry(35).recorded_at == "2020-07-02T00:00:00.000000Z"
     assert _ok(nothing) == "nothing to append\n"
     assert untouched.read_bytes() == base.jsonl
 
@@ -207,6 +207,7 @@ def test_check_in_text_json_and_csv_says_the_same(base: Base, tmp_path: Path) ->
         "breaches",
         "unassured_returns",
         "exposures",
+        "at_risk",
         "summary",
     }
     breaches = report["breaches"]
@@ -221,6 +222,9 @@ def test_check_in_text_json_and_csv_says_the_same(base: Base, tmp_path: Path) ->
     assert [(e["claimant_id"], e["certainty"]) for e in report["exposures"]] == [
         ("c-003", "possible"),
         ("c-004", "certain"),
+    ]
+    assert [(a["claimant_id"], a["order"], a["grounds"]) for a in report["at_risk"]] == [
+        ("c-007", 30, ["feared_country", "interim_measure", "no_final_decision"])
     ]
 
     text = _ok(as_text, 1).splitlines()
@@ -241,7 +245,8 @@ def test_check_in_text_json_and_csv_says_the_same(base: Base, tmp_path: Path) ->
     assert [r["evidence"] for r in found] == [" ".join(map(str, b["evidence"])) for b in breaches]
     assert [r["reasons"] for r in found] == [" ".join(b["reasons"]) for b in breaches]
     assert {r["as_of"] for r in rows} == {AS_OF}
-    assert {"exposure", "unassured_return"} <= {r["finding"] for r in rows}
+    assert {"exposure", "unassured_return", "at_risk"} <= {r["finding"] for r in rows}
+    assert "At risk now: 1" in text
 
 
 def test_check_as_of_a_day_before_the_assurance_finds_no_breach(base: Base, tmp_path: Path) -> None:
@@ -266,7 +271,7 @@ def test_check_as_recorded_reproduces_an_earlier_report(base: Base, tmp_path: Pa
     )
     by = ("--recorded-by", "UNHCR", "--recorded-at", "2020-08-01T00:00:00+02:00")
     out = _ok(run("append", "ledger.jsonl", "late.jsonl", *by, cwd=tmp_path))
-    assert out.endswith("(seq 25 to 25)\n")
+    assert out.endswith("(seq 34 to 34)\n")
     stored = json.loads((tmp_path / "ledger.jsonl").read_bytes().splitlines()[-1])
     assert stored["recorded_at"] == "2020-07-31T22:00:00.000000Z"
 
@@ -322,20 +327,20 @@ def test_verify_the_chain_and_a_witnessed_head(base: Base, tmp_path: Path) -> No
     """Rule: `verify` checks the chain; with `--expect SEQ:HASH`, that seq still has that hash."""
     base.put(tmp_path)
     base.put(tmp_path, "ledger.sqlite")
-    head = base.hash_of(24)
+    head = base.hash_of(33)
     plain, witnessed, mismatched = run_many(
         ("verify", "ledger.jsonl"),
         ("verify", "ledger.sqlite", "--expect", f"12:{base.hash_of(12)}"),
-        ("verify", "ledger.jsonl", "--expect", f"24:{base.hash_of(23)}"),
+        ("verify", "ledger.jsonl", "--expect", f"33:{base.hash_of(32)}"),
         cwd=tmp_path,
     )
-    assert _ok(plain) == f"ledger.jsonl: verified: 24 entries, head {head}\n"
-    assert _ok(witnessed) == f"ledger.sqlite: verified: 24 entries, head {head}\n"
+    assert _ok(plain) == f"ledger.jsonl: verified: 33 entries, head {head}\n"
+    assert _ok(witnessed) == f"ledger.sqlite: verified: 33 entries, head {head}\n"
     assert mismatched.returncode == 2
     assert mismatched.stdout == ""
     assert "Traceback" not in mismatched.stderr
-    assert "ledger.jsonl: chain broken at seq 24" in mismatched.stderr
-    assert f"does not have the witnessed hash {base.hash_of(23)}" in mismatched.stderr
+    assert "ledger.jsonl: chain broken at seq 33" in mismatched.stderr
+    assert f"does not have the witnessed hash {base.hash_of(32)}" in mismatched.stderr
 
 
 def test_show_the_current_view_and_one_timeline(base: Base, tmp_path: Path) -> None:
@@ -345,7 +350,7 @@ def test_show_the_current_view_and_one_timeline(base: Base, tmp_path: Path) -> N
         ("show", "ledger.jsonl"), ("show", "ledger.jsonl", "--claimant", "c-003"), cwd=tmp_path
     )
     lines = _ok(every).splitlines()
-    assert [int(line.split()[1]) for line in lines] == [s for s in range(1, 25) if s != 21]
+    assert [int(line.split()[1]) for line in lines] == [s for s in range(1, 34) if s != 21]
     released = lines[6]  # seq 7, corrected by the correction at seq 21
     assert released.startswith("seq      7  2020-04-21")  # the corrected date
     assert released.endswith("(corrected by seq 21)")
@@ -359,11 +364,11 @@ def test_export_and_import_copy_lines_byte_for_byte(base: Base, tmp_path: Path) 
     """Rule: `import` and `export` copy a ledger between JSON Lines and SQLite, byte for byte."""
     base.put(tmp_path)
     out = _ok(run("import", "ledger.jsonl", "copy.sqlite", cwd=tmp_path))
-    assert out == "copied 24 entries from ledger.jsonl to copy.sqlite\n"
+    assert out == "copied 33 entries from ledger.jsonl to copy.sqlite\n"
     with Ledger.open(tmp_path / "copy.sqlite") as copied:
         assert list(copied.lines()) == base.lines
     out = _ok(run("export", "copy.sqlite", "back.jsonl", cwd=tmp_path))
-    assert out == "copied 24 entries from copy.sqlite to back.jsonl\n"
+    assert out == "copied 33 entries from copy.sqlite to back.jsonl\n"
     assert (tmp_path / "back.jsonl").read_bytes() == base.jsonl
 
 
@@ -372,21 +377,53 @@ def test_repair_cuts_off_a_torn_last_line_only(base: Base, tmp_path: Path) -> No
     torn = tmp_path / "ledger.jsonl"
     torn.write_bytes(base.jsonl + base.lines[0][:40])
     out = _ok(run("repair", "ledger.jsonl", cwd=tmp_path))
-    assert out == "ledger.jsonl: removed an unfinished append of 40 bytes; 24 entries remain\n"
+    assert out == "ledger.jsonl: removed an unfinished append of 40 bytes; 33 entries remain\n"
     assert torn.read_bytes() == base.jsonl
     again, verified = run_many(("repair", "ledger.jsonl"), ("verify", "ledger.jsonl"), cwd=tmp_path)
-    assert _ok(again) == "ledger.jsonl: nothing to repair: 24 entries\n"
-    assert _ok(verified).startswith("ledger.jsonl: verified: 24 entries")
+    assert _ok(again) == "ledger.jsonl: nothing to repair: 33 entries\n"
+    assert _ok(verified).startswith("ledger.jsonl: verified: 33 entries")
 
 
 def test_demo_checks_the_bundled_example() -> None:
     """Rule: `demo` needs no file, shows the example's report as of 2020-06-30 and exits 0."""
     out = _ok(run("demo"))
-    assert "24 entries; chain verified: 24 entries, head " in out
+    assert "33 entries; chain verified: 33 entries, head " in out
     assert f"Report as of {AS_OF}" in out
     assert "certain] c-002 / a-ca-us-2020 / non_refoulement" in out
     assert "Exposures: 2" in out
     assert "[possible: coverage uncertain] c-003 / a-ca-us-2020 / non_refoulement" in out
+    # c-006 was removed despite the Committee against Torture's interim measure;
+    # c-007 is ordered removed to Afghanistan, under a measure, with no decision.
+    assert "[certain] c-006 / a-ca-us-2020-c006 / respect_interim_measures" in out
+    assert "At risk now: 1" in out
+    assert "  c-007 [feared country, interim measure, no final decision]: " in out
+
+
+def test_check_fail_on_at_risk_exits_1_while_anyone_is_at_risk(base: Base, tmp_path: Path) -> None:
+    """Rule: `check --fail-on at-risk` exits 1 when anyone is at risk now, else 0.
+
+    On the example c-007's order (seq 30) is outstanding. A release from
+    detention does not end it (docs/format.md: only a removal, departure or
+    custody transfer on or after the order does); their departure does,
+    whatever the breaches (the example has certain ones).
+    """
+    base.put(tmp_path)
+    check_at_risk = ("check", "ledger.jsonl", "--as-of", AS_OF, "--fail-on", "at-risk")
+    assert json.loads(_ok(run(*check_at_risk, "--format", "json", cwd=tmp_path), 1))["at_risk"]
+    later = '"claimant_id": "c-007", "on": "2020-06-20"'
+    (tmp_path / "released.jsonl").write_text(
+        f'{{"type": "released", "outcome_id": "o-200", {later}, "by": "US"}}\n', "utf-8"
+    )
+    (tmp_path / "departed.jsonl").write_text(
+        f'{{"type": "departed", "outcome_id": "o-201", {later}, "to": "DE"}}\n', "utf-8"
+    )
+    append = ("append", "ledger.jsonl")
+    _ok(run(*append, "released.jsonl", "--recorded-by", "CA", cwd=tmp_path))
+    _ok(run(*check_at_risk, cwd=tmp_path), 1)
+    _ok(run(*append, "departed.jsonl", "--recorded-by", "CA", cwd=tmp_path))
+    report = json.loads(_ok(run(*check_at_risk, "--format", "json", cwd=tmp_path), 0))
+    assert report["at_risk"] == []
+    assert report["summary"]["breaches"]  # breaches remain: they do not fail at-risk
 
 
 def test_the_demo_says_why_each_possible_finding_is_possible_in_text_and_json() -> None:
@@ -530,7 +567,7 @@ RETURN_C001 = json.dumps(
 APPEND = ("append", "ledger.jsonl", "records.jsonl", "--recorded-by", "CA")
 APPEND_GOOD = ("append", "ledger.jsonl", "good.jsonl", "--recorded-by", "CA")
 CHAIN_BROKEN = "broken.jsonl: chain broken at seq 3: its bytes do not match its hash"
-TORN = "torn.jsonl: the last line is unfinished (50 bytes after entry 24); run repair"
+TORN = "torn.jsonl: the last line is unfinished (50 bytes after entry 33); run repair"
 NOT_A_LEDGER = "other.sqlite: an SQLite database, but not a ledger"
 NO_KIND = "cannot tell the kind of store: name it with .jsonl"
 HEX = "a" * 64
@@ -631,25 +668,25 @@ BAD = [
     Bad(
         "duplicate-claimant-id",
         ("append", "ledger.sqlite", "records.jsonl", "--recorded-by", "CA"),
-        ("records.jsonl: line 1: seq 25: claimant_id: expected a claimant_id never recorded",),
+        ("records.jsonl: line 1: seq 34: claimant_id: expected a claimant_id never recorded",),
         (_records(RETURN_C001),),
     ),
     Bad(
         "duplicate-within-the-file",
         APPEND,
-        ("records.jsonl: line 2: seq 26: outcome_id: expected an outcome_id never recorded",),
+        ("records.jsonl: line 2: seq 35: outcome_id: expected an outcome_id never recorded",),
         (_records(GOOD.strip(), GOOD.strip()),),
     ),
     Bad(
         "outcome-for-unknown-claimant",
         APPEND,
-        ("line 1: seq 25: claimant_id: expected a claimant whose return is recorded", "'c-999'"),
+        ("line 1: seq 34: claimant_id: expected a claimant whose return is recorded", "'c-999'"),
         (_records(_outcome(claimant_id="c-999")),),
     ),
     Bad(
         "outcome-before-the-return",
         APPEND,
-        ("line 1: seq 25: on: expected a date that could be on or after the claimant's return",),
+        ("line 1: seq 34: on: expected a date that could be on or after the claimant's return",),
         (_records(_outcome(on="2020-02")),),
     ),
     # a ledger file edited by hand: every command refuses it
@@ -707,7 +744,7 @@ BAD = [
     Bad(
         "recorded-at-before-the-last-entry",
         (*APPEND_GOOD, "--recorded-at", "2020-07-01T11:59:59Z"),
-        (f"recorded_at: expected a time on or after the last entry's ({BASE_TIME_UTC}, seq 24)",),
+        (f"recorded_at: expected a time on or after the last entry's ({BASE_TIME_UTC}, seq 33)",),
     ),
     # options of check, verify and show
     Bad("as-of-not-a-date", ("check", "ledger.jsonl", "--as-of", "soon"), ("as_of", "'soon'")),
@@ -730,7 +767,7 @@ BAD = [
     Bad(
         "expect-beyond-the-end",
         ("verify", "ledger.jsonl", "--expect", f"99:{HEX}"),
-        ("the ledger ends at seq 24, but seq 99 was witnessed",),
+        ("the ledger ends at seq 33, but seq 99 was witnessed",),
     ),
     Bad(
         "show-unknown-claimant",
@@ -917,7 +954,7 @@ def test_expect_in_upper_case_is_not_a_rewritten_history(base: Base, tmp_path: P
     """
     base.put(tmp_path)
     result = run(
-        "verify", "ledger.jsonl", "--expect", f"22:{base.hash_of(22).upper()}", cwd=tmp_path
+        "verify", "ledger.jsonl", "--expect", f"31:{base.hash_of(31).upper()}", cwd=tmp_path
     )
     assert "Traceback" not in result.stderr
     assert result.returncode in {0, 2}

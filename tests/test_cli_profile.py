@@ -69,7 +69,7 @@ def test_profile_json_is_valid_under_the_profile_schema(ledger: Path) -> None:
     jsonschema.Draft202012Validator(json_schema("profile")).validate(document)
     assert [f["factor"] for f in document["factors"]] == list(FACTORS)
     terms = document["factors"][0]
-    assert (terms["finding"], terms["basis"], terms["evidence"]) == ("for", "assessed", [24])
+    assert (terms["finding"], terms["basis"], terms["evidence"]) == ("for", "assessed", [33])
     schema = run_command("schema", "profile", cwd=ledger)
     assert json.loads(schema.stdout) == json_schema("profile")
 
@@ -114,12 +114,14 @@ def test_all_is_a_table_of_every_given_assurance(ledger: Path) -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     rows = [line.split() for line in lines[2:]]
-    assert [row[0] for row in rows] == [A, "a-ca-us-2020-2"]
+    assert [row[0] for row in rows] == [A, "a-ca-us-2020-c006", "a-ca-us-2020-2"]
     assert all(len(row) == 1 + len(FACTORS) + 3 for row in rows)
-    # the oral assurance (iii) is against; the example's court_examined (xi) was assessed against
-    assert rows[1][3] == "-"
+    # the oral assurance (iii) is against; the example's court_examined (xi) was assessed
+    # against; its compliance record (vii) is against: the US broke the c-006 assurance
+    assert rows[2][3] == "-"
     assert rows[0][11] == "-"
-    assert rows[0][-3:] == ["2", "3", "6"]
+    assert rows[0][7] == "-"
+    assert rows[0][-3:] == ["2", "4", "5"]
 
 
 def test_all_as_json_and_html(ledger: Path) -> None:
@@ -130,6 +132,6 @@ def test_all_as_json_and_html(ledger: Path) -> None:
     validator = jsonschema.Draft202012Validator(json_schema("profile"))
     for document in documents:
         validator.validate(document)
-    assert [d["assurance_id"] for d in documents] == [A, "a-ca-us-2020-2"]
+    assert [d["assurance_id"] for d in documents] == [A, "a-ca-us-2020-c006", "a-ca-us-2020-2"]
     page = _profile(ledger, "--all", "--as-of", "2020-06-30", "--format", "html").stdout
-    assert page.count("<tr><td>") == 2
+    assert page.count("<tr><td>") == 3

@@ -32,8 +32,19 @@ in the file):
 20 ill_treatment         c-005, May 2020, by US, not substantiated
 21 correction            of 7: released 21 April
 22 checkpoint            of US's ledger
-23 assessment            a-ca-us-2020, 15 June, court_examined: against
-24 assessment            a-ca-us-2020, 15 July, terms_disclosed: for
+23 claimant_returned     c-006, 8 April, airport, ER
+24 assurance_given       a-ca-us-2020-c006, US to CA, 14 April, for c-006
+                         and c-007 only: no_removal_before_decision,
+                         respect_interim_measures, access_to_counsel
+25 counsel_denied        c-006, 20 April, by US
+26 removal_ordered       c-006, 1 May, by US to ER, final
+27 interim_measure       c-006, 4 May, CAT against US
+28 removed               c-006, 12 May, by US to ER
+29 claimant_returned     c-007, 2 May, airport, AF
+30 removal_ordered       c-007, 10 June, by US to AF, not final
+31 interim_measure       c-007, 15 June, HRC against US
+32 assessment            a-ca-us-2020, 15 June, court_examined: against
+33 assessment            a-ca-us-2020, 15 July, terms_disclosed: for
 == ===================== ===================================================
 """
 
@@ -48,6 +59,7 @@ from assurance_ledger import DEFAULT_CODEC, Ledger, Report, check
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "canada-us-2020.jsonl"
 AS_OF = "2020-06-30"
 A = "a-ca-us-2020"
+A6 = "a-ca-us-2020-c006"
 
 
 @pytest.fixture(scope="module")
@@ -65,9 +77,9 @@ def report(ledger: Ledger) -> Report:
     return check(ledger, AS_OF)
 
 
-def test_example_loads_as_24_entries_with_one_correction(ledger: Ledger) -> None:
+def test_example_loads_as_33_entries_with_one_correction(ledger: Ledger) -> None:
     """Rule: the example is valid, appends whole, and its correction replaces entry 7."""
-    assert len(ledger) == 24
+    assert len(ledger) == 33
     assert ledger.verify().ok
     fact = next(f for f in ledger.facts() if f.seq == 7)
     assert (str(fact.record.on), fact.corrected_by) == ("2020-04-21", 21)  # type: ignore[attr-defined]
@@ -125,6 +137,20 @@ def test_example_breaches(report: Report) -> None:
         visit recorded (deadlines 20 and 27 April).
       * no breach for the unsubstantiated ill-treatment report: the assurance has
         no humane_treatment commitment. No removal, so nothing else.
+
+    c-006 (returned 8 April at an airport: outside a-ca-us-2020's crossings,
+    covered for certain by the individual assurance 24, given 14 April):
+      * access_to_counsel, certain: the US refused them a lawyer on 20 April,
+        after the giving. Evidence: return 23, assurance 24, denial 25.
+      * no_removal_before_decision, certain: removed by the US on 12 May with no
+        final decision on record. Evidence: 23, 24, the removal 28.
+      * respect_interim_measures, certain: the Committee against Torture's
+        measure against the US (4 May) was indicated before the removal (12 May)
+        and never lifted. Evidence: 23, 24, the measure 27, the removal 28.
+      * the removal order (26) is no breach of anything.
+
+    c-007 (returned 2 May at an airport, covered by 24): ordered removed, not
+    removed by 30 June: no breach (it is at risk: see the test below).
     """
     found = [
         (b.claimant_id, b.assurance_id, b.commitment, b.certainty, b.evidence)
@@ -145,6 +171,9 @@ def test_example_breaches(report: Report) -> None:
         ("c-003", A, "non_refoulement", "possible", (4, 5, 13, 15)),
         ("c-005", A, "access_to_procedure", "possible", (5, 18)),
         ("c-005", A, "monitoring_access", "possible", (5, 18)),
+        ("c-006", A6, "access_to_counsel", "certain", (23, 24, 25)),
+        ("c-006", A6, "no_removal_before_decision", "certain", (23, 24, 28)),
+        ("c-006", A6, "respect_interim_measures", "certain", (23, 24, 27, 28)),
     ]
 
 
@@ -177,6 +206,10 @@ def test_example_explanations_state_the_dates(report: Report) -> None:
         "2020-04-20 (14 days from 2020-04-06)",
         "no monitoring visit recorded by 2020-06-30; the last allowed day was 2020-04-27 "
         "(21 days from 2020-04-06)",
+        "US refused the claimant access to a lawyer on 2020-04-20",
+        "US removed the claimant to ER on 2020-05-12 before any final decision on the claim",
+        "US removed the claimant to ER on 2020-05-12 while the interim measure of CAT "
+        "indicated on 2020-05-04 was in force",
     ]
 
 
@@ -274,29 +307,60 @@ def test_the_example_says_what_would_settle_its_possible_findings(report: Report
 def test_example_summary(report: Report) -> None:
     """Rule: the summary counts returns, coverage, removals home and breaches by kind.
 
-    Five returns; c-001, c-002 and c-005 are covered, c-003 maybe (its
-    return date, "March 2020", straddles the scope's start), c-004 is not.
-    Three were removed to their country of origin: c-002 to Venezuela by the
-    US, c-003 to Eritrea by Mexico (after the US removed them to Mexico), and
-    c-004 to Colombia (a coerced departure).
+    Seven returns; c-001, c-002, c-005, c-006 and c-007 are covered (the last
+    two by their individual assurance), c-003 maybe (its return date, "March
+    2020", straddles the scope's start), c-004 is not. Four were removed to
+    their country of origin: c-002 to Venezuela by the US, c-003 to Eritrea by
+    Mexico (after the US removed them to Mexico), c-004 to Colombia (a coerced
+    departure) and c-006 to Eritrea by the US.
     """
     assert report.to_json()["as_of"] == "2020-06-30"
     assert report.to_json()["summary"] == {
-        "returns": 5,
-        "covered": 3,
+        "returns": 7,
+        "covered": 5,
         "possibly_covered": 1,
         "unassured": 1,
-        "removed_to_country_of_origin": 3,
+        "removed_to_country_of_origin": 4,
         "breaches": {
+            "access_to_counsel": {"certain": 1, "possible": 0},
             "access_to_procedure": {"certain": 0, "possible": 3},
             "detention_limit": {"certain": 1, "possible": 2},
             "monitoring_access": {"certain": 2, "possible": 3},
+            "no_removal_before_decision": {"certain": 1, "possible": 0},
             "non_refoulement": {"certain": 1, "possible": 1},
             "notification": {"certain": 0, "possible": 1},
+            "respect_interim_measures": {"certain": 1, "possible": 0},
         },
     }
-    assert (report.count("certain"), report.count("possible")) == (4, 10)
+    assert (report.count("certain"), report.count("possible")) == (7, 10)
     assert not report.clean
+
+
+def test_the_example_lists_who_is_at_risk_now(report: Report) -> None:
+    """Rule: a claimant with an outstanding removal order and a ground is at risk now.
+
+    c-007 was ordered removed to Afghanistan on 10 June (30) and nothing removes
+    them by 30 June; every ground holds: Afghanistan is their country of origin
+    and so feared; the Human Rights Committee's measure against the US (31) is
+    in force, never lifted; their individual assurance (24) promises no removal
+    before a final decision, and none is recorded. c-006's order (26) was
+    followed by the removal of 12 May (28): no longer outstanding.
+    """
+    assert report.to_json()["at_risk"] == [
+        {
+            "claimant_id": "c-007",
+            "order": 30,
+            "to": "AF",
+            "grounds": ["feared_country", "interim_measure", "no_final_decision"],
+            "covered_by": [A6],
+            "evidence": [24, 29, 30, 31],
+            "explanation": "ordered removed by US to AF on 2020-06-10 (not final), and not "
+            "removed, gone or handed over since, as of 2020-06-30: AF is a country they "
+            "fear; an interim measure against US is in force (HRC on 2020-06-15); "
+            "a-ca-us-2020-c006 promises no removal before a final decision, and none is "
+            "recorded",
+        }
+    ]
 
 
 def test_example_report_is_the_same_from_a_later_recording(ledger: Ledger) -> None:

@@ -61,6 +61,19 @@ def test_monitor_report_equals_a_full_check_after_every_append(
     _replay(ledger, as_of, batch=1)
 
 
+@given(ledgers(max_size=40, before_removal=True), _AS_OF)
+def test_monitor_keeps_the_steps_before_a_removal_and_who_is_at_risk_current(
+    ledger: Ledger, as_of: dt.date
+) -> None:
+    """Rule: with the steps before a removal, the monitor's report and at_risk are check()'s.
+
+    The ledgers hold removal orders, interim measures (some lifted), custody
+    transfers and denials of counsel, under assurances that may also promise
+    respect_interim_measures and access_to_counsel.
+    """
+    _replay(ledger, as_of, batch=1)
+
+
 @given(st.integers(0, 2**32 - 1), st.integers(20, 60), _AS_OF)
 def test_monitor_keeps_up_with_longer_ledgers(seed: int, size: int, as_of: dt.date) -> None:
     """Rule: as above, on longer ledgers, where corrections of earlier outcomes are common.

@@ -1,6 +1,8 @@
 """The checker against generated ledgers whose breaches are known by construction."""
 
+import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assurance_ledger import check
 from assurance_ledger.strategies import Scenario, clean_ledgers, ledgers_with_breaches
@@ -38,3 +40,21 @@ def test_exactly_the_planted_breach_is_found(scenario: Scenario) -> None:
     assert {
         (b.claimant_id, b.assurance_id, b.commitment, b.reasons) for b in report.breaches
     } == scenario.reasons
+
+
+@pytest.mark.parametrize("certainty", ["certain", "possible"])
+@pytest.mark.parametrize("kind", ["respect_interim_measures", "access_to_counsel"])
+@given(data=st.data())
+def test_the_steps_before_a_removal_are_planted_and_found(
+    kind: str, certainty: str, data: st.DataObject
+) -> None:
+    """Rule: a planted breach of each commitment on the steps before a removal is found exactly.
+
+    Certain and possible alike: an interim measure indicated on or before a
+    removal (or one that may come after it); counsel denied after the giving
+    (or on days straddling it).
+    """
+    scenario = data.draw(ledgers_with_breaches(kinds=(kind,), certainties=(certainty,)))
+    (planted,) = scenario.breaches
+    assert planted[2:] == (kind, certainty)
+    assert _found(scenario) == scenario.breaches

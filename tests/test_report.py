@@ -228,8 +228,10 @@ def test_json_has_exactly_the_keys_and_types_of_the_domain() -> None:
         "breaches",
         "unassured_returns",
         "exposures",
+        "at_risk",
         "summary",
     }
+    assert data["at_risk"] == []  # nobody has a removal order (see test_before_removal.py)
     assert data["as_of"] == "2020-06-30"
     assert data["breaches"]
     for breach in data["breaches"]:
@@ -520,6 +522,7 @@ def test_empty_ledger_gives_an_empty_report() -> None:
         "breaches": [],
         "unassured_returns": [],
         "exposures": [],
+        "at_risk": [],
         "summary": {
             "returns": 0,
             "covered": 0,
@@ -539,6 +542,7 @@ def test_empty_ledger_gives_an_empty_report() -> None:
         "Breaches: 0 (0 certain, 0 possible)",
         "Exposures: 0",
         "Unassured returns: 0",
+        "At risk now: 0",
     ]
     assert "<tbody></tbody>" in report._repr_html_()
 

@@ -26,16 +26,20 @@ from assurance_ledger import (
     ClaimantReturned,
     ClaimDecided,
     ContactLost,
+    CustodyTransferred,
     DateSpan,
     Departed,
     Detained,
     Fact,
     HumaneTreatment,
     IllTreatment,
+    InterimMeasure,
+    InterimMeasureLifted,
     Ledger,
     MonitoringVisit,
     Notified,
     Outcome,
+    RemovalOrdered,
     Removed,
     Truth,
 )
@@ -75,9 +79,9 @@ def _outcome_near(
         "claimant_id": back.claimant_id,
         "on": day,
     }
-    if cls not in (Departed, ContactLost):
+    if cls not in (Departed, ContactLost, InterimMeasureLifted):
         fields["by"] = "US"
-    if cls in (Removed, Departed):
+    if cls in (Removed, Departed, CustodyTransferred):
         fields["to"] = data.draw(st.sampled_from((*back.feared, "MX")))
     if cls is Departed:
         fields["coerced"] = data.draw(st.booleans())
@@ -88,6 +92,13 @@ def _outcome_near(
         fields.update(to="CA", regarding=data.draw(st.sampled_from(removals or ["o-none"])))
     if cls is MonitoringVisit:
         fields.update(by="CA", private=data.draw(st.booleans()))
+    if cls is RemovalOrdered:
+        fields.update(to=data.draw(st.sampled_from((*back.feared, "MX"))), final=False)
+    if cls is InterimMeasure:
+        fields.update(by="ECtHR", against="US")
+    if cls is InterimMeasureLifted:
+        measures = [o.outcome_id for o in outcomes if isinstance(o, InterimMeasure)]
+        fields.update(regarding=data.draw(st.sampled_from(measures or ["o-none"])))
     return cls(**fields)  # type: ignore[no-any-return]
 
 

@@ -334,7 +334,7 @@ def test_append_csv_through_the_command(tmp_path: Path) -> None:
             cwd=tmp_path,
         )
         assert appended.returncode == 0, appended.stderr
-        assert "appended 24 entries" in appended.stdout
+        assert "appended 33 entries" in appended.stdout
         checked = run_command(
             "check", str(ledger), "--as-of", AS_OF, "--format", "json", cwd=tmp_path
         )

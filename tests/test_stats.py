@@ -424,15 +424,17 @@ def example() -> Ledger:
 
 
 def test_the_2020_question_on_the_example(example: Ledger) -> None:
-    """Rule: 3 of the example's 5 returned claimants were returned to their country of origin.
+    """Rule: 4 of the example's 7 returned claimants were returned to their country of origin.
 
     c-002 removed to VE, c-003 removed by MX on to ER, c-004's coerced
-    departure to CO; published under the default suppression, 3 shows as --.
+    departure to CO, c-006 removed to ER (despite an interim measure); c-007 is
+    only ordered removed. Published under the default suppression, 4 shows as
+    -- and the 7 returns round to 5.
     """
     raw = stats(example, as_of="2020-06-30", suppression=Suppression.NONE)
-    assert raw.total.returned_to_origin == 3
-    assert raw.total.returns == 5
-    assert (raw.total.covered, raw.total.unassured, raw.total.removed_to_feared) == (4, 1, 3)
+    assert raw.total.returned_to_origin == 4
+    assert raw.total.returns == 7
+    assert (raw.total.covered, raw.total.unassured, raw.total.removed_to_feared) == (6, 1, 4)
     published = stats(example, as_of="2020-06-30")
     assert published.total.returned_to_origin == "--"
     assert published.total.returns == 5
@@ -446,22 +448,24 @@ def test_groups_of_the_example(example: Ledger) -> None:
         return {row.key: row.returns for row in table.rows}  # type: ignore[misc]
 
     assert keys("nationality") == {
+        ("AF",): 1,
         ("CO",): 1,
-        ("ER",): 1,
+        ("ER",): 2,
         ("HT",): 1,
         ("VE",): 1,
         ("stateless",): 1,
     }
-    assert keys("month") == {("2020-03",): 3, ("2020-04",): 2}
-    assert keys("final_destination") == {("CO",): 1, ("ER",): 1, ("VE",): 1, ("none",): 2}
+    assert keys("month") == {("2020-03",): 3, ("2020-04",): 3, ("2020-05",): 1}
+    assert keys("final_destination") == {("CO",): 1, ("ER",): 2, ("VE",): 1, ("none",): 3}
     assert keys("outcome") == {
         ("claim_decided",): 1,
         ("departed",): 1,
+        ("interim_measure",): 1,  # c-007's last outcome: ordered removed, then the measure
         ("monitoring_visit",): 1,
-        ("removed",): 2,
+        ("removed",): 3,
     }
-    assert keys("crossing") == {("airport",): 1, ("between_ports",): 3, ("port_of_entry",): 1}
-    assert keys("returned_by") == {("CA",): 5}
+    assert keys("crossing") == {("airport",): 3, ("between_ports",): 3, ("port_of_entry",): 1}
+    assert keys("returned_by") == {("CA",): 7}
 
 
 @pytest.mark.parametrize(
@@ -906,9 +910,10 @@ def test_text_states_the_suppression(example: Ledger) -> None:
     lines = text.splitlines()
     assert lines[0].startswith("Returns as of 2020-06-30, by month (counts from 0 to 4 shown as --")
     assert lines[1].split() == ["month", *MEASURES]
-    assert lines[-1].split() == ["Total", "5", "--", "--", "--", "--"]
+    # 7 returns and 6 covered round to 5; 1 unassured and 4 removed home are --.
+    assert lines[-1].split() == ["Total", "5", "5", "--", "--", "--"]
     assert str(stats(example, as_of="2020-06-30", suppression=Suppression.NONE)).endswith(
-        "5        4          1                   3                  3"
+        "7        6          1                   4                  4"
     )
 
 
@@ -937,7 +942,7 @@ def test_cli_stats_in_every_format(stored: Path) -> None:
     """Rule: stats prints the table as text, JSON or CSV, the same counts in each (exit 0)."""
     status, text, _ = run_main("stats", str(stored), "--by", "month", "--as-of", "2020-06-30")
     assert status == 0
-    assert text.splitlines()[-1].split() == ["Total", "5", "--", "--", "--", "--"]
+    assert text.splitlines()[-1].split() == ["Total", "5", "5", "--", "--", "--"]
     status, out, _ = run_main(
         "stats", str(stored), "--by", "month", "--as-of", "2020-06-30", "--format", "json"
     )
@@ -957,7 +962,7 @@ def test_cli_stats_in_every_format(stored: Path) -> None:
         "none",
     )
     assert status == 0
-    assert out.splitlines()[-1] == "Total,5,4,1,3,3"
+    assert out.splitlines()[-1] == "Total,7,6,1,4,4"
 
 
 def test_cli_stats_since_a_previous_release(stored: Path, tmp_path: Path) -> None:

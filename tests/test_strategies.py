@@ -339,6 +339,8 @@ _OWN_DOUBT = {
     "notification": "record_missing",
     "humane_treatment": "unsubstantiated",
     "monitoring_access": "date_imprecise",
+    "respect_interim_measures": "date_imprecise",
+    "access_to_counsel": "date_imprecise",
 }
 
 

@@ -43,6 +43,7 @@ from typing import NamedTuple
 import attrs
 
 from . import records as r
+from ._risk import at_risk
 from ._settle import Doubtful, coverage_action, hinges
 from .commitments import Commitment
 from .coverage import ReturnCounts, ScopeIndex, covers
@@ -51,6 +52,7 @@ from .errors import InvalidDate, NotFound
 from .ledger import Fact, Ledger
 from .moves import MOVES, Removal, removals
 from .report import (
+    AtRisk,
     Breach,
     Certainty,
     Exposure,
@@ -280,6 +282,9 @@ class Assessment(NamedTuple):
     exposures: tuple[Exposure, ...]
     removed_home: bool
     covering: tuple[Cover, ...] = ()
+    #: The claimant's outstanding removal orders with a ground (``docs/format.md``,
+    #: "At risk now"): worked out again whenever the claimant is.
+    at_risk: tuple[AtRisk, ...] = ()
 
     @property
     def breaches(self) -> tuple[Breach, ...]:
@@ -365,11 +370,12 @@ def assess(
     else:
         removed_home = unmoved.removed_home
     covering = before.covering if before is not None else assurances.covering(back, day)
+    risk = at_risk(claimant, mine, [(cover.gate.fact, cover.withdrawal) for cover in covering], day)
     if covering:
         kept = before.parts if before is not None else None
         found = _breaches(covering, claimant, tuple(mine), day, table, kept=kept, changed=changed)
         if any(cover.coverage is YES for cover in covering):
-            return _make(Assessment, (back, found, None, (), removed_home, covering))
+            return _make(Assessment, (back, found, None, (), removed_home, covering, risk))
         # Maybe covered, and maybe not: both readings are reported.
         unassured = UnassuredReturn(
             claimant_id=back.claimant_id, certainty="possible", reasons=_MAYBE_COVERED
@@ -377,12 +383,14 @@ def assess(
         exposures = (
             unmoved.exposures if unmoved is not None else _exposures(claimant, moved, day, MAYBE)
         )
-        return _make(Assessment, (back, found, unassured, exposures, removed_home, covering))
+        return _make(Assessment, (back, found, unassured, exposures, removed_home, covering, risk))
     if unmoved is not None:
-        return unmoved  # unassured: what is found depends on the return and removals alone
+        # Unassured: what is found depends on the return and removals alone,
+        # but for who is at risk, which the orders and measures decide too.
+        return unmoved if unmoved.at_risk == risk else unmoved._replace(at_risk=risk)
     unassured = UnassuredReturn(claimant_id=back.claimant_id)
     exposures = _exposures(claimant, moved, day, YES)
-    return _make(Assessment, (back, {}, unassured, exposures, removed_home, ()))
+    return _make(Assessment, (back, {}, unassured, exposures, removed_home, (), risk))
 
 
 def _exposures(
@@ -495,9 +503,11 @@ def report(day: DateSpan, assurances: Assurances, assessments: Iterable[Assessme
     unassured_backs: list[r.ClaimantReturned] = []
     exposures: list[Exposure] = []
     doubtful: list[Doubtful] = []
+    risks: list[AtRisk] = []
     returns = removed_home = maybe_covered = 0
     for assessment in assessments:
         returns += 1
+        risks.extend(assessment.at_risk)
         removed_home += assessment.removed_home
         for part in assessment.parts.values():
             breaches.extend(part)
@@ -523,6 +533,7 @@ def report(day: DateSpan, assurances: Assurances, assessments: Iterable[Assessme
             breaches=_counts(breaches),
         ),
         to_settle=hinges(doubtful),
+        at_risk=tuple(sorted(risks, key=lambda a: (a.claimant_id, a.order))),
     )
 
 

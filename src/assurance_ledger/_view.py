@@ -240,6 +240,19 @@ class View:
                     record.regarding,
                     seq,
                 )
+        elif isinstance(record, r.InterimMeasureLifted):
+            about = self.outcomes.get(record.regarding)
+            if (
+                about is None
+                or not isinstance(self.record_at(about), r.InterimMeasure)
+                or self.record_at(about).claimant_id != record.claimant_id  # type: ignore[attr-defined]
+            ):
+                raise refuse(
+                    "regarding",
+                    "the outcome_id of an earlier interim_measure of the same claimant",
+                    record.regarding,
+                    seq,
+                )
 
     def add(self, fact: Fact) -> None:
         """Put ``fact`` (already checked, with a seq after every other) in the view.

@@ -1,8 +1,9 @@
 """The ``assurance-ledger`` command line (also ``python -m assurance_ledger``).
 
 Exit status: 0 when all is well, 1 when ``check`` finds breaches at or above
-``--fail-on`` (or ``reconcile`` finds the two ledgers disagree, or ``stats-audit``
-finds published tables that disclose a protected count), 2 for bad input or usage.
+``--fail-on`` (with ``--fail-on at-risk``: anyone at risk now; or ``reconcile``
+finds the two ledgers disagree, or ``stats-audit`` finds published tables that
+disclose a protected count), 2 for bad input or usage.
 Bad input is reported as one clear message on standard error (the file, the
 line or entry, the field, what was expected), never as a traceback, and it
 never changes a ledger. A records file given where a ledger belongs is named
@@ -25,7 +26,8 @@ Commands:
 ``check LEDGER [--as-of DAY] [--as-recorded TIME] [--format F] [--fail-on C]``
     Check for breaches as of a day (default today, then named on standard
     error), optionally on the ledger as it was recorded at an earlier time
-    (``F``: text, json or csv; ``C``: certain or possible).
+    (``F``: text, json or csv; ``C``: certain or possible, or ``at-risk`` to
+    exit 1 when anyone is at risk now, whatever the breaches).
 ``verify LEDGER [--expect SEQ:HASH]``
     Verify the hash chain (and, with ``--expect``, a witnessed head).
 ``reconcile A B [--format F] [--a-party PARTY] [--b-party PARTY]``
@@ -172,7 +174,10 @@ def _report(ledger: Ledger, args: argparse.Namespace, out: TextIO) -> int:
         out.write(csv_text(ROW_FIELDS, rows))
     else:
         print(report.to_text(), file=out)
-    found = report.count("certain") if args.fail_on == "certain" else report.count()
+    if args.fail_on == "at-risk":  # for a scheduled job: someone can still be protected
+        found = len(report.at_risk)
+    else:
+        found = report.count("certain") if args.fail_on == "certain" else report.count()
     return EXIT_FOUND if found else EXIT_OK
 
 
@@ -497,9 +502,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--format", choices=("text", "json", "csv"), default="text")
         p.add_argument(
             "--fail-on",
-            choices=("certain", "possible"),
+            choices=("certain", "possible", "at-risk"),
             default="certain",
-            help="exit 1 when breaches of at least this certainty are found",
+            help="exit 1 when breaches of at least this certainty are found, or (at-risk) "
+            "when anyone is at risk now",
         )
 
     p = commands.add_parser("check", help="report breaches, unassured returns and exposures")

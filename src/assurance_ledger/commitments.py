@@ -17,6 +17,9 @@ notification                ``within_days``                                 noti
 humane_treatment            —                                               CAT; ICCPR Art. 7
 monitoring_access           ``first_visit_within_days`` (none),             Agiza and Alzery
                             ``private`` (false)                             v Sweden
+respect_interim_measures    —                                               ECtHR Rule 39; CAT Rule
+                                                                            114; HRC Rule 94
+access_to_counsel           —                                               Othman v UK §189(viii)
 =========================== =============================================== ======================
 
 Users add their own kinds by subclassing :class:`Commitment` with a ``KIND`` and
@@ -36,6 +39,7 @@ from . import _validate as v
 
 __all__ = [
     "BUILTIN_COMMITMENTS",
+    "AccessToCounsel",
     "AccessToProcedure",
     "Commitment",
     "DetentionLimit",
@@ -44,6 +48,7 @@ __all__ = [
     "NoRemovalBeforeDecision",
     "NonRefoulement",
     "Notification",
+    "RespectInterimMeasures",
 ]
 
 
@@ -129,6 +134,27 @@ class MonitoringAccess(Commitment):
     private: bool = attrs.field(default=False, validator=v.boolean)
 
 
+@attrs.frozen(kw_only=True)
+class RespectInterimMeasures(Commitment):
+    """No removal (or custody transfer) while an interim measure against the giver is in force.
+
+    A court or treaty body asks a state not to remove a claimant while it
+    examines the case: ECtHR Rule 39, CAT Rule 114, HRC Rule 94. Removing the
+    claimant regardless is itself a violation (ECtHR, Mamatkulov and Askarov v
+    Turkey, 2005). A measure is in force from the day it is indicated until it
+    is lifted.
+    """
+
+    KIND: ClassVar[str] = "respect_interim_measures"
+
+
+@attrs.frozen(kw_only=True)
+class AccessToCounsel(Commitment):
+    """The claimant is not refused access to a lawyer (Othman v UK, 2012, paragraph 189(viii))."""
+
+    KIND: ClassVar[str] = "access_to_counsel"
+
+
 #: The commitment kinds of ``docs/format.md``, by JSON tag.
 BUILTIN_COMMITMENTS: Mapping[str, type[Commitment]] = MappingProxyType(
     {
@@ -141,6 +167,8 @@ BUILTIN_COMMITMENTS: Mapping[str, type[Commitment]] = MappingProxyType(
             Notification,
             HumaneTreatment,
             MonitoringAccess,
+            RespectInterimMeasures,
+            AccessToCounsel,
         )
     }
 )

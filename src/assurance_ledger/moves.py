@@ -1,7 +1,8 @@
 """Moves as the rules see them: removals, coerced departures, and chains of them.
 
-A claimant leaves the state that took them back by a ``removed`` outcome, or by
-a ``departed`` one; a *coerced* departure counts as a removal by the state the
+A claimant leaves the state that took them back by a ``removed`` outcome, a
+``custody_transferred`` one (a removal by its ``by`` to its ``to``), or a
+``departed`` one; a *coerced* departure counts as a removal by the state the
 claimant left (``docs/format.md``, the outcomes). Which state that was depends on
 the moves before it, and imprecise dates may not fix their order: the
 departure is then a removal by each state it may have left, each only
@@ -27,13 +28,15 @@ from .truth import MAYBE, YES, Truth
 
 __all__ = ["Removal"]
 
-#: The outcomes by which a claimant leaves the giver: removals and departures.
-MOVES = (r.Removed, r.Departed)
+#: The outcomes by which a claimant leaves the giver: removals, departures, and
+#: custody transfers (a hand-over to another state's agents on the giver's own
+#: soil counts as a removal by the giver to that state: ``docs/format.md``).
+MOVES = (r.Removed, r.Departed, r.CustodyTransferred)
 
 
 @attrs.frozen
 class Removal:
-    """A removal as the rules see it: a ``removed`` outcome, or a coerced departure.
+    """A removal as the rules see it: ``removed``, ``custody_transferred``, or a coerced departure.
 
     ``by`` is the state that removed (for a departure, the state the claimant left);
     ``truth`` is ``MAYBE`` when imprecise dates leave that state in doubt.
@@ -64,7 +67,7 @@ def removals(
     found = []
     for index, fact in enumerate(moves):
         record = fact.record
-        if isinstance(record, r.Removed):
+        if isinstance(record, r.Removed | r.CustodyTransferred):
             found.append(Removal(fact, record.on, record.by, record.to))
         elif isinstance(record, r.Departed) and record.coerced:
             for left, truth in places[index].items():

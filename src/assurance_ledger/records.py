@@ -41,8 +41,10 @@ __all__ = [
     "ClaimantReturned",
     "ContactLost",
     "Correction",
+    "CounselDenied",
     "Credibility",
     "Crossing",
+    "CustodyTransferred",
     "Decision",
     "Departed",
     "Detained",
@@ -52,6 +54,8 @@ __all__ = [
     "Form",
     "Ground",
     "IllTreatment",
+    "InterimMeasure",
+    "InterimMeasureLifted",
     "MonitoringDenied",
     "MonitoringVisit",
     "Notified",
@@ -59,6 +63,7 @@ __all__ = [
     "Record",
     "Released",
     "Reliability",
+    "RemovalOrdered",
     "Removed",
     "Scope",
     "Source",
@@ -478,6 +483,76 @@ class ContactLost(Outcome):
 
 
 @attrs.frozen(kw_only=True)
+class RemovalOrdered(Outcome):
+    """``by`` ordered the claimant removed (to ``to``, when the order names a country).
+
+    ``final`` when no appeal against the order remains.
+    """
+
+    TYPE: ClassVar[str] = "removal_ordered"
+    by: str = attrs.field(validator=v.country)
+    to: str | None = attrs.field(default=None, validator=v.optional(v.country))
+    final: bool = attrs.field(validator=v.boolean)
+
+    def __attrs_post_init__(self) -> None:
+        """A state does not order a claimant removed to itself."""
+        if self.to is not None:
+            _distinct(self, "by", "to")
+
+
+@attrs.frozen(kw_only=True)
+class InterimMeasure(Outcome):
+    """A court or treaty body ``by`` asked ``against`` not to remove the claimant.
+
+    ``by`` is free text naming the body (``"ECtHR"``, ``"CAT"``, ``"HRC"``): an
+    interim measure under ECtHR Rule 39, CAT Rule 114 or HRC Rule 94, in force
+    until an ``interim_measure_lifted`` regarding it.
+    """
+
+    TYPE: ClassVar[str] = "interim_measure"
+    by: str = attrs.field(validator=v.text)
+    against: str = attrs.field(validator=v.country)
+
+
+@attrs.frozen(kw_only=True)
+class InterimMeasureLifted(Outcome):
+    """The interim measure ``regarding`` (its outcome id) was lifted."""
+
+    TYPE: ClassVar[str] = "interim_measure_lifted"
+    regarding: str = attrs.field(validator=v.identifier)
+
+    def __attrs_post_init__(self) -> None:
+        """A lifting is about another outcome (an interim measure)."""
+        if self.regarding == self.outcome_id:
+            raise InvalidRecord(("regarding",), "the id of another outcome", repr(self.regarding))
+
+
+@attrs.frozen(kw_only=True)
+class CustodyTransferred(Outcome):
+    """``by`` handed the claimant to agents of ``to`` on its own soil.
+
+    It counts as a removal by ``by`` to ``to`` in every rule (Agiza was handed
+    to Egyptian agents at a Swedish airport).
+    """
+
+    TYPE: ClassVar[str] = "custody_transferred"
+    by: str = attrs.field(validator=v.country)
+    to: str = attrs.field(validator=v.country)
+
+    def __attrs_post_init__(self) -> None:
+        """A state does not hand a claimant to itself."""
+        _distinct(self, "by", "to")
+
+
+@attrs.frozen(kw_only=True)
+class CounselDenied(Outcome):
+    """``by`` refused the claimant access to a lawyer."""
+
+    TYPE: ClassVar[str] = "counsel_denied"
+    by: str = attrs.field(validator=v.country)
+
+
+@attrs.frozen(kw_only=True)
 class Checkpoint(Record):
     """A witnessed head: ``ledger_of``'s ledger was seen with entry ``seq`` at ``hash``."""
 
@@ -547,6 +622,11 @@ RECORD_TYPES: Mapping[str, type[Record]] = MappingProxyType(
             MonitoringVisit,
             MonitoringDenied,
             ContactLost,
+            RemovalOrdered,
+            InterimMeasure,
+            InterimMeasureLifted,
+            CustodyTransferred,
+            CounselDenied,
             Checkpoint,
             Correction,
             Assessment,

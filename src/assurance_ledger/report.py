@@ -29,13 +29,16 @@ from .display import one_line
 from .truth import Reason
 
 __all__ = [
+    "RISK_GROUNDS",
     "ROW_FIELDS",
+    "AtRisk",
     "Breach",
     "Certainty",
     "Exposure",
     "Hinge",
     "PendingRequest",
     "Report",
+    "RiskGround",
     "Summary",
     "UnassuredReturn",
 ]
@@ -130,6 +133,35 @@ class Exposure:
     reasons: tuple[Reason, ...] = ()
 
 
+#: Why a claimant with an outstanding removal order is at risk now
+#: (``docs/format.md``, "At risk now").
+RiskGround = Literal["feared_country", "interim_measure", "no_final_decision"]
+#: Every :data:`RiskGround`, sorted (the order a report lists them in).
+RISK_GROUNDS: tuple[RiskGround, ...] = ("feared_country", "interim_measure", "no_final_decision")
+
+
+@attrs.frozen(kw_only=True)
+class AtRisk:
+    """A claimant with an outstanding removal order, and why they are at risk now.
+
+    ``order`` is the seq of the ``removal_ordered`` entry, ``to`` the country
+    it names (if any); ``grounds`` are sorted: ``feared_country`` (``to`` is a
+    country they fear), ``interim_measure`` (an interim measure against the
+    ordering state is in force), ``no_final_decision`` (a covering assurance
+    promises ``no_removal_before_decision`` and no final decision is
+    recorded). ``covered_by`` lists the assurances that cover the claimant,
+    certainly or possibly. This is the list an advocate can still act on.
+    """
+
+    claimant_id: str
+    order: int
+    to: str | None
+    grounds: tuple[RiskGround, ...]
+    covered_by: tuple[str, ...]
+    evidence: tuple[int, ...]
+    explanation: str
+
+
 @attrs.frozen(kw_only=True)
 class Summary:
     """Counts over the whole report.
@@ -203,6 +235,8 @@ class Report:
     #: end of the text and HTML forms; not in the JSON, which keeps the
     #: format's keys (each finding's ``reasons`` carry the same facts).
     to_settle: tuple[Hinge, ...] = ()
+    #: The claimants at risk now, by claimant (then order).
+    at_risk: tuple[AtRisk, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The report in the JSON shape of ``docs/format.md``."""
@@ -245,6 +279,18 @@ class Report:
                 }
                 for e in self.exposures
             ],
+            "at_risk": [
+                {
+                    "claimant_id": a.claimant_id,
+                    "order": a.order,
+                    "to": a.to,
+                    "grounds": list(a.grounds),
+                    "covered_by": list(a.covered_by),
+                    "evidence": list(a.evidence),
+                    "explanation": a.explanation,
+                }
+                for a in self.at_risk
+            ],
             "summary": {
                 "returns": self.summary.returns,
                 "covered": self.summary.covered,
@@ -258,7 +304,11 @@ class Report:
         }
 
     def to_records(self) -> list[dict[str, Any]]:
-        """One flat row per breach, exposure and unassured return, for ``pandas.DataFrame``."""
+        """One flat row per breach, exposure, unassured return and claimant at risk, for pandas.
+
+        A row of a claimant at risk (``finding`` ``at_risk``) has no assurance,
+        commitment nor certainty: its explanation names the order and the grounds.
+        """
         rows: list[dict[str, Any]] = []
         for b in self.breaches:
             rows.append(
@@ -307,6 +357,20 @@ class Report:
                     "explanation": why,
                 }
             )
+        for a in self.at_risk:
+            rows.append(
+                {
+                    "as_of": self.as_of.isoformat(),
+                    "finding": "at_risk",
+                    "claimant_id": a.claimant_id,
+                    "assurance_id": None,
+                    "commitment": None,
+                    "certainty": None,
+                    "reasons": [],
+                    "evidence": list(a.evidence),
+                    "explanation": a.explanation,
+                }
+            )
         return rows
 
     @property
@@ -353,6 +417,12 @@ class Report:
         lines += [
             f"  {bracketed(u.certainty, u.reasons)} {u.claimant_id}" for u in self.unassured_returns
         ]
+        lines.append(f"At risk now: {len(self.at_risk)}")
+        lines += [
+            f"  {a.claimant_id} [{', '.join(g.replace('_', ' ') for g in a.grounds)}]: "
+            f"{named(a.explanation)} (entries {', '.join(map(str, a.evidence))})"
+            for a in self.at_risk
+        ]
         if self.to_settle:
             lines.append("What would settle the possible findings:")
             lines += [f"  {h.to_text()}" for h in self.to_settle]
@@ -373,7 +443,8 @@ class Report:
             f"{s.removed_to_country_of_origin} removed to country of origin; "
             f"{self.count('certain')} certain and {self.count('possible')} possible "
             f"breaches, {len(self.exposures)} exposures; "
-            f"{len(self.pending_requests)} requests pending.</p>"
+            f"{len(self.pending_requests)} requests pending; "
+            f"{len(self.at_risk)} at risk now.</p>"
         )
         rows = "".join(
             "<tr>"

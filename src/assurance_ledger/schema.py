@@ -35,6 +35,7 @@ from .countries import COUNTRIES, MAX_PARTY_LENGTH
 from .dates import DateSpan
 from .errors import InvalidRecord
 from .records import RECORD_TYPES, Correction, Factor, FactorFinding, Record, Scope, Source
+from .report import RISK_GROUNDS
 from .truth import REASONS
 
 __all__ = ["SCHEMA_KINDS", "SchemaKind", "json_schema"]
@@ -431,6 +432,26 @@ def _report() -> dict[str, Any]:
                     }
                 ),
             },
+            "at_risk": {
+                "type": "array",
+                "items": _closed(
+                    {
+                        "claimant_id": ref["id"],
+                        "order": {"type": "integer", "minimum": 1},
+                        "to": {"anyOf": [ref["country"], {"type": "null"}]},
+                        "grounds": {
+                            "type": "array",
+                            "items": {"enum": list(RISK_GROUNDS)},
+                            "uniqueItems": True,
+                            "minItems": 1,
+                            "description": "Why the claimant is at risk now (sorted).",
+                        },
+                        "covered_by": {"type": "array", "items": ref["id"], "uniqueItems": True},
+                        "evidence": evidence,
+                        "explanation": text,
+                    }
+                ),
+            },
             "summary": _closed(
                 {
                     "returns": count,
@@ -454,8 +475,9 @@ def _report() -> dict[str, Any]:
     return _document(
         "An assurance-ledger report",
         "What check found as of a day (Report.to_json, check --format json). Not "
-        "expressible here: evidence names entries of the ledger checked, and breaches "
-        "are sorted by claimant, assurance and commitment.",
+        "expressible here: evidence names entries of the ledger checked, breaches "
+        "are sorted by claimant, assurance and commitment, and at_risk by claimant, "
+        "then order (the seq of the removal_ordered entry).",
         {**body, "$defs": defs},
     )
 

@@ -85,6 +85,7 @@ from .display import one_line
 from .errors import StatsError
 from .intervals import interval
 from .ledger import Fact, Ledger
+from .moves import MOVES
 from .report import Report
 from .rules import Rule
 
@@ -149,8 +150,9 @@ def _count(ledger: Ledger, by: tuple[str, ...], report: Report) -> _Grid:
     groups: dict[tuple[str, ...], list[int]] = {}
     for back in returns:
         mine = sorted(outcomes.get(back.claimant_id, ()), key=date_order)  # the checker's order
-        moves = [f.record for f in mine if isinstance(f.record, r.Removed | r.Departed)]
-        forced = [m for m in moves if isinstance(m, r.Removed) or m.coerced]
+        moves = [f.record for f in mine if isinstance(f.record, MOVES)]
+        # A custody transfer counts as a removal, like a coerced departure.
+        forced = [m for m in moves if not isinstance(m, r.Departed) or m.coerced]
         values = {
             "returned_by": back.returned_by,
             "returned_to": back.returned_to,

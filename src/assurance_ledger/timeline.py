@@ -172,7 +172,7 @@ class Timeline:
         ends = [
             f.record.on.latest
             for f in self.outcomes
-            if isinstance(f.record, r.Released | r.Removed | r.Departed)
+            if isinstance(f.record, r.Released | r.Removed | r.Departed | r.CustodyTransferred)
         ]
         spans = []
         for fact in self.outcomes:
@@ -194,7 +194,8 @@ class Timeline:
             marks = []
             for fact in others:
                 if kind == fact.record.TYPE:
-                    colour = "#c33" if isinstance(fact.record, r.Removed | r.Departed) else "#777"
+                    moved = isinstance(fact.record, r.Removed | r.Departed | r.CustodyTransferred)
+                    colour = "#c33" if moved else "#777"
                     on = fact.record.on  # type: ignore[attr-defined]
                     title = f"{kind} {on} (seq {fact.seq})"
                     marks.append(_span_mark(x, on, f'fill="{colour}"', title))

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from .. import records as r
 from ..commitments import (
+    AccessToCounsel,
     AccessToProcedure,
     DetentionLimit,
     HumaneTreatment,
@@ -19,6 +20,7 @@ from ..commitments import (
     NonRefoulement,
     NoRemovalBeforeDecision,
     Notification,
+    RespectInterimMeasures,
 )
 from ..dates import DateSpan
 from ..ledger import Ledger
@@ -70,6 +72,8 @@ PLANTABLE = (
     "notification",
     "humane_treatment",
     "monitoring_access",
+    "respect_interim_measures",
+    "access_to_counsel",
 )
 
 
@@ -95,6 +99,8 @@ class _Claimant:
     notice: int | None = None
     ill_treatment: bool | None = None  # substantiated?
     denied: int | None = None
+    measure: int | list[int] | None = None  # an interim measure against the giver
+    counsel: int | list[int] | None = None  # access to a lawyer refused by the giver
 
     @property
     def id(self) -> str:
@@ -109,6 +115,8 @@ class _Claimant:
             self.released,
             self.notice,
             self.denied,
+            self.measure,
+            self.counsel,
         ):
             if isinstance(value, int):
                 found.append(value)
@@ -150,6 +158,10 @@ def _story_records(story: _Claimant, given: int) -> list[r.Record]:
         outcome(r.MonitoringVisit, story.visit, by=_RECIPIENT, private=True)
     if story.denied is not None:
         outcome(r.MonitoringDenied, story.denied, by=_GIVER)
+    if story.measure is not None:
+        outcome(r.InterimMeasure, story.measure, by="CAT", against=_GIVER)
+    if story.counsel is not None:
+        outcome(r.CounselDenied, story.counsel, by=_GIVER)
     if story.ill_treatment is not None:
         outcome(
             r.IllTreatment,
@@ -217,6 +229,8 @@ def _assurance_records(given: int, terms: dict[str, Any]) -> list[r.Record]:
         Notification(within_days=terms["notice"]),
         HumaneTreatment(),
         MonitoringAccess(first_visit_within_days=terms["visit"], private=terms["private"]),
+        RespectInterimMeasures(),
+        AccessToCounsel(),
     )
     # The scope names the land crossings: a return whose crossing is unknown
     # is only maybe covered (see ledgers_with_breaches).
@@ -260,7 +274,7 @@ def _build(
 def clean_ledgers(draw: st.DrawFn, *, max_claimants: int = 5) -> Scenario:
     """A ledger in which every covered claimant's story keeps every commitment.
 
-    One assurance (all seven built-in kinds) given by US to CA; each claimant is
+    One assurance (all nine built-in kinds) given by US to CA; each claimant is
     admitted, visited (privately) and released in time, and any removal is to a
     third state they do not fear, after a final decision, notified in time. The
     scenario's ``breaches`` is empty.
@@ -408,6 +422,30 @@ def _plant_refoulement(p: _Plant) -> int | None:
     return None
 
 
+def _plant_interim_measure(p: _Plant) -> int | None:
+    removed = p.removed_after_grant()  # a removal that breaches nothing else
+    # Indicated on or before the removal and never lifted is certain; a measure
+    # whose date straddles the removal may have come after it: possible.
+    if p.sure:  # never before the return: an outcome may not be
+        p.story.measure = max(removed - p.draw(st.integers(0, 3)), p.story.returned)
+    else:
+        p.story.measure = [removed - 1, removed + 1]
+    return None
+
+
+def _plant_counsel(p: _Plant) -> int | None:
+    story = p.story
+    if p.sure:
+        story.counsel = p.start + p.later()
+        return None
+    # Returned well before the giving, and denied counsel on days straddling it:
+    # the obligation only maybe binds the denial.
+    back = min(story.returned, p.given - 6)
+    story.returned = story.admitted = story.visit = back
+    story.counsel = [p.given - 1, p.given + 1]
+    return None
+
+
 #: The one source of doubt of each kind's possible planting (see the planters).
 _DOUBT: Mapping[str, Reason] = MappingProxyType(
     {
@@ -418,6 +456,8 @@ _DOUBT: Mapping[str, Reason] = MappingProxyType(
         "notification": RECORD_MISSING,  # no notice, its deadline long past
         "humane_treatment": UNSUBSTANTIATED,  # a report not substantiated
         "monitoring_access": DATE_IMPRECISE,  # a visit straddling the deadline
+        "respect_interim_measures": DATE_IMPRECISE,  # a measure straddling the removal
+        "access_to_counsel": DATE_IMPRECISE,  # a denial straddling the giving
     }
 )
 
@@ -431,5 +471,7 @@ _PLANTERS: Mapping[str, Any] = MappingProxyType(
         "notification": _plant_notification,
         "humane_treatment": _plant_humane,
         "monitoring_access": _plant_monitoring,
+        "respect_interim_measures": _plant_interim_measure,
+        "access_to_counsel": _plant_counsel,
     }
 )

@@ -14,6 +14,7 @@ from .. import records as r
 from .._validate import MAX_DAYS
 from ..commitments import (
     BUILTIN_COMMITMENTS,
+    AccessToCounsel,
     AccessToProcedure,
     Commitment,
     DetentionLimit,
@@ -22,6 +23,7 @@ from ..commitments import (
     NonRefoulement,
     NoRemovalBeforeDecision,
     Notification,
+    RespectInterimMeasures,
 )
 from ..countries import COUNTRIES
 from ..dates import DateSpan
@@ -131,6 +133,8 @@ def _kinds(count: st.SearchStrategy[int]) -> dict[str, st.SearchStrategy[Commitm
         MonitoringAccess.KIND: st.builds(
             MonitoringAccess, first_visit_within_days=st.none() | count, private=st.booleans()
         ),
+        RespectInterimMeasures.KIND: st.just(RespectInterimMeasures()),
+        AccessToCounsel.KIND: st.just(AccessToCounsel()),
     }
 
 
@@ -297,6 +301,48 @@ def _notified(draw: st.DrawFn) -> r.Notified:
     )
 
 
+@st.composite
+def _custody_transferred(draw: st.DrawFn) -> r.CustodyTransferred:
+    by, to = draw(_two_countries())
+    base = draw(_outcome(r.ContactLost))
+    return r.CustodyTransferred(
+        source=base.source,
+        outcome_id=base.outcome_id,
+        claimant_id=base.claimant_id,
+        on=base.on,
+        by=by,
+        to=to,
+    )
+
+
+@st.composite
+def _removal_ordered(draw: st.DrawFn) -> r.RemovalOrdered:
+    by, to = draw(_two_countries())
+    base = draw(_outcome(r.ContactLost))
+    return r.RemovalOrdered(
+        source=base.source,
+        outcome_id=base.outcome_id,
+        claimant_id=base.claimant_id,
+        on=base.on,
+        by=by,
+        to=draw(st.none() | st.just(to)),
+        final=draw(st.booleans()),
+    )
+
+
+@st.composite
+def _interim_measure_lifted(draw: st.DrawFn) -> r.InterimMeasureLifted:
+    base = draw(_outcome(r.ContactLost))
+    regarding = draw(identifiers("o-").filter(lambda i: i != base.outcome_id))
+    return r.InterimMeasureLifted(
+        source=base.source,
+        outcome_id=base.outcome_id,
+        claimant_id=base.claimant_id,
+        on=base.on,
+        regarding=regarding,
+    )
+
+
 def _retractable() -> st.SearchStrategy[r.Record]:
     return st.deferred(
         lambda: st.one_of(*(s for t, s in RECORD_STRATEGIES.items() if t != "correction"))
@@ -334,6 +380,11 @@ RECORD_STRATEGIES: Mapping[str, st.SearchStrategy[r.Record]] = MappingProxyType(
         ),
         r.MonitoringDenied.TYPE: _outcome(r.MonitoringDenied, by=countries()),
         r.ContactLost.TYPE: _outcome(r.ContactLost),
+        r.RemovalOrdered.TYPE: _removal_ordered(),
+        r.InterimMeasure.TYPE: _outcome(r.InterimMeasure, by=_text(), against=countries()),
+        r.InterimMeasureLifted.TYPE: _interim_measure_lifted(),
+        r.CustodyTransferred.TYPE: _custody_transferred(),
+        r.CounselDenied.TYPE: _outcome(r.CounselDenied, by=countries()),
         r.Checkpoint.TYPE: st.builds(
             r.Checkpoint,
             source=_optional_source(),

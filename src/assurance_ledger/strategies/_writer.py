@@ -121,7 +121,13 @@ _OUTCOME_TYPES = (
     r.MonitoringDenied,
     r.ContactLost,
 )
-_BY_ONLY = (r.Detained, r.Released, r.AdmittedToProcedure, r.MonitoringDenied)
+#: The steps before a removal, written only when asked for (``before_removal``):
+#: a seed keeps writing the same ledger as before they existed.
+_BEFORE_TYPES = (r.RemovalOrdered, r.InterimMeasure, r.CustodyTransferred, r.CounselDenied)
+#: The commitment kinds on those steps, promised by default only with them.
+_BEFORE_KINDS = frozenset({"respect_interim_measures", "access_to_counsel"})
+_BY_ONLY = (r.Detained, r.Released, r.AdmittedToProcedure, r.MonitoringDenied, r.CounselDenied)
+_BODIES = ("ECtHR", "CAT", "HRC")
 _PEOPLE = ("HT", "VE", "ER", "CO", "SY", "AF", "SO", "CD", "NG", "TR", "IR", "PS")
 _ORIGINS = (None, None, *_PEOPLE)
 _THIRD = ("MX", "GT", "PA", "HN", "SV")
@@ -205,6 +211,7 @@ class _Writer:
         giver: str,
         window: tuple[dt.date, dt.date],
         kinds: frozenset[str] | None,
+        before_removal: bool = False,
     ) -> None:
         self.word = _words(0)  # each step sets its own
         self.recipient, self.giver = recipient, giver
@@ -212,9 +219,12 @@ class _Writer:
         self.places = tuple(c for c in (*_THIRD, *_PEOPLE) if c != giver)
         self.visitors = (recipient, "UNHCR", "ICRC")
         self.days = (window[0].toordinal(), window[1].toordinal())
+        if kinds is None and not before_removal:
+            kinds = frozenset(BUILTIN_COMMITMENTS) - _BEFORE_KINDS
         self.promised = tuple(
             c for c in BUILTIN_COMMITMENTS.values() if kinds is None or c.KIND in kinds
         )
+        self.types = _OUTCOME_TYPES + _BEFORE_TYPES if before_removal else _OUTCOME_TYPES
         self.returns: dict[str, r.ClaimantReturned] = {}
         # The keys of returns, as a list to choose from (returns are never
         # retracted, nor their claimant_id corrected: the list only grows).
@@ -296,8 +306,11 @@ class _Writer:
             if mine:
                 about = mine[word() * len(mine) >> 32]
                 self.referenced.add(about)
+                if isinstance(self.outcomes[about], r.InterimMeasure) and word() < 2**31:
+                    return r.InterimMeasureLifted(**fields, regarding=about)
                 return r.Notified(**fields, by=self.giver, to=self.recipient, regarding=about)
-        cls = _OUTCOME_TYPES[word() * len(_OUTCOME_TYPES) >> 32]
+        types = self.types
+        cls = types[word() * len(types) >> 32]
         third = self.third
         by = self.giver if word() < 0.8 * 2**32 else third[word() * len(third) >> 32]
         places = self.places  # never the giver
@@ -307,10 +320,18 @@ class _Writer:
             fields["by"] = by
             fields["decision"] = _DECISIONS[word() * len(_DECISIONS) >> 32]
             fields["final"] = word() < 0.6 * 2**32
-        elif cls is r.Removed:
+        elif cls is r.Removed or cls is r.CustodyTransferred:
             to = places[word() * len(places) >> 32]
             fields["by"] = by if by != to else self.giver
             fields["to"] = to
+        elif cls is r.RemovalOrdered:
+            to = places[word() * len(places) >> 32]
+            fields["by"] = by if by != to else self.giver
+            fields["to"] = to if word() < 0.8 * 2**32 else None
+            fields["final"] = word() < 0.5 * 2**32
+        elif cls is r.InterimMeasure:
+            fields["by"] = _BODIES[word() * len(_BODIES) >> 32]
+            fields["against"] = by
         elif cls is r.Departed:
             fields["to"] = places[word() * len(places) >> 32]
             fields["coerced"] = word() < 0.5 * 2**32
@@ -425,7 +446,11 @@ class _Writer:
             if isinstance(record, r.Outcome):
                 del self.outcomes[record.outcome_id]
             return r.Correction(target=fact.seq, replacement=None, reason="Recorded in error.")
-        if leaf and isinstance(record, r.Outcome) and not isinstance(record, r.Notified):
+        if (
+            leaf
+            and isinstance(record, r.Outcome)
+            and not isinstance(record, r.Notified | r.InterimMeasureLifted)
+        ):
             changed = self.restated(
                 record,
                 before=[
@@ -539,6 +564,7 @@ def write_steps(
     giver: str = "US",
     window: tuple[dt.date, dt.date] = (_START, _START + dt.timedelta(days=730)),
     commitment_kinds: Iterable[str] | None = None,
+    before_removal: bool = False,
 ) -> Ledger:
     """The valid ledger whose entries the seeds ``steps`` write, one entry per seed.
 
@@ -546,7 +572,7 @@ def write_steps(
     to this function, which rebuilds the same ledger.
     """
     kinds = _options(recipient, giver, window, commitment_kinds)
-    writer = _Writer(recipient, giver, window, kinds)
+    writer = _Writer(recipient, giver, window, kinds, before_removal)
     ledger = Ledger()
     elapsed = 0  # seconds from 2020-01-01T00:00:00Z to the recording time
     stamp = _stamp(0)
@@ -574,6 +600,7 @@ def write_ledger(
     giver: str = "US",
     window: tuple[dt.date, dt.date] = (_START, _START + dt.timedelta(days=730)),
     commitment_kinds: Iterable[str] | None = None,
+    before_removal: bool = False,
 ) -> Ledger:
     """The valid ledger of ``size`` entries that ``seed`` writes (see :func:`ledgers`).
 
@@ -587,6 +614,7 @@ def write_ledger(
         giver=giver,
         window=window,
         commitment_kinds=commitment_kinds,
+        before_removal=before_removal,
     )
 
 
@@ -598,6 +626,7 @@ def ledgers(
     giver: str = "US",
     window: tuple[dt.date, dt.date] = (_START, _START + dt.timedelta(days=730)),
     commitment_kinds: Iterable[str] | None = None,
+    before_removal: bool = False,
 ) -> st.SearchStrategy[Ledger]:
     """A valid ledger in memory: every entry passes the append rules.
 
@@ -608,7 +637,12 @@ def ledgers(
     after the giving; corrections re-state or retract earlier entries
     safely; dates are exact, by month, or ranges, within ``window``; recording
     times never go back and sometimes repeat. Assurances promise only
-    ``commitment_kinds`` (built-in kind tags; all by default). Drawn as one seed
+    ``commitment_kinds`` (built-in kind tags; all by default, but for the two
+    on the steps before a removal). With ``before_removal``, outcomes also
+    include removal orders, interim measures (some lifted), custody transfers
+    and denials of counsel, and the default kinds include
+    ``respect_interim_measures`` and ``access_to_counsel``; without it, a seed
+    writes the same ledger as in versions without them. Drawn as one seed
     per entry, so a failing ledger shrinks to the few entries that make it fail.
     Bad options raise ``ValueError`` when the strategy is made.
     """
@@ -625,4 +659,5 @@ def ledgers(
         giver=st.just(giver),
         window=st.just(window),
         commitment_kinds=st.just(None if kinds is None else tuple(sorted(kinds))),
+        before_removal=st.just(before_removal),
     )
