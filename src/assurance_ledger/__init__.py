@@ -94,6 +94,7 @@ from .errors import (
 from .ledger import (
     Fact,
     Ledger,
+    OpenStats,
 )
 from .monitor import (
     Changes,
@@ -269,6 +270,7 @@ __all__ = [
     "NotFound",
     "Notification",
     "Notified",
+    "OpenStats",
     "Outcome",
     "PendingRequest",
     "Precision",
