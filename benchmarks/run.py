@@ -49,7 +49,8 @@ disk (``fsync``) on every append, which is the disk's time, not ours.
 Options: ``--entries N`` (default 1,000,000; a small N is a smoke test),
 ``--no-peer`` (skip DuckDB, e.g. when the ``bench`` extra is not installed),
 ``--bounds`` (also measure the bounds: about a minute more). Exits 1 if any
-target is missed. It takes about 9 to 11 minutes at the default size.
+target is missed. It takes about 8 to 11 minutes at the default size (6 to 7
+without the peer, on the reference machine).
 
 The snapshot figures work on a copy of the ledger, with its snapshots in
 folders of their own, under ``.cache/snapshot-run-N/`` (made afresh each run).
