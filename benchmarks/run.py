@@ -10,8 +10,17 @@ not inherit another's memory; only the linear scale holds its two ledgers in
 one, to check them in turn. Figures and targets:
 
 ==========================  =====================================================
-open + verify               ``Ledger.open`` of the N-entry JSON Lines ledger
-                            (hashes, chain, records, append rules): <= 3.0x floor
+open + verify               ``Ledger.open(snapshot=False)`` of the N-entry JSON
+                            Lines ledger (hashes, chain, records, append rules):
+                            <= 3.0x floor
+re-open with its snapshot   ``Ledger.open`` of the same ledger again, with the
+                            snapshot its first open wrote (every line hashed
+                            and compared, nothing validated): <= 1.0x floor;
+                            shown beside it, that first open, snapshot written
+re-open after 1,000 more    ``Ledger.open`` after 1,000 entries were appended
+                            to it since its snapshot: <= 1.1x floor, and the
+                            open validated exactly those 1,000 (counted by
+                            ``Ledger.opened``, not assumed)
 full check                  ``check`` of that ledger (median of 3): <= 1.0x floor
 linear scale                check at 2N / check at N, the two checked in turn
                             in one process (medians of 3): <= 2.2
@@ -40,7 +49,11 @@ disk (``fsync``) on every append, which is the disk's time, not ours.
 Options: ``--entries N`` (default 1,000,000; a small N is a smoke test),
 ``--no-peer`` (skip DuckDB, e.g. when the ``bench`` extra is not installed),
 ``--bounds`` (also measure the bounds: about a minute more). Exits 1 if any
-target is missed. It takes about 7 to 9 minutes at the default size.
+target is missed. It takes about 8 to 11 minutes at the default size (6 to 7
+without the peer, on the reference machine).
+
+The snapshot figures work on a copy of the ledger, with its snapshots in
+folders of their own, under ``.cache/snapshot-run-N/`` (made afresh each run).
 """
 
 from __future__ import annotations
@@ -51,6 +64,7 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -58,6 +72,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import attrs
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -70,6 +86,8 @@ from assurance_ledger.strategies import write_ledger
 
 AS_OF = generate.AS_OF
 INCREMENTAL_APPENDS = 2_000
+#: Entries appended between the snapshot and the re-open it is judged by.
+SNAPSHOT_APPENDS = 1_000
 SMALL_SIZE = 50
 SMALL_RUNS = 2_000
 
@@ -149,7 +167,7 @@ def worker_open(entries: int, bounds: bool) -> dict[str, Any]:
     path = generate.cached(entries)
     baseline = _rss()
     start = time.perf_counter()
-    ledger = Ledger.open(path)
+    ledger = Ledger.open(path, snapshot=False)  # the first open: every entry validated
     opened = time.perf_counter() - start
     memory = (_rss() - baseline) / len(ledger)
     ledger.close()
@@ -183,8 +201,8 @@ def worker_scale(entries: int, _: bool) -> dict[str, Any]:
     """
     times: dict[int, list[float]] = {entries: [], 2 * entries: []}
     with (
-        Ledger.open(generate.cached(entries)) as one,
-        Ledger.open(generate.cached(2 * entries)) as two,
+        Ledger.open(generate.cached(entries), snapshot=False) as one,
+        Ledger.open(generate.cached(2 * entries), snapshot=False) as two,
     ):
         for _ in range(3):
             for size, ledger in ((entries, one), (2 * entries, two)):
@@ -281,8 +299,54 @@ def worker_peer(entries: int, _: bool) -> dict[str, Any]:
     }
 
 
+def scratch(entries: int) -> Path:
+    """The folder of the snapshot figures: a copy of the ledger and its snapshot folders."""
+    return generate.cached(entries).parent / f"snapshot-run-{entries}"
+
+
+def _timed_open(path: Path, folder: Path) -> tuple[Ledger, float, float]:
+    """Open ``path`` keeping its snapshots in ``folder``; the time, and the floor after it."""
+    start = time.perf_counter()
+    ledger = Ledger.open(path, snapshot_dir=folder)
+    opened = time.perf_counter() - start
+    return ledger, opened, _floor(read_lines(path))
+
+
+def worker_snapshot_first(entries: int, _: bool) -> dict[str, Any]:
+    """The first open of the copy, which validates every entry and writes the snapshot."""
+    where = scratch(entries)
+    ledger, opened, floor = _timed_open(where / "ledger.jsonl", where / "kept")
+    return {"open": opened, "floor": floor, "opened": attrs.asdict(ledger.opened)}
+
+
+def worker_snapshot_reopen(entries: int, _: bool) -> dict[str, Any]:
+    """Re-open the unchanged copy with its snapshot; then append to it, as another would.
+
+    Before the append, the snapshot folder is copied aside (``before``): the
+    next worker re-opens with the snapshot as it was before the append, as
+    after an append by a process that keeps no snapshot.
+    """
+    where = scratch(entries)
+    ledger, opened, floor = _timed_open(where / "ledger.jsonl", where / "kept")
+    shutil.copytree(where / "kept", where / "before")
+    steps = appended_outcomes(ledger, SNAPSHOT_APPENDS)
+    ledger.extend([o for o, _ in steps], recorded_by="CA", recorded_at=steps[-1][1])
+    ledger.close()
+    return {"open": opened, "floor": floor, "opened": attrs.asdict(ledger.opened)}
+
+
+def worker_snapshot_appended(entries: int, _: bool) -> dict[str, Any]:
+    """Re-open the copy, 1,000 entries longer than the snapshot kept in ``before``."""
+    where = scratch(entries)
+    ledger, opened, floor = _timed_open(where / "ledger.jsonl", where / "before")
+    return {"open": opened, "floor": floor, "opened": attrs.asdict(ledger.opened)}
+
+
 WORKERS = {
     "open": worker_open,
+    "snapshot_first": worker_snapshot_first,
+    "snapshot_reopen": worker_snapshot_reopen,
+    "snapshot_appended": worker_snapshot_appended,
     "scale": worker_scale,
     "incremental": worker_incremental,
     "small": worker_small,
@@ -339,6 +403,14 @@ def main(argv: list[str] | None = None) -> int:
         generate.cached(size)
     big = _run("open", n, bounds=args.bounds)
     floor = big["floor"]
+    where = scratch(n)
+    shutil.rmtree(where, ignore_errors=True)
+    (where / "kept").mkdir(parents=True)
+    shutil.copyfile(generate.cached(n), where / "ledger.jsonl")
+    first = _run("snapshot_first", n)
+    reopen = _run("snapshot_reopen", n)
+    appended = _run("snapshot_appended", n)
+    shutil.rmtree(where)
     scale = _run("scale", n)
     inc = _run("incremental", n)
     inc_small = _run("incremental", n // 10)
@@ -358,6 +430,31 @@ def main(argv: list[str] | None = None) -> int:
             "  (bound: json.loads + SHA-256 of every line)",
             big["hashed_floor"],
             lambda t: f"{t / floor:.2f}x",
+        ),
+        _row(
+            "  (the same, writing its snapshot, x its floor)",
+            f"{first['open'] / first['floor']:.2f}x ({first['open']:.1f} s, "
+            f"{first['opened']['validated']:,} validated, "
+            f"written: {first['opened']['snapshot_written']})",
+            "shown",
+            None,
+        ),
+        _row(
+            "re-open with its snapshot (x its floor)",
+            f"{reopen['open'] / reopen['floor']:.2f}x ({reopen['open']:.1f} s, "
+            f"{reopen['opened']['validated']:,} validated, "
+            f"{reopen['opened']['from_snapshot']:,} from the snapshot)",
+            "<= 1.0x",
+            reopen["open"] / reopen["floor"] <= 1.0 and reopen["opened"]["validated"] == 0,
+        ),
+        _row(
+            f"re-open after {SNAPSHOT_APPENDS:,} appended (x its floor)",
+            f"{appended['open'] / appended['floor']:.2f}x ({appended['open']:.1f} s, "
+            f"{appended['opened']['validated']:,} validated, "
+            f"{appended['opened']['from_snapshot']:,} from the snapshot)",
+            f"<= 1.1x, {SNAPSHOT_APPENDS:,} validated",
+            appended["open"] / appended["floor"] <= 1.1
+            and appended["opened"]["validated"] == SNAPSHOT_APPENDS,
         ),
         _row(
             "full check (x floor)",

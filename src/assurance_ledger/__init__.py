@@ -97,6 +97,7 @@ from .errors import (
 from .ledger import (
     Fact,
     Ledger,
+    OpenStats,
 )
 from .monitor import (
     Changes,
@@ -320,6 +321,7 @@ __all__ = [
     "NotFound",
     "Notification",
     "Notified",
+    "OpenStats",
     "Outcome",
     "PendingRequest",
     "Precision",

@@ -57,7 +57,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from . import flat
+import attrs
+
+from . import _snapshot, flat
 from . import records as r
 from ._files import read_regular_file, refuse_link
 from ._gc import collector_paused
@@ -77,10 +79,31 @@ from .errors import (
 from .records import Record
 from .storage import Store, StoreWriter, open_store
 
-__all__ = ["Fact", "Ledger"]
+__all__ = ["Fact", "Ledger", "OpenStats"]
 
 #: Most problems one refused batch reports.
 MAX_REPORTED = 100
+#: A ledger's snapshot is written again once this share of its entries (or
+#: more) are not in it: writing one costs the whole ledger, so after an append
+#: or an open that validated a few entries, the next open validates them again
+#: instead, until they add up.
+SNAPSHOT_STALE = 0.01
+
+
+@attrs.frozen
+class OpenStats:
+    """How :meth:`Ledger.open` read the stored entries: counted, not assumed.
+
+    ``validated`` entries were decoded, validated and checked against the
+    append rules in full; ``from_snapshot`` were taken from the ledger's
+    verified snapshot (their lines hashed and compared, byte for byte, with
+    the lines it was made of). ``snapshot_written`` says whether the open
+    then wrote a new snapshot.
+    """
+
+    validated: int
+    from_snapshot: int = 0
+    snapshot_written: bool = False
 
 
 def _on_line(
@@ -122,8 +145,11 @@ class Ledger:
         "_codec",
         "_hashes",
         "_lines",
+        "_opened",
         "_parties",
         "_records",
+        "_snapshot",
+        "_snapshot_len",
         "_store",
         "_times",
         "_view",
@@ -142,6 +168,9 @@ class Ledger:
         self._lines: list[bytes] = []
         self._view = View()
         self._store: Store | None = None
+        self._opened = OpenStats(validated=0)
+        self._snapshot: _snapshot.Place | None = None  # where its snapshots are kept, if anywhere
+        self._snapshot_len = 0  # entries in the newest snapshot known to be written
 
     # -- building -----------------------------------------------------------------
 
@@ -155,6 +184,8 @@ class Ledger:
         codec: Codec = DEFAULT_CODEC,
         progress: Callable[[int, int], None] | None = None,
         clock: Clock = system_clock,
+        snapshot: bool = True,
+        snapshot_dir: str | Path | None = None,
     ) -> Ledger:
         """Open the ledger stored at ``path`` (``.jsonl`` or ``.sqlite``), verifying it whole.
 
@@ -170,17 +201,70 @@ class Ledger:
         used, and :class:`~assurance_ledger.errors.ChainBroken` or
         :class:`~assurance_ledger.errors.RecordRefused` for stored entries that
         do not verify.
+
+        With ``snapshot`` (the default), the open keeps a verified snapshot of
+        the validated ledger in ``snapshot_dir`` (or
+        ``$ASSURANCE_LEDGER_SNAPSHOT_DIR``, or else the user's cache folder)
+        and takes from it the entries whose stored lines are, byte for byte,
+        the ones it was made of; every line is still hashed and linked, and
+        any other line validated in full (see ``docs/snapshot.md``).
+        :attr:`opened` counts which were which. ``snapshot=False`` reads and
+        writes no snapshot: every entry is validated, as ``verify`` does.
         """
         store = open_store(path, create=create, readonly=readonly)
         ledger = cls(codec=codec, clock=clock)
         ledger._store = store
         try:
             lines = store.read_lines(0)
-            ledger._ingest(lines, where=str(store.path), progress=progress)
+            if not snapshot:
+                validated = ledger._ingest(lines, where=str(store.path), progress=progress)
+                ledger._opened = OpenStats(validated=validated)
+            else:
+                ledger._open_with_snapshot(lines, snapshot_dir, progress)
         except BaseException:
             store.close()
             raise
         return ledger
+
+    def _open_with_snapshot(
+        self,
+        lines: Sequence[bytes],
+        folder: str | Path | None,
+        progress: Callable[[int, int], None] | None,
+    ) -> None:
+        """Take what the snapshot holds of ``lines``, validate the rest, keep a new one if due."""
+        assert self._store is not None  # noqa: S101 -- called by open only
+        place = self._snapshot = _snapshot.place_for(self._store.path, folder)
+        with collector_paused():  # millions of objects, no cycles: see _gc
+            state = place.load(lines, self._codec)
+        taken = 0
+        if state is not None:
+            self._records, self._times, self._parties = state.records, state.times, state.parties
+            self._hashes, self._view = state.hashes, state.view
+            taken = self._snapshot_len = len(state.hashes)
+        rest = lines[taken:] if taken else lines
+        if progress is not None and taken:
+            told = progress  # counted over every line, those taken from the snapshot too
+            progress = lambda done, total: told(done + taken, total + taken)  # noqa: E731
+        validated = self._ingest(rest, where=str(self._store.path), progress=progress)
+        self._opened = OpenStats(
+            validated=validated, from_snapshot=taken, snapshot_written=self._keep_snapshot()
+        )
+
+    def _keep_snapshot(self) -> bool:
+        """Write the snapshot again if enough entries are not in it; whether it was written."""
+        place = self._snapshot
+        missing = len(self._records) - self._snapshot_len
+        if place is None or missing <= 0 or missing < SNAPSHOT_STALE * len(self._records):
+            return False
+        state = _snapshot.State(self._records, self._times, self._parties, self._hashes, self._view)
+        with collector_paused():
+            written = place.write(state, self._codec)
+        if written:
+            self._snapshot_len = len(self._records)
+        else:  # a folder that took none will take none: not tried again for each append
+            self._snapshot = None
+        return written
 
     @classmethod
     def from_lines(
@@ -188,7 +272,7 @@ class Ledger:
     ) -> Ledger:
         """A ledger in memory from stored lines (without newlines), verifying each."""
         ledger = cls(codec=codec, clock=clock)
-        ledger._ingest(list(lines), where=None)
+        ledger._opened = OpenStats(validated=ledger._ingest(list(lines), where=None))
         return ledger
 
     def _ingest(
@@ -240,6 +324,14 @@ class Ledger:
     def codec(self) -> Codec:
         """The codec this ledger reads and writes records with."""
         return self._codec
+
+    @property
+    def opened(self) -> OpenStats:
+        """How the entries were read when the ledger was opened (see :class:`OpenStats`).
+
+        For a ledger made in memory, every entry it was made from was validated.
+        """
+        return self._opened
 
     @property
     def store(self) -> Store | None:
@@ -492,7 +584,9 @@ class Ledger:
             return self._write(batch, recorded_by, given_time, None)
         with self._store.writer() as store:
             self._ingest(store.read_lines(len(self._records)), where=str(store.path))
-            return self._write(batch, recorded_by, given_time, store)
+            written = self._write(batch, recorded_by, given_time, store)
+        self._keep_snapshot()
+        return written
 
     def _write(
         self,

@@ -1,0 +1,419 @@
+"""Verified snapshots of an opened ledger: its validated records, kept for the next open (private).
+
+Opening a stored ledger validates every record and replays every append rule,
+several times the cost of parsing its JSON. A snapshot keeps what such an
+open built (the records, the recording times and parties, the hashes, and the
+view the append rules read), so that the next open of the same ledger need
+not build it again. The next open still reads every stored line, hashes it and
+checks that it is byte for byte the line the snapshot was made from (its
+chain hash recomputed from the bytes, its stated hash and its prefix
+compared); lines after the snapshot's head are validated in full, as without
+it. Any mismatch and the snapshot is ignored: the ledger is then opened in
+full and a new snapshot written.
+
+A snapshot file is::
+
+    MAGIC  MAC (32 bytes)  payload (a pickle)
+
+The MAC is an HMAC-SHA-256 of the snapshot's identity (this package's version
+and the bytes of its source files, the Python and attrs versions, the
+codec's commitment kinds and their modules' bytes, the snapshot's seq and
+head) followed by the payload, under a key of this user's
+(:func:`snapshot_key`). It is checked before anything is unpickled, so a file
+written by anyone without the key (planted beside a ledger received from
+elsewhere, damaged, cut short, made for another head, another library
+version or another codec) is ignored and never unpickled. Whoever can read
+the key *and* write the folder can run code in the process that opens the
+ledger, as with Python's own ``__pycache__``.
+
+Snapshots are kept in the user's cache folder unless another is chosen (see
+:func:`place_for`), so that nothing is written beside a ledger received from
+elsewhere. Writing is atomic (a temporary file, then a rename) and best
+effort: a folder that cannot be written, or records that cannot be pickled,
+leave the open or append as it was, without a snapshot.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import io
+import operator
+import os
+import pickle
+import sys
+import tempfile
+import types
+from collections.abc import Callable, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ._files import read_regular_file
+from .codec import Codec
+from .errors import StoreError
+
+__all__ = ["KEY_ENV", "SNAPSHOT_DIR_ENV", "Place", "State", "place_for", "snapshot_key"]
+
+#: An environment variable naming the folder snapshots are kept in (default:
+#: ``assurance_ledger/snapshots`` in the user's cache folder).
+SNAPSHOT_DIR_ENV = "ASSURANCE_LEDGER_SNAPSHOT_DIR"
+#: An environment variable naming the key file (default: ``assurance_ledger/snapshot.key``
+#: in the user's cache folder).
+KEY_ENV = "ASSURANCE_LEDGER_SNAPSHOT_KEY"
+#: The first bytes of every snapshot file (its format's version is in them).
+MAGIC = b"assurance-ledger snapshot 1\n"
+_MAC_BYTES = 32
+_KEY_BYTES = 32
+_SUFFIX = ".snapshot"
+#: The largest snapshot file read (a bound, not a size any ledger reaches).
+_MAX_BYTES = 1 << 40
+
+
+@attrs.frozen
+class State:
+    """What an open built: the ledger's columns and its view (the snapshot's payload)."""
+
+    records: list[Any]
+    times: list[str]
+    parties: list[str]
+    hashes: list[str]
+    view: Any
+
+
+@cache
+def _package_bytes() -> bytes:
+    """A digest of every file of this package: another build is another library version."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.digest()
+
+
+@cache
+def _module_bytes(module: str) -> bytes:
+    """A digest of the source file of ``module`` (a user's commitment kinds), if it has one."""
+    source = getattr(sys.modules.get(module), "__file__", None)
+    try:
+        return hashlib.sha256(Path(source).read_bytes()).digest() if source else b""
+    except OSError:
+        return b""
+
+
+def _identity(codec: Codec, seq: int, head: str) -> bytes:
+    """Everything a snapshot must have been made with to be used: the MAC covers it."""
+    from . import __version__  # noqa: PLC0415 -- the package imports this module
+
+    kinds = sorted(
+        (kind, cls.__module__, cls.__qualname__, _module_bytes(cls.__module__).hex())
+        for kind, cls in codec.commitment_kinds.items()
+    )
+    return repr(
+        (
+            __version__,
+            _package_bytes().hex(),
+            sys.version,
+            attrs.__version__,
+            kinds,
+            seq,
+            head,
+        )
+    ).encode()
+
+
+def snapshot_key() -> bytes | None:
+    """The user's key for snapshots, made on first use; ``None`` if it cannot be had.
+
+    The file is ``$ASSURANCE_LEDGER_SNAPSHOT_KEY`` if set, else
+    ``assurance_ledger/snapshot.key`` in ``$XDG_CACHE_HOME`` (``~/.cache``):
+    32 random bytes, readable by the user alone.
+    """
+    named = os.environ.get(KEY_ENV)
+    path = Path(named) if named else _cache_folder() / "snapshot.key"
+    try:
+        return _read_key(path)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # made by another process at this moment
+        return _key_or_none(path)
+    except OSError:
+        return None
+    try:
+        os.write(fd, os.urandom(_KEY_BYTES))
+    finally:
+        os.close(fd)
+    return _key_or_none(path)
+
+
+def _cache_folder() -> Path:
+    """The package's folder in the user's cache: ``$XDG_CACHE_HOME``, else ``~/.cache``."""
+    cache_home = os.environ.get("XDG_CACHE_HOME") or os.path.join("~", ".cache")
+    return Path(cache_home).expanduser() / "assurance_ledger"
+
+
+def _read_key(path: Path) -> bytes | None:
+    key = path.read_bytes()
+    return key if len(key) == _KEY_BYTES else None
+
+
+def _key_or_none(path: Path) -> bytes | None:
+    try:
+        return _read_key(path)
+    except OSError:
+        return None
+
+
+def _mac(key: bytes, identity: bytes, payload: bytes | memoryview) -> bytes:
+    # HMAC-SHA-256: OpenSSL's SHA-256 uses the processor's SHA instructions,
+    # quicker than BLAKE2b here.
+    mac = hmac.new(key, identity + b"\0", "sha256")
+    mac.update(payload)
+    return mac.digest()
+
+
+# -- pickling records fast ------------------------------------------------------------
+#
+# attrs restores a frozen slotted instance through its __setstate__, a loop in
+# Python over the field names; a million records take longer to restore that
+# way than to parse as JSON. A snapshot restores each instance with a function
+# made for its class instead, unrolled like attrs' own __init__ (so made with
+# exec, as attrs makes its methods): the object, then each field's value set
+# straight in its slot, no validator run again (the values were validated when
+# the snapshot was made).
+
+_RESTORERS: dict[type[Any], Callable[..., Any]] = {}
+_FIELDS: dict[type[Any], Callable[[Any], tuple[Any, ...]]] = {}  # a class's values, in order
+_CLASSES: dict[int, type[Any]] = {}  # id of a restorer -> its class
+
+
+def _restorer(cls: type[Any]) -> Callable[..., Any]:
+    """The function that makes an instance of ``cls`` from its fields' values, in order."""
+    found = _RESTORERS.get(cls)
+    if found is not None:
+        return found
+    names = [field.name for field in attrs.fields(cls)]
+    values = ", ".join(f"v{index}" for index in range(len(names)))
+    namespace: dict[str, Any] = {"new": object.__new__, "C": cls}
+    lines = [f"def restore({values}):", "    o = new(C)"]
+    for index, name in enumerate(names):
+        # The slot's own setter: a third quicker than object.__setattr__, which
+        # looks the name up first.
+        slot = getattr(cls, name)
+        assert isinstance(slot, types.MemberDescriptorType)  # noqa: S101 -- _fast says so
+        namespace[f"set{index}"] = slot.__set__
+        lines.append(f"    set{index}(o, v{index})")
+    lines.append("    return o")
+    exec("\n".join(lines), namespace)  # noqa: S102 -- our own text, from attrs' field names
+    made: Callable[..., Any] = namespace["restore"]
+    if len(names) > 1:
+        _FIELDS[cls] = operator.attrgetter(*names)
+    else:  # attrgetter of one name gives the value, of none fails
+        _FIELDS[cls] = lambda obj: tuple(getattr(obj, name) for name in names)
+    _RESTORERS[cls] = made
+    _CLASSES[id(made)] = cls
+    return made
+
+
+_FAST: dict[type[Any], bool] = {}
+
+
+def _fast(cls: type[Any]) -> bool:
+    """Whether ``cls`` is a frozen slotted attrs class whose instances hold only their fields."""
+    found = _FAST.get(cls)
+    if found is None:
+        found = _FAST[cls] = _is_fast(cls)
+    return found
+
+
+def _is_fast(cls: type[Any]) -> bool:
+    return (
+        attrs.has(cls)
+        and "__slots__" in vars(cls)
+        and cls.__setattr__ is not object.__setattr__
+        and not any(name.startswith("__attrs") for name in vars(cls)["__slots__"])  # no cached hash
+        and all(
+            isinstance(getattr(cls, field.name, None), types.MemberDescriptorType)
+            for field in attrs.fields(cls)
+        )
+    )
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles frozen attrs instances as a call of their class's restorer."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        cls = type(obj)
+        if cls in _RESTORERS:
+            restore = _RESTORERS[cls]
+        elif id(obj) in _CLASSES and _RESTORERS.get(_CLASSES[id(obj)]) is obj:
+            return _restorer, (_CLASSES[id(obj)],)  # the restorer itself, once a file
+        elif _fast(cls):
+            restore = _restorer(cls)
+        else:
+            return NotImplemented
+        return restore, _FIELDS[cls](obj)
+
+
+# -- where snapshots are kept -----------------------------------------------------------
+
+
+@attrs.frozen
+class Place:
+    """Where a ledger's snapshots are kept: a folder, and the start of their names."""
+
+    folder: Path
+    stem: str
+    #: Whether the folder is made if it is missing (the default folder is; one
+    #: that was named must exist).
+    made: bool = False
+
+    def path(self, seq: int, head: str) -> Path:
+        """The snapshot holding entries 1 to ``seq``, ``head`` the hash of the last."""
+        return self.folder / f"{self.stem}.{seq}-{head}{_SUFFIX}"
+
+    def _found(self) -> list[tuple[int, str, Path]]:
+        """The snapshots of this ledger in the folder: seq, head and path, newest first."""
+        found = []
+        start = self.stem + "."
+        try:
+            names = os.listdir(self.folder)
+        except OSError:
+            return []
+        for name in names:
+            if not (name.startswith(start) and name.endswith(_SUFFIX)):
+                continue
+            seq, _, head = name[len(start) : -len(_SUFFIX)].partition("-")
+            if seq.isdigit() and seq.isascii() and len(head) == 64:
+                found.append((int(seq), head, self.folder / name))
+        return sorted(found, reverse=True)
+
+    def load(self, lines: Sequence[bytes], codec: Codec) -> State | None:
+        """The state of the newest snapshot whose lines are exactly ``lines``' first, or None."""
+        for seq, head, path in self._found():
+            if seq <= len(lines) and lines[seq - 1][9:73] == head.encode("ascii"):
+                key = snapshot_key()
+                if key is None:
+                    return None
+                state = _read(path, key, _identity(codec, seq, head))
+                if state is None or len(state.hashes) != seq or not _same(lines, state.hashes):
+                    return None  # the newest that should fit does not: open in full
+                return state
+        return None
+
+    def write(self, state: State, codec: Codec) -> bool:
+        """Keep ``state`` as this ledger's snapshot, atomically; remove the older ones.
+
+        Returns whether it was written; never raises for a folder that cannot be
+        written.
+        """
+        key = snapshot_key()
+        if key is None or not state.hashes:
+            return False
+        seq, head = len(state.hashes), state.hashes[-1]
+        target = self.path(seq, head)
+        try:  # before the work of pickling: the folder may not take it
+            if self.made:
+                self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(prefix=f".{self.stem}.", dir=self.folder)
+        except OSError:
+            return False
+        try:
+            with os.fdopen(fd, "wb") as file:
+                buffer = io.BytesIO()
+                # Times and hashes as one text each, split again when read: a
+                # million short strings unpickle more slowly than one split.
+                _Pickler(buffer, protocol=5).dump(
+                    (
+                        state.records,
+                        "\n".join(state.times),
+                        state.parties,
+                        "\n".join(state.hashes),
+                        state.view,
+                    )
+                )
+                payload = buffer.getbuffer()
+                file.write(MAGIC)
+                file.write(_mac(key, _identity(codec, seq, head), payload))
+                file.write(payload)
+            # (mkstemp made it readable by its owner alone: it holds the ledger's records.)
+            os.replace(temporary, target)
+        except Exception:  # a full disk, or a user's class that cannot be pickled
+            _remove(Path(temporary))
+            return False
+        except BaseException:
+            _remove(Path(temporary))
+            raise
+        for _, _, older in self._found():
+            if older != target:
+                _remove(older)
+        return True
+
+
+def place_for(ledger: Path, folder: str | Path | None) -> Place:
+    """Where the snapshots of the ledger at ``ledger`` are kept.
+
+    In ``folder``, else ``$ASSURANCE_LEDGER_SNAPSHOT_DIR``, else
+    ``assurance_ledger/snapshots`` in the user's cache folder (made when the
+    first snapshot is written). A folder may keep the snapshots of many
+    ledgers: their names start with the ledger's file name and a digest of
+    its absolute path.
+    """
+    chosen = folder if folder is not None else os.environ.get(SNAPSHOT_DIR_ENV) or None
+    where = hashlib.sha256(str(ledger.resolve()).encode()).hexdigest()[:16]
+    stem = f"{ledger.name[:100]}-{where}"  # a name of at most 255 bytes
+    if chosen is None:
+        return Place(_cache_folder() / "snapshots", stem, made=True)
+    return Place(Path(chosen), stem)
+
+
+def _read(path: Path, key: bytes, identity: bytes) -> State | None:
+    """The state in the snapshot file at ``path`` if its MAC holds, else None."""
+    try:
+        data = read_regular_file(path, limit=_MAX_BYTES, what="snapshot")
+    except StoreError:
+        return None
+    start = len(MAGIC) + _MAC_BYTES
+    if not data.startswith(MAGIC) or len(data) < start:
+        return None
+    payload = memoryview(data)[start:]
+    if _mac(key, identity, payload) != data[len(MAGIC) : start]:
+        return None
+    try:
+        records, times, parties, hashes, view = pickle.loads(payload)  # noqa: S301 -- MAC'd
+        return State(records, times.split("\n"), parties, hashes.split("\n"), view)
+    except Exception:  # a key of ours, yet not our pickle: never trusted
+        return None
+
+
+def _same(lines: Sequence[bytes], hashes: Sequence[str]) -> bool:
+    """Whether each of ``lines`` is, byte for byte, the line the snapshot's hash was made of.
+
+    Each line's chain hash is computed again from its bytes (the canonical
+    body after the hash, which holds the seq and the prev link), and its
+    stated hash and the bytes around it compared; equal hashes of the body
+    mean equal bodies, so the line is the one the snapshot validated.
+    """
+    sha256 = hashlib.sha256
+    start = b'{"hash":"%s",'
+    # Not strict: the lines after the snapshot's are validated in full, elsewhere.
+    for line, digest in zip(lines, hashes, strict=False):
+        stated = start % digest.encode("ascii")
+        if sha256(b"{" + line[75:]).hexdigest() != digest or line[:75] != stated:
+            return False
+    return True
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()

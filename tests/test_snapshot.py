@@ -1,0 +1,399 @@
+"""The verified snapshot: it never changes what an open returns, and is never trusted blindly.
+
+``Ledger.open`` keeps a snapshot of what it validated and takes from it, on the
+next open, the entries whose stored lines are byte for byte those it was made
+of; every other entry is validated in full. These tests open each ledger both
+ways and compare, and count (``Ledger.opened``) what each open validated.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import ClassVar
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import assurance_ledger
+from assurance_ledger import (
+    DEFAULT_CODEC,
+    AssuranceGiven,
+    Commitment,
+    Detained,
+    Ledger,
+    LedgerError,
+    OpenStats,
+    check,
+)
+from assurance_ledger.strategies import ledgers, records, write_ledger
+
+AS_OF = "2022-12-31"
+
+
+@contextmanager
+def stored(ledger: Ledger, suffix: str = ".jsonl") -> Iterator[Path]:
+    """``ledger`` saved to a file in a new folder, with a snapshot folder beside it."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"ledger{suffix}"
+        ledger.export(path)
+        (Path(folder) / "snapshots").mkdir()
+        yield path
+
+
+def snapshots_of(path: Path) -> list[Path]:
+    """The snapshot files kept for the ledger at ``path`` (see :func:`stored`)."""
+    return sorted((path.parent / "snapshots").iterdir())
+
+
+def open_kept(path: Path, **options: object) -> Ledger:
+    """Open ``path`` keeping its snapshots in the folder :func:`stored` made."""
+    return Ledger.open(path, snapshot_dir=path.parent / "snapshots", **options)  # type: ignore[arg-type]
+
+
+def outcome(opening: object) -> tuple[str, str]:
+    """What opening a ledger gave: its lines, facts and report, or its error."""
+    try:
+        ledger = opening() if callable(opening) else opening
+    except LedgerError as exc:
+        return type(exc).__name__, str(exc)
+    assert isinstance(ledger, Ledger)
+    with ledger:
+        return "ok", repr(
+            (list(ledger.lines()), ledger.entries, ledger.facts(), check(ledger, AS_OF))
+        )
+
+
+@settings(max_examples=40)
+@given(ledger=ledgers(min_size=1, max_size=30), extra=st.lists(records(), max_size=3))
+def test_a_snapshot_never_changes_what_open_returns(ledger: Ledger, extra: list[object]) -> None:
+    """Rule: open with a snapshot equals open without: entries, facts, lines, report, appends.
+
+    The second open takes every entry from the snapshot the first wrote and
+    validates none; the ledgers it gives then accept or refuse the same
+    records as one opened in full, with the same error.
+    """
+    with stored(ledger) as path:
+        full = Ledger.open(path, snapshot=False)
+        first = open_kept(path)
+        again = open_kept(path)
+        assert full.opened == OpenStats(validated=len(ledger))
+        assert first.opened == OpenStats(validated=len(ledger), snapshot_written=True)
+        assert again.opened == OpenStats(validated=0, from_snapshot=len(ledger))
+        assert outcome(again) == outcome(full) == outcome(Ledger.from_lines(ledger.lines()))
+        assert list(again.lines()) == path.read_bytes().splitlines()
+        copy = path.with_name("copy.jsonl")
+        copy.write_bytes(path.read_bytes())
+        when = full.entries[-1].recorded_at
+        with Ledger.open(copy, snapshot=False) as full, open_kept(path) as again:
+            for record in extra:
+                results = []
+                for each in (full, again):
+                    try:
+                        entry = each.append(record, recorded_by="CA", recorded_at=when)  # type: ignore[arg-type]
+                        results.append(repr(entry))
+                    except LedgerError as exc:
+                        results.append(f"{type(exc).__name__}: {exc}")
+                assert results[0] == results[1]
+        assert copy.read_bytes() == path.read_bytes()
+        assert outcome(open_kept(path)) == outcome(lambda: Ledger.open(path, snapshot=False))
+
+
+@settings(max_examples=60)
+@given(ledger=ledgers(min_size=1, max_size=15), data=st.data())
+def test_any_changed_byte_is_found_where_a_full_open_finds_it(
+    ledger: Ledger, data: st.DataObject
+) -> None:
+    """Rule: with a snapshot present, a changed byte gives the very error a full open gives.
+
+    Same error type and message (so the same seq), whatever byte is changed
+    and to whatever value.
+    """
+    with stored(ledger) as path:
+        open_kept(path).close()
+        assert snapshots_of(path)
+        content = bytearray(path.read_bytes())
+        where = data.draw(st.integers(0, len(content) - 1), label="where")
+        value = data.draw(st.integers(0, 255).filter(lambda b: b != content[where]), label="to")
+        content[where] = value
+        path.write_bytes(bytes(content))
+        expected = outcome(lambda: Ledger.open(path, snapshot=False))
+        assert outcome(lambda: open_kept(path)) == expected
+
+
+def test_a_reopen_after_an_append_validates_only_the_new_entries(tmp_path: Path) -> None:
+    """Rule: entries appended since the snapshot are the only ones validated, then kept."""
+    path = tmp_path / "ledger.jsonl"
+    write_ledger(200, seed=3).export(path)
+    folder = tmp_path / "snapshots"
+    folder.mkdir()
+    assert Ledger.open(path, snapshot_dir=folder).opened.validated == 200
+    with Ledger.open(path, snapshot=False) as writer:  # keeps no snapshot
+        claimant = next(f.record for f in writer.facts() if f.record.TYPE == "claimant_returned")
+        for number in range(5):
+            writer.append(
+                Detained(
+                    outcome_id=f"later-{number}",
+                    claimant_id=claimant.claimant_id,  # type: ignore[attr-defined]
+                    on=claimant.on,  # type: ignore[attr-defined]
+                    by="US",
+                ),
+                recorded_by="CA",
+            )
+    reopened = Ledger.open(path, snapshot_dir=folder)
+    assert reopened.opened == OpenStats(validated=5, from_snapshot=200, snapshot_written=True)
+    assert Ledger.open(path, snapshot_dir=folder).opened == OpenStats(0, 205)
+    assert outcome(reopened) == outcome(lambda: Ledger.open(path, snapshot=False))
+
+
+def test_a_few_appended_entries_wait_for_the_next_snapshot(tmp_path: Path) -> None:
+    """Rule: an append writes the snapshot again only once 1% of the ledger is not in it."""
+    path = tmp_path / "ledger.jsonl"
+    write_ledger(300, seed=4).export(path)
+    folder = tmp_path / "snapshots"
+    folder.mkdir()
+    ledger = Ledger.open(path, snapshot_dir=folder)
+    claimant = next(f.record for f in ledger.facts() if f.record.TYPE == "claimant_returned")
+    # Written once the entries not in it reach 1% of the ledger: 4 of 304.
+    for number, expected_seq in enumerate((300, 300, 300, 304)):
+        ledger.append(
+            Detained(
+                outcome_id=f"later-{number}",
+                claimant_id=claimant.claimant_id,  # type: ignore[attr-defined]
+                on=claimant.on,  # type: ignore[attr-defined]
+                by="US",
+            ),
+            recorded_by="CA",
+        )
+        names = [p.name for p in folder.iterdir()]
+        assert len(names) == 1  # the older snapshot is removed when a new one is written
+        assert f".{expected_seq}-" in names[0], (number, names)
+
+
+def _break(snapshot: Path, how: str, other: Path) -> None:
+    data = snapshot.read_bytes()
+    if how == "truncated":
+        snapshot.write_bytes(data[: len(data) // 2])
+    elif how == "random bytes":
+        snapshot.write_bytes(os.urandom(len(data)))
+    elif how == "one byte changed":
+        snapshot.write_bytes(data[:-10] + bytes([data[-10] ^ 1]) + data[-9:])
+    elif how == "empty":
+        snapshot.write_bytes(b"")
+    elif how == "another ledger's":
+        snapshot.write_bytes(other.read_bytes())
+    elif how == "a folder":
+        snapshot.unlink()
+        snapshot.mkdir()
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["truncated", "random bytes", "one byte changed", "empty", "another ledger's", "a folder"],
+)
+def test_a_damaged_or_foreign_snapshot_is_ignored_and_rebuilt(tmp_path: Path, how: str) -> None:
+    """Rule: a snapshot that is not exactly what this user wrote for this head is never used.
+
+    The open validates every entry, gives the same ledger, and writes a good
+    snapshot in its place, which the next open uses (unless a folder is in
+    the way).
+    """
+    folder = tmp_path / "snapshots"
+    folder.mkdir()
+    path, other = tmp_path / "ledger.jsonl", tmp_path / "other.jsonl"
+    write_ledger(40, seed=1).export(path)
+    write_ledger(40, seed=2).export(other)
+    Ledger.open(path, snapshot_dir=folder).close()
+    Ledger.open(other, snapshot_dir=folder).close()
+    mine, theirs = (
+        next(p for p in folder.iterdir() if p.name.startswith(name))
+        for name in ("ledger.jsonl", "other.jsonl")
+    )
+    _break(mine, how, theirs)
+    rebuilt = how != "a folder"  # a folder in its place cannot be replaced: never an error
+    reopened = Ledger.open(path, snapshot_dir=folder)
+    assert reopened.opened == OpenStats(validated=40, snapshot_written=rebuilt)
+    assert outcome(reopened) == outcome(lambda: Ledger.open(path, snapshot=False))
+    again = Ledger.open(path, snapshot_dir=folder).opened
+    assert again == (OpenStats(0, 40) if rebuilt else OpenStats(40))
+
+
+def test_a_snapshot_of_another_library_version_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rule: a snapshot made by another version of the library is not used, and is rebuilt."""
+    path = tmp_path / "ledger.jsonl"
+    write_ledger(30, seed=5).export(path)
+    Ledger.open(path, snapshot_dir=tmp_path).close()
+    monkeypatch.setattr(assurance_ledger, "__version__", "99.0")
+    assert Ledger.open(path, snapshot_dir=tmp_path).opened == OpenStats(30, 0, True)
+    assert Ledger.open(path, snapshot_dir=tmp_path).opened == OpenStats(0, 30)
+
+
+@attrs.frozen(kw_only=True)
+class Curfew(Commitment):
+    """A user's commitment kind (for the codec test)."""
+
+    KIND: ClassVar[str] = "curfew"
+
+
+def test_a_snapshot_made_with_another_codec_is_ignored(tmp_path: Path) -> None:
+    """Rule: a codec with other commitment kinds validates otherwise: its snapshot is its own."""
+    path = tmp_path / "ledger.jsonl"
+    write_ledger(30, seed=6).export(path)
+    codec = DEFAULT_CODEC.with_commitments(Curfew)
+    Ledger.open(path, snapshot_dir=tmp_path).close()
+    assert Ledger.open(path, snapshot_dir=tmp_path, codec=codec).opened == OpenStats(30, 0, True)
+    assert Ledger.open(path, snapshot_dir=tmp_path, codec=codec).opened == OpenStats(0, 30)
+    assert Ledger.open(path, snapshot_dir=tmp_path).opened == OpenStats(30, 0, True)
+
+
+class _Planted:
+    """What a planted pickle would run, if it were ever unpickled."""
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, ("touch planted-code-ran",))
+
+
+def test_a_planted_snapshot_is_never_unpickled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rule: a snapshot without this user's MAC is not unpickled, whatever its name says."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "snapshots"
+    folder.mkdir()
+    path = tmp_path / "ledger.jsonl"
+    write_ledger(20, seed=7).export(path)
+    Ledger.open(path, snapshot_dir=folder).close()
+    (good,) = folder.iterdir()
+    good.write_bytes(good.read_bytes()[:60] + pickle.dumps(_Planted()))
+    assert Ledger.open(path, snapshot_dir=folder).opened.validated == 20
+    assert not (tmp_path / "planted-code-ran").exists()
+
+
+def test_a_shorter_ledger_than_its_snapshot_is_opened_in_full(tmp_path: Path) -> None:
+    """Rule: entries cut off the end leave the snapshot unused (its head is not there)."""
+    path = tmp_path / "ledger.jsonl"
+    write_ledger(30, seed=8).export(path)
+    Ledger.open(path, snapshot_dir=tmp_path).close()
+    path.write_bytes(b"".join(line + b"\n" for line in path.read_bytes().splitlines()[:20]))
+    assert Ledger.open(path, snapshot_dir=tmp_path).opened == OpenStats(20, 0, True)
+
+
+def test_snapshot_false_reads_and_writes_no_snapshot(tmp_path: Path) -> None:
+    """Rule: ``snapshot=False`` validates every entry and leaves the snapshot folder alone."""
+    path = tmp_path / "ledger.jsonl"
+    write_ledger(30, seed=9).export(path)
+    folder = tmp_path / "snapshots"
+    folder.mkdir()
+    with Ledger.open(path, snapshot=False, snapshot_dir=folder) as ledger:
+        assert ledger.opened == OpenStats(validated=30)
+    assert list(folder.iterdir()) == []
+    Ledger.open(path, snapshot_dir=folder).close()
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert Ledger.open(path, snapshot=False, snapshot_dir=folder).opened == OpenStats(30)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_a_folder_that_cannot_be_written_never_fails_an_open_or_append(tmp_path: Path) -> None:
+    """Rule: when the snapshot cannot be written, open and append work as without it."""
+    path = tmp_path / "ledger.jsonl"
+    write_ledger(30, seed=10).export(path)
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    with Ledger.open(path, snapshot_dir=not_a_folder) as ledger:
+        assert ledger.opened == OpenStats(validated=30)
+        claimant = next(f.record for f in ledger.facts() if f.record.TYPE == "claimant_returned")
+        ledger.append(
+            Detained(
+                outcome_id="later",
+                claimant_id=claimant.claimant_id,  # type: ignore[attr-defined]
+                on=claimant.on,  # type: ignore[attr-defined]
+                by="US",
+            ),
+            recorded_by="CA",
+        )
+    assert len(Ledger.open(path, snapshot=False)) == 31
+
+
+def test_without_a_key_there_is_no_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rule: a key that cannot be read or made turns snapshots off, silently."""
+    path = tmp_path / "ledger.jsonl"
+    write_ledger(10, seed=11).export(path)
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("ASSURANCE_LEDGER_SNAPSHOT_KEY", str(tmp_path / "file" / "key"))
+    assert Ledger.open(path, snapshot_dir=tmp_path).opened == OpenStats(validated=10)
+    assert Ledger.open(path, snapshot_dir=tmp_path).opened == OpenStats(validated=10)
+
+
+def test_an_sqlite_ledger_keeps_a_snapshot_too(tmp_path: Path) -> None:
+    """Rule: the snapshot works the same for either store."""
+    ledger = write_ledger(50, seed=12)
+    with stored(ledger, ".sqlite") as path:
+        assert open_kept(path).opened == OpenStats(50, 0, True)
+        again = open_kept(path)
+        assert again.opened == OpenStats(0, 50)
+        assert outcome(again) == outcome(lambda: Ledger.open(path, snapshot=False))
+
+
+def test_progress_counts_the_entries_taken_from_the_snapshot(tmp_path: Path) -> None:
+    """Rule: progress ends at (total, total) whether entries were validated or taken."""
+    path = tmp_path / "ledger.jsonl"
+    write_ledger(30, seed=13).export(path)
+    calls: list[tuple[int, int]] = []
+    for _ in range(2):
+        calls.clear()
+        Ledger.open(path, snapshot_dir=tmp_path, progress=lambda d, t: calls.append((d, t)))
+        assert calls[-1] == (30, 30)
+
+
+def test_a_ledger_in_memory_counts_every_entry_validated() -> None:
+    """Rule: ``from_lines`` validates every line (``opened`` says so); a new ledger none."""
+    ledger = write_ledger(12, seed=14)
+    assert Ledger.from_lines(ledger.lines()).opened == OpenStats(validated=12)
+    assert Ledger().opened == OpenStats(validated=0)
+
+
+def test_a_ledger_whose_records_cannot_be_pickled_opens_without_a_snapshot(
+    tmp_path: Path,
+) -> None:
+    """Rule: a user's kind that pickle cannot name (made inside a function) fails no open.
+
+    The open validates every entry and keeps no snapshot, as when the folder
+    cannot be written.
+    """
+
+    @attrs.frozen(kw_only=True)
+    class Local(Commitment):
+        """A kind pickle cannot find by name."""
+
+        KIND: ClassVar[str] = "local"
+
+    codec = DEFAULT_CODEC.with_commitments(Local)
+    ledger = Ledger(codec=codec)
+    ledger.append(
+        AssuranceGiven(
+            assurance_id="a-1",
+            given_by="US",
+            given_to="CA",
+            on="2020-03-27",
+            form="memorandum",
+            commitments=(Local(),),
+        ),
+        recorded_by="CA",
+    )
+    path = tmp_path / "ledger.jsonl"
+    ledger.export(path)
+    for _ in range(2):
+        opened = Ledger.open(path, codec=codec, snapshot_dir=tmp_path)
+        assert opened.opened == OpenStats(validated=1)
+        assert opened.entries == ledger.entries
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ledger.jsonl"]
