@@ -109,7 +109,8 @@ _BAD_TAGS = ("somewhere",)
 # The bad values of a field, by its name: each one the codec refuses on its own.
 _BAD_BY_KEY: dict[str, tuple[Any, ...]] = {
     **dict.fromkeys(
-        ("by", "to", "given_by", "given_to", "requested_by", "requested_of"), _BAD_COUNTRIES
+        ("by", "to", "against", "given_by", "given_to", "requested_by", "requested_of"),
+        _BAD_COUNTRIES,
     ),
     **dict.fromkeys(("returned_by", "returned_to", "ledger_of"), _BAD_COUNTRIES),
     "country_of_origin": ("ZZ", "ca", 12),  # null is its default
@@ -164,7 +165,9 @@ def _mutations(value: dict[str, Any]) -> Iterator[tuple[str, Any]]:
     for path, key, child in spots(value, ()):
         if isinstance(child, dict):
             yield f"unknown field in {path}", put((*path, "extra"), True)
-        for bad in _bad_values(key, child):
+        # An interim measure is indicated *by* a body (free text), not a country.
+        body = path == ("by",) and value.get("type") == "interim_measure"
+        for bad in _BAD_TEXTS if body else _bad_values(key, child):
             yield f"{path} as {bad!r}", put(path, bad)
 
 
