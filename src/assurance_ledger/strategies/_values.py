@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, get_args
+from typing import Any, TypeVar, get_args
 
 from hypothesis import strategies as st
 
@@ -271,11 +271,15 @@ def _outcome(cls: type[Any], **extra: st.SearchStrategy[Any]) -> st.SearchStrate
     )
 
 
+_Move = TypeVar("_Move", r.Removed, r.CustodyTransferred)
+
+
 @st.composite
-def _removed(draw: st.DrawFn) -> r.Removed:
+def _moved(draw: st.DrawFn, cls: type[_Move]) -> _Move:
+    """A removal, or a custody transfer: ``by`` one state, ``to`` another."""
     by, to = draw(_two_countries())
     base = draw(_outcome(r.ContactLost))
-    return r.Removed(
+    return cls(
         source=base.source,
         outcome_id=base.outcome_id,
         claimant_id=base.claimant_id,
@@ -298,20 +302,6 @@ def _notified(draw: st.DrawFn) -> r.Notified:
         by=by,
         to=to,
         regarding=regarding,
-    )
-
-
-@st.composite
-def _custody_transferred(draw: st.DrawFn) -> r.CustodyTransferred:
-    by, to = draw(_two_countries())
-    base = draw(_outcome(r.ContactLost))
-    return r.CustodyTransferred(
-        source=base.source,
-        outcome_id=base.outcome_id,
-        claimant_id=base.claimant_id,
-        on=base.on,
-        by=by,
-        to=to,
     )
 
 
@@ -368,7 +358,7 @@ RECORD_STRATEGIES: Mapping[str, st.SearchStrategy[r.Record]] = MappingProxyType(
             decision=st.sampled_from(get_args(r.Decision)),
             final=st.booleans(),
         ),
-        r.Removed.TYPE: _removed(),
+        r.Removed.TYPE: _moved(r.Removed),
         r.Departed.TYPE: _outcome(r.Departed, to=countries(), coerced=st.booleans()),
         r.IllTreatment.TYPE: _outcome(r.IllTreatment, by=countries(), substantiated=st.booleans()),
         r.Notified.TYPE: _notified(),
@@ -383,7 +373,7 @@ RECORD_STRATEGIES: Mapping[str, st.SearchStrategy[r.Record]] = MappingProxyType(
         r.RemovalOrdered.TYPE: _removal_ordered(),
         r.InterimMeasure.TYPE: _outcome(r.InterimMeasure, by=_text(), against=countries()),
         r.InterimMeasureLifted.TYPE: _interim_measure_lifted(),
-        r.CustodyTransferred.TYPE: _custody_transferred(),
+        r.CustodyTransferred.TYPE: _moved(r.CustodyTransferred),
         r.CounselDenied.TYPE: _outcome(r.CounselDenied, by=countries()),
         r.Checkpoint.TYPE: st.builds(
             r.Checkpoint,
