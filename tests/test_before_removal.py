@@ -423,6 +423,21 @@ def test_a_removal_departure_or_hand_over_on_or_after_the_order_ends_it(
     assert at_risk(s) == []
 
 
+def test_a_move_that_may_have_come_before_the_order_leaves_the_claimant_at_risk() -> None:
+    """Read to keep someone on the list: a move ends the order only if certainly on or after it.
+
+    Ordered removed on 10 June; a departure dated only "June 2020" may have
+    come before the order (then it is still outstanding) or after it: listed.
+    Once a departure is dated on or after the order, it ends it.
+    """
+    s = story(NonRefoulement())
+    order = s.outcome(RemovalOrdered, "2020-06-10", by="US", to="HT", final=True)
+    s.outcome(Departed, "2020-06", to="DE")
+    assert [a[1] for a in at_risk(s)] == [order]
+    s.outcome(Departed, {"earliest": "2020-06-10", "latest": "2020-06-30"}, to="DE")
+    assert at_risk(s) == []
+
+
 def test_an_unassured_claimant_is_at_risk_on_their_own_grounds() -> None:
     """covered_by is empty for a claimant no assurance covers; the other grounds still hold."""
     s = story(give=False)

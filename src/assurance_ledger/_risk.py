@@ -13,7 +13,8 @@ left off the list (it is a list to act on, not a finding of a breach):
 
 * an order, a move, a measure or a decision counts once it may have happened by
   the evaluation date (its earliest day is on or before it);
-* a move ends an order unless it certainly came before it;
+* a move ends an order only when it certainly came on or after it (one
+  that may have come before it leaves the claimant on the list);
 * a measure is in force unless a lifting of it certainly came by the
   evaluation date (the day a measure is lifted, it no longer protects);
 * a final decision by the giver recorded by the evaluation date answers
@@ -62,8 +63,8 @@ def at_risk(
     for order in orders:
         ordered = order.record
         assert isinstance(ordered, r.RemovalOrdered)  # noqa: S101 -- just filtered
-        if any(not move.on.before(ordered.on).certain for move in moves):
-            continue  # a removal, departure or hand-over may have followed the order
+        if any(move.on.on_or_after(ordered.on).certain for move in moves):
+            continue  # a removal, departure or hand-over followed the order
         grounds: list[RiskGround] = []
         cited = [claimant, order]
         why = []
