@@ -370,7 +370,10 @@ def assess(
     else:
         removed_home = unmoved.removed_home
     covering = before.covering if before is not None else assurances.covering(back, day)
-    risk = at_risk(claimant, mine, [(cover.gate.fact, cover.withdrawal) for cover in covering], day)
+    if before is not None and changed.isdisjoint(_RISK_READS):
+        risk = before.at_risk  # nothing at_risk reads has changed
+    else:
+        risk = _at_risk(claimant, mine, covering, day)
     if covering:
         kept = before.parts if before is not None else None
         found = _breaches(covering, claimant, tuple(mine), day, table, kept=kept, changed=changed)
@@ -391,6 +394,24 @@ def assess(
     unassured = UnassuredReturn(claimant_id=back.claimant_id)
     exposures = _exposures(claimant, moved, day, YES)
     return _make(Assessment, (back, {}, unassured, exposures, removed_home, (), risk))
+
+
+#: The outcome types that decide who is at risk (with the covering assurances).
+_RISK_READS = frozenset(
+    {r.RemovalOrdered, r.InterimMeasure, r.InterimMeasureLifted, r.ClaimDecided, *MOVES}
+)
+
+
+def _at_risk(
+    claimant: Fact, mine: list[Fact], covering: tuple[Cover, ...], day: DateSpan
+) -> tuple[AtRisk, ...]:
+    """:func:`~._risk.at_risk` of a claimant, at no cost for one with no removal order."""
+    for fact in mine:  # a loop, not any(): most claimants have no order, and this runs for each
+        if type(fact.record) is r.RemovalOrdered:
+            break
+    else:
+        return ()
+    return at_risk(claimant, mine, [(cover.gate.fact, cover.withdrawal) for cover in covering], day)
 
 
 def _exposures(
