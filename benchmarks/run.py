@@ -22,6 +22,9 @@ re-open after 1,000 more    ``Ledger.open`` after 1,000 entries were appended
                             open validated exactly those 1,000 (counted by
                             ``Ledger.opened``, not assumed)
 full check                  ``check`` of that ledger (median of 3): <= 1.0x floor
+workers                     ``check(..., workers=2)`` / ``check(..., workers=1)``
+                            of that ledger, in turn (medians of 3), on this
+                            2-core machine: <= 0.6, and the reports identical
 linear scale                check at 2N / check at N, the two checked in turn
                             in one process (medians of 3): <= 2.2
 incremental                 ``ledger.append`` of one outcome plus
@@ -50,7 +53,10 @@ Options: ``--entries N`` (default 1,000,000; a small N is a smoke test),
 ``--no-peer`` (skip DuckDB, e.g. when the ``bench`` extra is not installed),
 ``--bounds`` (also measure the bounds: about a minute more). Exits 1 if any
 target is missed. It takes about 8 to 11 minutes at the default size (6 to 7
-without the peer, on the reference machine).
+without the peer, on the reference machine), before the workers row, which
+opens the ledger once more and checks it six times (about two minutes more at
+1,000,000 entries, estimated from the 200,000-entry run: not yet timed at the
+full size).
 
 The snapshot figures work on a copy of the ledger, with its snapshots in
 folders of their own, under ``.cache/snapshot-run-N/`` (made afresh each run).
@@ -89,6 +95,8 @@ INCREMENTAL_APPENDS = 2_000
 #: Entries appended between the snapshot and the re-open it is judged by.
 SNAPSHOT_APPENDS = 1_000
 SMALL_SIZE = 50
+#: The workers of the parallel check, compared with one: this machine's cores.
+WORKERS_COMPARED = 2
 SMALL_RUNS = 2_000
 
 
@@ -240,6 +248,29 @@ def appended_outcomes(ledger: Ledger, count: int) -> list[tuple[Released, str]]:
     return steps
 
 
+def worker_workers(entries: int, _: bool) -> dict[str, Any]:
+    """Check the N-entry ledger with ``workers=1`` and ``workers=2`` in turn, three times each.
+
+    Medians; and whether every report of ``workers=2`` equals the report of
+    ``workers=1`` (the parts merged into the identical report).
+    """
+    times: dict[int, list[float]] = {1: [], WORKERS_COMPARED: []}
+    reports = {}
+    with Ledger.open(generate.cached(entries), snapshot=False) as ledger:
+        for _ in range(3):
+            for workers, taken in times.items():
+                start = time.perf_counter()
+                reports[workers] = check(ledger, AS_OF, workers=workers)
+                taken.append(time.perf_counter() - start)
+            if reports[WORKERS_COMPARED] != reports[1]:
+                return {"one": 0.0, "two": 0.0, "identical": False}
+    return {
+        "one": statistics.median(times[1]),
+        "two": statistics.median(times[WORKERS_COMPARED]),
+        "identical": True,
+    }
+
+
 def worker_incremental(entries: int, _: bool) -> dict[str, Any]:
     """Append one outcome and update a Monitor, many times, on a ledger in memory."""
     ledger = Ledger.from_lines(read_lines(generate.cached(entries)))
@@ -348,6 +379,7 @@ WORKERS = {
     "snapshot_reopen": worker_snapshot_reopen,
     "snapshot_appended": worker_snapshot_appended,
     "scale": worker_scale,
+    "workers": worker_workers,
     "incremental": worker_incremental,
     "small": worker_small,
     "peer": worker_peer,
@@ -412,6 +444,7 @@ def main(argv: list[str] | None = None) -> int:
     appended = _run("snapshot_appended", n)
     shutil.rmtree(where)
     scale = _run("scale", n)
+    parallel = _run("workers", n)
     inc = _run("incremental", n)
     inc_small = _run("incremental", n // 10)
     small = _run("small", n, bounds=args.bounds)
@@ -473,6 +506,14 @@ def main(argv: list[str] | None = None) -> int:
             f"{scale['check']:.1f} s, in turn)",
             "<= 2.2",
             scale["check_2n"] / scale["check"] <= 2.2,
+        ),
+        _row(
+            f"check, workers={WORKERS_COMPARED} / workers=1",
+            f"{parallel['two'] / parallel['one']:.2f}x ({parallel['two']:.1f} s / "
+            f"{parallel['one']:.1f} s, in turn; report "
+            f"{'identical' if parallel['identical'] else 'DIFFERENT'})",
+            "<= 0.6x, identical",
+            parallel["identical"] and parallel["two"] / parallel["one"] <= 0.6,
         ),
         _row(
             "incremental append + update",

@@ -231,6 +231,7 @@ def test_the_benchmark_script_runs_and_judges_every_figure(tmp_path: Path) -> No
         "open + verify",
         "full check",
         "linear scale",
+        "check, workers=2 / workers=1",
         "incremental append + update",
         "incremental N / (N/10)",
         "check of a 50-entry ledger",

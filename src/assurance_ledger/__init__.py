@@ -87,6 +87,7 @@ from .errors import (
     InvalidRecords,
     LedgerError,
     NotFound,
+    PartitionError,
     ReadOnlyLedger,
     RecordRefused,
     StatsError,
@@ -115,6 +116,7 @@ from .othman import (
     profile,
     profiles,
 )
+from .partition import part_of, partitions
 from .reconcile import (
     Discrepancy,
     DiscrepancyKind,
@@ -323,6 +325,7 @@ __all__ = [
     "Notified",
     "OpenStats",
     "Outcome",
+    "PartitionError",
     "PendingRequest",
     "Precision",
     "Profile",
@@ -385,6 +388,8 @@ __all__ = [
     "one_line",
     "open_store",
     "parse_date",
+    "part_of",
+    "partitions",
     "profile",
     "profiles",
     "read_table",

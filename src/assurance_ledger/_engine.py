@@ -80,13 +80,16 @@ __all__ = [
     "Cover",
     "Earlier",
     "Gate",
+    "Gathered",
     "Parts",
     "RuleTable",
     "Step",
     "assess",
     "assess_all",
+    "assess_returns",
     "date_order",
     "evaluation_day",
+    "gather",
     "is_returned",
     "report",
     "rule_table",
@@ -316,8 +319,18 @@ class Assessed(NamedTuple):
     assessments: dict[str, Assessment]  # by claimant_id
 
 
-def assess_all(ledger: Ledger | Iterable[Fact], day: DateSpan, table: RuleTable) -> Assessed:
-    """The assurances, and every returned claimant's assessment by claimant_id, in one pass."""
+class Gathered(NamedTuple):
+    """A ledger's current view read once: what :func:`assess_returns` judges claimants against."""
+
+    assurances: Assurances
+    #: Every return that is a fact on the evaluation date, in ledger order.
+    returns: list[Fact]
+    #: Each claimant's outcomes, by claimant_id.
+    outcomes: dict[str, list[Fact]]
+
+
+def gather(ledger: Ledger | Iterable[Fact], day: DateSpan) -> Gathered:
+    """The assurances, the returns and each claimant's outcomes, in one pass over the ledger."""
     assurances = Assurances()
     returns: list[Fact] = []
     outcomes: dict[str, list[Fact]] = defaultdict(list)
@@ -329,19 +342,34 @@ def assess_all(ledger: Ledger | Iterable[Fact], day: DateSpan, table: RuleTable)
             returns.append(fact)
         else:
             assurances.add(fact, day)
-    return Assessed(
-        assurances,
-        {
-            claimant.record.claimant_id: assess(  # type: ignore[attr-defined]
-                assurances,
-                claimant,
-                outcomes.get(claimant.record.claimant_id, ()),  # type: ignore[attr-defined]
-                day,
-                table,
-            )
-            for claimant in returns
-        },
-    )
+    return _make(Gathered, (assurances, returns, outcomes))
+
+
+def assess_returns(
+    gathered: Gathered, returns: Iterable[Fact], day: DateSpan, table: RuleTable
+) -> dict[str, Assessment]:
+    """The assessment of the claimant of each of ``returns`` (some of ``gathered``'s), by id.
+
+    A claimant returned twice is judged on the later return, as the ledger reads.
+    """
+    assurances = gathered.assurances
+    outcomes = gathered.outcomes
+    return {
+        claimant.record.claimant_id: assess(  # type: ignore[attr-defined]
+            assurances,
+            claimant,
+            outcomes.get(claimant.record.claimant_id, ()),  # type: ignore[attr-defined]
+            day,
+            table,
+        )
+        for claimant in returns
+    }
+
+
+def assess_all(ledger: Ledger | Iterable[Fact], day: DateSpan, table: RuleTable) -> Assessed:
+    """The assurances, and every returned claimant's assessment by claimant_id, in one pass."""
+    gathered = gather(ledger, day)
+    return Assessed(gathered.assurances, assess_returns(gathered, gathered.returns, day, table))
 
 
 def assess(

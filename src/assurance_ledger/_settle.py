@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from . import records as r
+from ._merge import hinge_order
 from .coverage import filters
 from .report import Hinge
 from .truth import (
@@ -113,4 +114,4 @@ def hinges(findings: Iterable[Doubtful]) -> tuple[Hinge, ...]:
         Hinge(reason=reason, action=action, claimant_ids=tuple(sorted(ids)), findings=count[0])
         for (reason, action), (ids, count) in grouped.items()
     ]
-    return tuple(sorted(found, key=lambda h: (-h.findings, h.action, h.reason)))
+    return tuple(sorted(found, key=hinge_order))

@@ -22,10 +22,13 @@ from collections.abc import Iterable, Mapping
 
 from . import _engine as engine
 from ._gc import collector_paused
+from ._workers import check_parts
 from .commitments import Commitment
 from .coverage import covers
 from .dates import DateSpan
+from .errors import PartitionError
 from .ledger import Fact, Ledger
+from .partition import part_of
 from .report import Report
 from .rules import Rule, RuleSpec
 
@@ -37,6 +40,8 @@ def check(
     as_of: dt.date | str | DateSpan,
     *,
     rules: Mapping[type[Commitment], Rule | RuleSpec] | None = None,
+    claimants: Iterable[str] | None = None,
+    workers: int = 1,
 ) -> Report:
     """Check a ledger's current view as of one day; return the :class:`~.report.Report`.
 
@@ -47,8 +52,35 @@ def check(
     could have been made at an earlier time, check
     ``ledger.as_recorded(time)``. To keep a report up to date while a ledger
     grows, see :class:`~assurance_ledger.monitor.Monitor`.
+
+    ``claimants`` checks only those returned claimants (their ids): the report
+    is the one of a ledger holding only their returns and outcomes, with every
+    assurance and request; :meth:`.Report.merge` joins the reports of disjoint
+    parts into the report of the whole. ``workers`` checks the claimants in
+    that many parts (:func:`~assurance_ledger.partition.partitions`) at once,
+    in forked processes on Linux (one after another elsewhere), and merges
+    them into the same report ``workers=1`` makes (``docs/scale.md``).
     """
     day = engine.evaluation_day(as_of)
+    table = engine.rule_table(rules)
+    if claimants is None and workers == 1:  # the default path, first: nothing added to it
+        with collector_paused():
+            assurances, assessments = engine.assess_all(ledger, day, table)
+            return engine.report(day, assurances, assessments.values())
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise PartitionError(f"workers: expected a whole number of at least 1, got {workers!r}")
+    if isinstance(claimants, str):
+        raise PartitionError("claimants: expected claimant ids, got one string")
     with collector_paused():
-        assurances, assessments = engine.assess_all(ledger, day, engine.rule_table(rules))
-        return engine.report(day, assurances, assessments.values())
+        gathered = engine.gather(ledger, day)
+        returns = gathered.returns
+        if claimants is not None:
+            wanted = frozenset(claimants)
+            returns = [fact for fact in returns if fact.record.claimant_id in wanted]  # type: ignore[attr-defined]
+        if workers == 1:
+            assessed = engine.assess_returns(gathered, returns, day, table)
+            return engine.report(day, gathered.assurances, assessed.values())
+        parts: list[list[Fact]] = [[] for _ in range(workers)]
+        for fact in returns:
+            parts[part_of(fact.record.claimant_id, workers)].append(fact)  # type: ignore[attr-defined]
+        return Report.merge(check_parts(gathered, day, table, parts))

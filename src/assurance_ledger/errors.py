@@ -36,6 +36,7 @@ __all__ = [
     "InvalidRecords",
     "LedgerError",
     "NotFound",
+    "PartitionError",
     "Path",
     "ReadOnlyLedger",
     "RecordRefused",
@@ -453,4 +454,14 @@ class UsageError(LedgerError, ValueError):
     """A command line that cannot be run as given (the command exits with status 2).
 
     Raised and caught inside :mod:`assurance_ledger.cli`, which prints its message.
+    """
+
+
+class PartitionError(LedgerError, ValueError):
+    """Claimants that cannot be split, or reports that cannot be joined, as asked.
+
+    Raised by :func:`~assurance_ledger.partition.partitions` and
+    :func:`~assurance_ledger.checker.check` for fewer than one part or worker,
+    and by :meth:`~assurance_ledger.report.Report.merge` for no reports, or
+    reports judged as of different days (their findings are not comparable).
     """

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 import attrs
@@ -237,6 +237,23 @@ class Report:
     to_settle: tuple[Hinge, ...] = ()
     #: The claimants at risk now, by claimant (then order).
     at_risk: tuple[AtRisk, ...] = ()
+
+    @classmethod
+    def merge(cls, reports: Iterable[Report]) -> Report:
+        """Join the reports of disjoint claimant parts of one ledger, as of one day.
+
+        ``reports`` are what ``check(ledger, as_of, claimants=part)`` returned
+        for each part (see :func:`~assurance_ledger.partition.partitions`);
+        the result equals ``check`` of their union: findings concatenated and
+        sorted, counts summed, pending requests counted over every part.
+        Whether the parts are disjoint and of one ledger is the caller's to
+        know (a claimant in two parts is counted twice); reports as of
+        different days, or none, raise
+        :class:`~assurance_ledger.errors.PartitionError`.
+        """
+        from ._merge import merge_reports  # noqa: PLC0415 -- _merge builds reports: a cycle
+
+        return merge_reports(reports)
 
     def to_json(self) -> dict[str, Any]:
         """The report in the JSON shape of ``docs/format.md``."""

@@ -1,0 +1,202 @@
+"""Checking in parts: ``check(claimants=...)``, ``check(workers=N)``, ``Report.merge`` and Dask.
+
+A check partitions by claimant (docs/scale.md): the report of a subset of the
+claimants is the report of a ledger holding only their returns and outcomes
+(and every assurance and request), and the reports of disjoint parts merge
+into the report of the whole, whatever the parts and however they were run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assurance_ledger import (
+    DEFAULT_CODEC,
+    Commitment,
+    Fact,
+    Ledger,
+    NonRefoulement,
+    PartitionError,
+    Report,
+    Rule,
+    check,
+    part_of,
+    partitions,
+    records,
+)
+from assurance_ledger.strategies import ledgers
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "canada-us-2020.jsonl"
+
+#: Days to check the generated ledgers on: before, inside and after their window.
+DAYS = st.dates(min_value=dt.date(2019, 6, 1), max_value=dt.date(2023, 6, 1))
+#: Ledgers of both kinds the strategies write: with and without the steps before a removal.
+ANY_LEDGER = st.one_of(ledgers(max_size=30), ledgers(max_size=30, before_removal=True))
+
+
+def _example() -> Ledger:
+    ledger = Ledger()
+    ledger.extend(
+        DEFAULT_CODEC.read_records(EXAMPLE.read_bytes()),
+        recorded_by="CA",
+        recorded_at="2020-06-30T12:00:00Z",
+    )
+    return ledger
+
+
+def _claimant_ids(ledger: Ledger) -> list[str]:
+    return sorted(
+        {
+            fact.record.claimant_id
+            for fact in ledger.facts()
+            if isinstance(fact.record, records.ClaimantReturned)
+        }
+    )
+
+
+def _only(ledger: Ledger, ids: Iterable[str]) -> list[Fact]:
+    """The ledger's facts without the returns and outcomes of claimants not in ``ids``."""
+    wanted = set(ids)
+    return [
+        fact
+        for fact in ledger.facts()
+        if not isinstance(fact.record, (records.ClaimantReturned, records.Outcome))
+        or fact.record.claimant_id in wanted
+    ]
+
+
+@settings(max_examples=30)
+@given(ledger=ANY_LEDGER, day=DAYS, workers=st.integers(2, 3))
+def test_workers_give_the_report_of_one(ledger: Ledger, day: dt.date, workers: int) -> None:
+    """Rule: check(workers=N) gives the very report (and JSON) of workers=1, on any ledger."""
+    one = check(ledger, day)
+    many = check(ledger, day, workers=workers)
+    assert many == one
+    assert many.to_json() == one.to_json()
+    assert many.to_text() == one.to_text()
+
+
+@given(ledger=ANY_LEDGER, day=DAYS, data=st.data())
+def test_merge_of_any_partition_is_the_check(
+    ledger: Ledger, day: dt.date, data: st.DataObject
+) -> None:
+    """Rule: Report.merge of check(claimants=part) over any partition of the claimants is check."""
+    ids = _claimant_ids(ledger)
+    count = data.draw(st.integers(1, 4), label="parts")
+    places = data.draw(st.lists(st.integers(0, count - 1), min_size=len(ids), max_size=len(ids)))
+    parts = [[c for c, place in zip(ids, places, strict=True) if place == p] for p in range(count)]
+    merged = Report.merge(check(ledger, day, claimants=part) for part in parts)
+    whole = check(ledger, day)
+    assert merged == whole
+    assert merged.to_json() == whole.to_json()
+    assert merged.to_text() == whole.to_text()
+
+
+@given(ledger=ANY_LEDGER, day=DAYS, data=st.data())
+def test_claimants_check_a_ledger_of_only_theirs(
+    ledger: Ledger, day: dt.date, data: st.DataObject
+) -> None:
+    """Rule: check(claimants=ids) checks the ledger holding only their returns and outcomes."""
+    ids = _claimant_ids(ledger)
+    some = data.draw(st.lists(st.sampled_from(ids), unique=True) if ids else st.just([]))
+    assert check(ledger, day, claimants=some) == check(_only(ledger, some), day)
+
+
+@given(ledger=ANY_LEDGER, parts=st.integers(1, 5))
+def test_partitions_split_every_claimant_once_by_part_of(ledger: Ledger, parts: int) -> None:
+    """Rule: partitions(ledger, n) puts each returned claimant in exactly the part part_of names."""
+    split = partitions(ledger, parts)
+    assert len(split) == parts
+    assert sorted(c for part in split for c in part) == _claimant_ids(ledger)
+    for place, part in enumerate(split):
+        assert list(part) == sorted(part)
+        assert all(part_of(c, parts) == place for c in part)
+    assert partitions(_claimant_ids(ledger) * 2, parts) == split
+
+
+def test_part_of_is_the_same_in_every_process() -> None:
+    """Rule: a claimant's part does not depend on the process (hash randomisation included)."""
+    ids = [f"c-{n:03d}" for n in range(40)] + ["é-ü", "c-\U0001f600"]
+    code = (
+        "import sys; from assurance_ledger import part_of; "
+        "print([part_of(c, 7) for c in sys.argv[1:]])"
+    )
+    seen = set()
+    for seed in ("1", "2", "3"):
+        done = subprocess.run(
+            [sys.executable, "-c", code, *ids],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        seen.add(done.stdout.strip())
+    assert seen == {str([part_of(c, 7) for c in ids])}
+    assert len({part_of(c, 7) for c in ids}) > 1  # the parts are used, not one for all
+
+
+def test_custom_rules_reach_the_workers() -> None:
+    """Rule: a caller's rules (here a lambda that finds nothing) are applied in every worker."""
+    ledger = _example()
+    rules: dict[type[Commitment], Rule] = {NonRefoulement: lambda case, commitment: ()}
+    assert check(ledger, "2020-06-30").summary.breaches["non_refoulement"]["certain"] == 1
+    two = check(ledger, "2020-06-30", rules=rules, workers=2)
+    assert two == check(ledger, "2020-06-30", rules=rules)
+    assert all(b.commitment != "non_refoulement" for b in two.breaches)
+
+
+def test_merge_refuses_reports_of_different_days() -> None:
+    """Rule: reports as of different days, or no report at all, are not merged."""
+    ledger = _example()
+    with pytest.raises(PartitionError, match="2020-06-30, 2020-07-01"):
+        Report.merge([check(ledger, "2020-07-01"), check(ledger, "2020-06-30")])
+    with pytest.raises(PartitionError, match="none"):
+        Report.merge([])
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, "2"])
+def test_fewer_than_one_part_is_refused(bad: object) -> None:
+    """Rule: workers and parts are whole numbers of at least 1; one string is not claimant ids."""
+    ledger = _example()
+    with pytest.raises(PartitionError, match="at least 1"):
+        check(ledger, "2020-06-30", workers=bad)  # type: ignore[arg-type]
+    with pytest.raises(PartitionError, match="at least 1"):
+        partitions(ledger, bad)  # type: ignore[arg-type]
+    with pytest.raises(PartitionError, match="one string"):
+        check(ledger, "2020-06-30", claimants="c-001")
+
+
+def _check_part(path: str, day: str, ids: tuple[str, ...]) -> Report:
+    """What each Dask worker runs: open the ledger from shared storage, check its claimants."""
+    return check(Ledger.open(path, readonly=True), day, claimants=ids)
+
+
+def test_partitions_on_dask_give_the_report(tmp_path: Path) -> None:
+    """Rule: the parts checked on Dask's multiprocessing scheduler merge into the report."""
+    bag = pytest.importorskip("dask.bag")
+    path = tmp_path / "ledger.jsonl"
+    stored = Ledger.open(path, create=True)
+    stored.extend(
+        DEFAULT_CODEC.read_records(EXAMPLE.read_bytes()),
+        recorded_by="CA",
+        recorded_at="2020-06-30T12:00:00Z",
+    )
+    parts = partitions(stored, 3)
+    reports = (
+        bag.from_sequence(parts, npartitions=len(parts))
+        .map(lambda ids: _check_part(str(path), "2020-06-30", ids))
+        .compute(scheduler="processes", num_workers=2)
+    )
+    assert len(reports) == len(parts)
+    merged = Report.merge(reports)
+    assert merged == check(stored, "2020-06-30")
+    assert merged.to_json() == check(_example(), "2020-06-30").to_json()
