@@ -161,8 +161,9 @@ populations = st.lists(
     ),
     max_size=60,
 ).map(_population)
-#: The project's generated ledgers (every record type, corrections, imprecise dates) or populations.
-any_ledgers = ledgers(max_size=50) | populations
+#: The project's generated ledgers (every record type, the steps before a removal among
+#: them, corrections, imprecise dates) or populations.
+any_ledgers = ledgers(max_size=50) | ledgers(max_size=50, before_removal=True) | populations
 
 
 def example_ledger() -> Ledger:
@@ -321,7 +322,8 @@ def test_every_range_is_exactly_what_some_population_explains(
     An independent attacker, by brute force rather than integer programming:
     every population of up to 4 claimants (each with one of the listed
     nationalities and months, covered or not, returned to origin or not, to a
-    feared country or not) whose tables fit every published value. The least
+    feared country or not, with the steps before a removal or not) whose
+    tables fit every published value. The least
     and greatest count of each cell over them must be the audit's range: the
     model assumes nothing the rules do not say, and misses nothing they do.
     """
@@ -339,6 +341,13 @@ def test_every_range_is_exactly_what_some_population_explains(
         f: sorted({row.key[t.by.index(f)] for t in tables if f in t.by for row in t.rows})
         for f in ("nationality", "month")
     }
+    # The claimants have no steps before a removal, so every table shows -- for each
+    # of removal_ordered, interim_measure and custody_transferred: one flag per person,
+    # ``steps``, moving the three together, reaches each one's every count.
+    steps_shown = {
+        getattr(row, m) for t in tables for row in (*t.rows, t.total) for m in MEASURES[5:]
+    }
+    assert steps_shown == {"--"}
     types = [
         (n, m, *kind)
         for n in listed["nationality"] or ["HT"]
@@ -347,36 +356,48 @@ def test_every_range_is_exactly_what_some_population_explains(
     ]
     ranges: dict[tuple[int, tuple[str, ...], str], list[int]] = {}
     for size in range(5):  # every total shown is -- or 0: 4 at most
-        for population in itertools.combinations_with_replacement(types, size):
-            counts = _counts(population, tables)
+        for people_of in itertools.combinations_with_replacement(types, size):
+            counts = _counts([(*p, False) for p in people_of], tables)
             if counts is None:
                 continue
+            # Each -- of a step allows 0 to 4, so with 4 people or fewer every choice of
+            # whom to flag fits too: a step's cell reaches from 0 to its row's returns.
+            flagged = _counts([(*p, True) for p in people_of], tables)
+            assert flagged is not None
             for cell, count in counts.items():
-                low, high = ranges.setdefault(cell, [count, count])
-                ranges[cell] = [min(low, count), max(high, count)]
+                for reached in (count, flagged[cell]):
+                    low, high = ranges.setdefault(cell, [reached, reached])
+                    ranges[cell] = [min(low, reached), max(high, reached)]
     assert ranges, "the true population fits"
     for cell in audit.cells:
         assert [cell.low, cell.high] == ranges[cell.table, cell.key, cell.measure], cell
 
 
 def _counts(
-    population: Sequence[tuple[str, str, bool, bool, bool]], tables: Sequence[StatsTable]
+    population: Sequence[tuple[str, str, bool, bool, bool, bool]], tables: Sequence[StatsTable]
 ) -> dict[tuple[int, tuple[str, ...], str], int] | None:
-    """The cells ``population`` gives every table, or None if one does not fit what was shown."""
+    """The cells ``population`` gives every table, or None if one does not fit what was shown.
+
+    Each person is counted in returns, covered or unassured, returned to
+    origin, removed to a feared country, and (``steps``) in each of the three
+    steps before a removal.
+    """
     counts = {}
+    width = len(MEASURES)
     for t, table in enumerate(tables):
         groups: dict[tuple[str, ...], list[int]] = {}
-        total = [0] * 5
-        for nation, month, covered, home, feared in population:
+        total = [0] * width
+        for nation, month, covered, home, feared, steps in population:
             values = {"nationality": nation, "month": month}
-            person = [1, int(covered), int(not covered), int(home), int(feared)]
+            person = [1, int(covered), int(not covered), int(home), int(feared), *[int(steps)] * 3]
             key = tuple(values[f] for f in table.by)
-            groups[key] = [a + b for a, b in zip(groups.get(key, [0] * 5), person, strict=True)]
+            here = groups.get(key, [0] * width)
+            groups[key] = [a + b for a, b in zip(here, person, strict=True)]
             total = [a + b for a, b in zip(total, person, strict=True)]
         if table.by and set(groups) != {row.key for row in table.rows}:
             return None  # a listed group is empty, or a non-empty one is not listed
         for row, got in [*((row, groups[row.key]) for row in table.rows), (table.total, total)]:
-            for measure, value, count in zip(MEASURES, row.values, got, strict=True):
+            for measure, value, count in zip(table.measures, row.values, got, strict=True):
                 low, high = table.suppression.bounds(value)
                 if not low <= count <= (count if high is None else high):
                     return None
@@ -426,7 +447,8 @@ def hand_made(rows: list[dict[str, object]], total: dict[str, object]) -> StatsT
             "as_of": AS_OF,
             "suppression": {"threshold": 4, "base": 5},
             "ledger_head": None,
-            "measures": list(MEASURES),
+            # A hand-made release may be an old one, without the steps before a removal.
+            "measures": [m for m in MEASURES if m in total],
             "rows": rows,
             "total": total,
         }
@@ -516,7 +538,9 @@ def test_a_shown_zero_beside_a_dash_tells_nothing_of_each_member() -> None:
 
 @settings(max_examples=50)
 @given(
-    ledger=ledgers(min_size=10, max_size=60) | populations,
+    ledger=ledgers(min_size=10, max_size=60)
+    | ledgers(min_size=10, max_size=60, before_removal=True)
+    | populations,
     bys=st.lists(groupings, min_size=3, max_size=6, unique=True),
     as_of=as_of_days,
 )
@@ -563,7 +587,7 @@ def test_the_audit_is_a_value_and_renders() -> None:
         "range": [1, 1],
         "explanation": "shown --, but only 1 fits every table published",
     }
-    assert len(data["cells"]) == len(audit.cells) == 5 * (4 + 9)
+    assert len(data["cells"]) == len(audit.cells) == len(MEASURES) * (4 + 9)
     text = audit.to_text(["nat.json", "nat-month.json"])
     assert "pinned: nat-month.json, nationality HT, month 2020-04, returns: shown --" in text
     assert str(audit) == audit.to_text()

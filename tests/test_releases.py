@@ -12,9 +12,12 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from _cli_helpers import run_main
 from assurance_ledger import (
+    DEFAULT_CODEC,
     LOG_SUFFIX,
     ClaimantReturned,
     Ledger,
@@ -25,7 +28,9 @@ from assurance_ledger import (
     audit_stats,
     stats,
 )
-from assurance_ledger.stats import Suppression
+from assurance_ledger.datapackage import datapackage
+from assurance_ledger.stats import MEASURES, Suppression
+from assurance_ledger.strategies import ledgers
 
 AS_OF = "2020-06-30"
 #: Issue 19's attack: by nationality, then by nationality and month.
@@ -254,3 +259,131 @@ def test_groups_that_fill_an_earlier_total_to_its_top_are_refused() -> None:
         stats(ledger, "month", as_of=total.as_of, published=[total])
     assert caught.value.field == "published"
     assert "would reveal returns of the group month 2020-03 of this table" in str(caught.value)
+
+
+# -- releases written before the steps before a removal were counted ------------------
+
+V1 = Path(__file__).resolve().parent / "published_v1"
+EXAMPLE = Path(__file__).resolve().parents[1] / "src/assurance_ledger/data/canada-us-2020.jsonl"
+#: The measures a release made before the steps before a removal were counted publishes.
+OLD = ("returns", "covered", "unassured", "returned_to_origin", "removed_to_feared")
+
+
+def older(table: StatsTable) -> StatsTable:
+    """``table`` as a release written before the steps before a removal were counted."""
+    data = table.to_json()
+
+    def old_row(row: dict[str, object]) -> dict[str, object]:
+        intervals = row["intervals"]
+        assert isinstance(intervals, dict)
+        kept = {k: v for k, v in row.items() if k not in MEASURES or k in OLD}
+        return kept | {"intervals": {m: intervals[m] for m in OLD}}
+
+    return StatsTable.from_json(
+        data
+        | {
+            "measures": list(OLD),
+            "rows": [old_row(row) for row in data["rows"]],
+            "total": old_row(data["total"]),
+        }
+    )
+
+
+def example() -> Ledger:
+    """The bundled example: it has removal orders and interim measures."""
+    ledger = Ledger()
+    ledger.extend(DEFAULT_CODEC.read_records(EXAMPLE.read_bytes()), recorded_by="CA")
+    return ledger
+
+
+@pytest.mark.parametrize("path", sorted(V1.glob("*.json")), ids=lambda p: p.stem)
+def test_an_old_release_reads_back_with_its_old_meaning(path: Path) -> None:
+    """Rule: a release without the steps before a removal reads back as it was written.
+
+    Its five measures keep their values and intervals; it says nothing of the
+    three new ones (None), and writes back, as JSON, CSV, records and a data
+    package, with its five columns alone.
+    """
+    data = json.loads(path.read_text())
+    table = StatsTable.from_json(data)
+    assert table.measures == OLD
+    assert all(row.removal_ordered is None for row in (*table.rows, table.total))
+    assert table.to_json() == data
+    assert table.to_csv().splitlines()[0] == ",".join([*table.by, *OLD])
+    assert not {"removal_ordered", "interim_measure_low"} & set(table.to_records()[0])
+    fields = datapackage(table)["resources"][0]["schema"]["fields"]
+    assert [f["name"] for f in fields] == [*table.by, *OLD]
+
+
+def test_a_release_is_of_the_old_measures_or_of_all_of_them() -> None:
+    """Rule: a release's measures are the five of old or all eight; its rows have exactly those."""
+    data = json.loads((V1 / "example-total.json").read_text())
+    with pytest.raises(StatsError, match="measures"):
+        StatsTable.from_json(data | {"measures": [*OLD, "removal_ordered"]})
+    with pytest.raises(StatsError, match="total"):
+        StatsTable.from_json(data | {"measures": list(MEASURES)})
+
+
+def test_a_new_table_is_protected_beside_old_releases() -> None:
+    """Rule: tables of every measure, made beside old releases of the same day, disclose nothing.
+
+    The old releases constrain only their five measures; the same grouping
+    made again beside an old release is a new table of all eight, not the old
+    one returned; the audit of them all together finds no disclosure.
+    """
+    ledger = example()
+    old: list[StatsTable] = []
+    for by in ([], ["nationality"]):
+        old.append(older(stats(ledger, by, as_of=AS_OF, published=old)))
+    new: list[StatsTable] = []
+    for by in (["nationality"], ["month"], ["final_destination"], ["outcome"]):
+        new.append(stats(ledger, by, as_of=AS_OF, published=[*old, *new]))
+    assert [t.measures for t in new] == [MEASURES] * 4
+    assert new[0].row("HT").values[: len(OLD)] == old[1].row("HT").values
+    raw = stats(ledger, as_of=AS_OF, suppression=Suppression.NONE)
+    assert raw.total.removal_ordered  # the example has removal orders
+    assert raw.total.interim_measure  # and interim measures
+    assert audit_stats([*old, *new]).disclosures == ()
+
+
+def test_a_release_since_an_old_one_is_made() -> None:
+    """Rule: a table may be released since an old release of it; it publishes every measure."""
+    ledger = example()
+    earlier = Ledger.from_lines(list(ledger.lines())[:20])
+    before = older(stats(earlier, "nationality", as_of=AS_OF))
+    table = stats(ledger, "nationality", as_of=AS_OF, since=before)
+    assert table.measures == MEASURES
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    ledger=ledgers(min_size=10, max_size=50, before_removal=True),
+    bys=st.lists(
+        st.lists(st.sampled_from(["nationality", "month", "outcome", "crossing"]), max_size=2),
+        min_size=2,
+        max_size=4,
+    ),
+    old_count=st.integers(min_value=1, max_value=2),
+)
+def test_old_and_new_releases_together_pin_nothing(
+    ledger: Ledger, bys: list[list[str]], old_count: int
+) -> None:
+    """Rule: old releases and new tables published beside them disclose nothing together.
+
+    The first tables are published, then read as releases written before the
+    steps before a removal were counted; the rest are made beside them. A
+    table refused as unprotectable publishes nothing. The audit (integer
+    programming over all of them) finds no hidden count pinned and no small
+    group's members told apart.
+    """
+    published: list[StatsTable] = []
+    refused = []
+    for i, by in enumerate(bys):
+        try:
+            table = stats(ledger, list(dict.fromkeys(by)), as_of=AS_OF, published=published)
+        except StatsError as exc:
+            refused.append(exc.field)
+            continue
+        published.append(older(table) if i < old_count else table)
+    assert set(refused) <= {"published"}
+    assert audit_stats(published).disclosures == ()

@@ -42,9 +42,12 @@ from assurance_ledger.errors import LedgerError
 from assurance_ledger.records import (
     ClaimantReturned,
     Correction,
+    CustodyTransferred,
     Departed,
     Detained,
+    InterimMeasure,
     Record,
+    RemovalOrdered,
     Removed,
     Scope,
 )
@@ -114,14 +117,16 @@ def relations(table: Mapping[str, Any]) -> tuple[Bounds, Sums, AtMost]:
     """What a published table says: each count's bounds, and the relations any table obeys.
 
     Each total is the sum of its column (when the table is grouped),
-    ``returns = covered + unassured`` in every row, the last two measures are at
-    most ``returns``, and a listed group has at least one return.
+    ``returns = covered + unassured`` in every row, every measure after those
+    three is at most ``returns``, and a listed group has at least one return.
     """
     t, base = table["suppression"]["threshold"], table["suppression"]["base"]
     zeros = table["suppression"].get("zeros") == "hidden"
     rows = published_rows(table)
+    # A release written before the steps before a removal were counted publishes fewer.
+    measures = [m for m in MEASURES if m in table["total"]]
     bounds: Bounds = {
-        (key, m): allowed(row[m], t, base, zeros) for key, row in rows for m in MEASURES
+        (key, m): allowed(row[m], t, base, zeros) for key, row in rows for m in measures
     }
     for key, _ in rows[:-1]:
         lo, hi = bounds[key, "returns"]
@@ -129,12 +134,8 @@ def relations(table: Mapping[str, Any]) -> tuple[Bounds, Sums, AtMost]:
     sums: Sums = [([(key, "covered"), (key, "unassured")], (key, "returns")) for key, _ in rows]
     if table["by"]:
         groups = [key for key, _ in rows[:-1]]
-        sums += [([(g, m) for g in groups], (TOTAL, m)) for m in MEASURES]
-    at_most: AtMost = [
-        ((key, m), (key, "returns"))
-        for key, _ in rows
-        for m in ("returned_to_origin", "removed_to_feared")
-    ]
+        sums += [([(g, m) for g in groups], (TOTAL, m)) for m in measures]
+    at_most: AtMost = [((key, m), (key, "returns")) for key, _ in rows for m in measures[3:]]
     return bounds, sums, at_most
 
 
@@ -368,7 +369,7 @@ def test_unsuppressed_totals_count_every_return(
 
 
 def independent_counts(ledger: Ledger, as_of: str) -> dict[str, int]:
-    """The five measures counted straight from the facts, by their definitions."""
+    """Every measure counted straight from the facts, by its definition."""
     day = dt.date.fromisoformat(as_of)
     records = [f.record for f in ledger.facts()]
     backs = [r for r in records if isinstance(r, ClaimantReturned) and r.on.earliest <= day]
@@ -377,15 +378,21 @@ def independent_counts(ledger: Ledger, as_of: str) -> dict[str, int]:
         u.claimant_id for u in check(ledger, as_of).unassured_returns if u.certainty == "certain"
     }
     home, feared = set(), set()
+    steps: dict[type, set[str]] = {RemovalOrdered: set(), InterimMeasure: set()}
+    steps[CustodyTransferred] = set()
     for r in records:
-        if not isinstance(r, Removed | Departed) or r.on.earliest > day:
+        back = next((b for b in backs if b.claimant_id == getattr(r, "claimant_id", None)), None)
+        if back is None or isinstance(r, ClaimantReturned) or r.on.earliest > day:
             continue
-        back = next((b for b in backs if b.claimant_id == r.claimant_id), None)
-        if back is None:
+        for kind, claimants in steps.items():
+            if isinstance(r, kind):
+                claimants.add(back.claimant_id)
+        # A custody transfer counts as a removal, by the state that hands the person over.
+        if not isinstance(r, Removed | Departed | CustodyTransferred):
             continue
         if r.to == back.origin:
             home.add(r.claimant_id)
-        forced = isinstance(r, Removed) or r.coerced
+        forced = not isinstance(r, Departed) or r.coerced
         if forced and r.to in back.feared:
             feared.add(r.claimant_id)
     return {
@@ -394,16 +401,22 @@ def independent_counts(ledger: Ledger, as_of: str) -> dict[str, int]:
         "unassured": len(unassured),
         "returned_to_origin": len(home),
         "removed_to_feared": len(feared),
+        "removal_ordered": len(steps[RemovalOrdered]),
+        "interim_measure": len(steps[InterimMeasure]),
+        "custody_transferred": len(steps[CustodyTransferred]),
     }
 
 
-@given(ledger=ledgers(max_size=40), as_of=as_of_days)
+@given(ledger=ledgers(max_size=40, before_removal=True), as_of=as_of_days)
 def test_each_measure_counts_what_it_says(ledger: Ledger, as_of: str) -> None:
     """Rule: each measure is its definition, counted per claimant from the current view.
 
-    returned_to_origin counts any removal or departure to the country of
-    origin, so it is at least the checker's removed_to_country_of_origin
-    (removals and coerced departures only).
+    returned_to_origin counts any removal, custody transfer or departure to
+    the country of origin, so it is at least the checker's
+    removed_to_country_of_origin (removals, custody transfers and coerced
+    departures only). removal_ordered, interim_measure and
+    custody_transferred count the returned claimants with at least one such
+    record by the day.
     """
     table = stats(ledger, as_of=as_of, suppression=Suppression.NONE)
     assert dict(zip(MEASURES, table.total.values, strict=True)) == independent_counts(ledger, as_of)
@@ -689,7 +702,7 @@ def test_no_measure_above_returns_is_a_relation_too() -> None:
     ledger = _population_ledger(stories, 26, 10**6)
     table = stats(ledger, "nationality", as_of=LATE)
     raw = stats(ledger, "nationality", as_of=LATE, suppression=Suppression.NONE)
-    assert raw.row("ER").values == (13, 9, 4, 0, 13)
+    assert raw.row("ER").values == (13, 9, 4, 0, 13, 0, 0, 0)
     assert_nothing_small_recovered(table, raw)
     bounds, sums, at_most = relations(table.to_json())
     cell = (("ER",), "unassured")
@@ -910,10 +923,12 @@ def test_text_states_the_suppression(example: Ledger) -> None:
     lines = text.splitlines()
     assert lines[0].startswith("Returns as of 2020-06-30, by month (counts from 0 to 4 shown as --")
     assert lines[1].split() == ["month", *MEASURES]
-    # 7 returns and 6 covered round to 5; 1 unassured and 4 removed home are --.
-    assert lines[-1].split() == ["Total", "5", "5", "--", "--", "--"]
+    # 7 returns and 6 covered round to 5; 1 unassured, 4 removed home, 2 ordered removed
+    # and 2 under an interim measure are --.
+    assert lines[-1].split() == ["Total", "5", "5", *["--"] * 6]
     assert str(stats(example, as_of="2020-06-30", suppression=Suppression.NONE)).endswith(
         "7        6          1                   4                  4"
+        "                2                2                    0"
     )
 
 
@@ -942,7 +957,7 @@ def test_cli_stats_in_every_format(stored: Path) -> None:
     """Rule: stats prints the table as text, JSON or CSV, the same counts in each (exit 0)."""
     status, text, _ = run_main("stats", str(stored), "--by", "month", "--as-of", "2020-06-30")
     assert status == 0
-    assert text.splitlines()[-1].split() == ["Total", "5", "5", "--", "--", "--"]
+    assert text.splitlines()[-1].split() == ["Total", "5", "5", *["--"] * 6]
     status, out, _ = run_main(
         "stats", str(stored), "--by", "month", "--as-of", "2020-06-30", "--format", "json"
     )
@@ -962,7 +977,7 @@ def test_cli_stats_in_every_format(stored: Path) -> None:
         "none",
     )
     assert status == 0
-    assert out.splitlines()[-1] == "Total,7,6,1,4,4"
+    assert out.splitlines()[-1] == "Total,7,6,1,4,4,2,2,0"
 
 
 def test_cli_stats_since_a_previous_release(stored: Path, tmp_path: Path) -> None:

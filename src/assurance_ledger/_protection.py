@@ -14,12 +14,14 @@ How it reasons, once:
 * **The model** is the one a disclosure reviewer builds
   (:mod:`~assurance_ledger.audit` builds the same one): the *fine cells* are
   the groups of the finest cross-classification of every table's fields, each
-  with four free counts (covered, unassured, returned to origin, removed to a
-  feared country; its returns are covered + unassured, and neither of the last
-  two exceeds them). Each published row is the sum of the fine cells it holds,
-  and each of its values allows a range of true counts
-  (:meth:`~assurance_ledger.stats.Suppression.bounds`); a listed group holds
-  at least one return.
+  with seven free counts (covered, unassured, returned to origin, removed to a
+  feared country, ordered removed, under an interim measure, transferred in
+  custody; its returns are covered + unassured, and none of the last five
+  exceeds them). A value a table does not publish (a release written before
+  the last three were counted) allows any count. Each published row is the
+  sum of the fine cells it holds, and each of its values allows a range of
+  true counts (:meth:`~assurance_ledger.stats.Suppression.bounds`); a listed
+  group holds at least one return.
 * **A witness** for a hidden cell is a second set of fine counts that agrees
   with everything published and differs in that cell. If every hidden cell has
   one, no reasoning from the tables, by subtraction or by integer programming,
@@ -55,6 +57,7 @@ import attrs
 __all__ = [
     "INF",
     "MEASURE_COUNT",
+    "UNPUBLISHED",
     "Allowed",
     "Cellref",
     "Joint",
@@ -67,10 +70,14 @@ __all__ = [
     "witness",
 ]
 
-#: How many values a row has: returns, covered, unassured, returned_to_origin, removed_to_feared.
-MEASURE_COUNT: Final = 5
-# Measure indexes: R = C + U; O <= R and F <= R in every fine cell.
-_R, _C, _U, _O, _F = range(MEASURE_COUNT)
+#: How many values a row has: returns, covered, unassured, then the bounded measures
+#: (returned_to_origin, removed_to_feared, removal_ordered, interim_measure,
+#: custody_transferred), as stats.MEASURES orders them.
+MEASURE_COUNT: Final = 8
+# Measure indexes: R = C + U; each bounded measure <= R in every fine cell.
+_R, _C, _U, _O = range(4)
+#: The measures that count some of the returns, each at most all of them.
+_BOUNDED: Final = tuple(range(_O, MEASURE_COUNT))
 #: An upper bound standing for "no bound" (far above any count).
 INF: Final = 1 << 60
 #: The witness search's rounds: how many repairs deep each goes, and how many changes it
@@ -81,12 +88,19 @@ _ROUNDS: Final = ((0, 500), (3, 1_500), (12, 2_500), (20, 2_500))
 #: How many witnesses of the relaxed model :func:`_complement` compares.
 _CHOICES: Final = 64
 #: The counts each measure adds up: returns are covered + unassured.
-_PARTS: Final = ((_C, _U), (_C,), (_U,), (_O,), (_F,))
-#: What "not every member" means for each measure, as coefficients of (C, U, O, F):
-#: the returns the measure does not count (returns - measure).
-_OTHERS: Final = {_C: (0, 1, 0, 0), _U: (1, 0, 0, 0), _O: (1, 1, -1, 0), _F: (1, 1, 0, -1)}
-#: Each measure as coefficients of (C, U, O, F).
-_FORMS: Final = ((1, 1, 0, 0), (1, 0, 0, 0), (0, 1, 0, 0), (0, 0, 1, 0), (0, 0, 0, 1))
+_PARTS: Final = ((_C, _U), *((m,) for m in range(_C, MEASURE_COUNT)))
+
+
+def _unit(*ones: int, minus: int | None = None) -> tuple[int, ...]:
+    """Coefficients of the fine counts (all but returns): 1 at ``ones``, -1 at ``minus``."""
+    return tuple(1 if m in ones else -1 if m == minus else 0 for m in range(_C, MEASURE_COUNT))
+
+
+#: What "not every member" means for each measure, as coefficients of the fine counts
+#: (C, U, then the bounded ones): the returns the measure does not count (returns - measure).
+_OTHERS: Final = {_C: _unit(_U), _U: _unit(_C), **{m: _unit(_C, _U, minus=m) for m in _BOUNDED}}
+#: Each measure as coefficients of the fine counts.
+_FORMS: Final = (_unit(_C, _U), *(_unit(m) for m in range(_C, MEASURE_COUNT)))
 
 
 class Allowed(NamedTuple):
@@ -94,6 +108,10 @@ class Allowed(NamedTuple):
 
     low: int
     high: int
+
+
+#: What a measure a table does not publish allows (a release written before it was counted).
+UNPUBLISHED: Final = Allowed(0, INF)
 
 
 class Cellref(NamedTuple):
@@ -106,14 +124,14 @@ class Cellref(NamedTuple):
 class Target(NamedTuple):
     """What a witness must change: a sum over one published row.
 
-    ``form`` gives the coefficients of the row's (covered, unassured,
-    returned_to_origin, removed_to_feared); a witness changes that sum. A
+    ``form`` gives the coefficients of the row's counts other than returns
+    (covered, unassured, then the bounded measures); a witness changes that sum. A
     hidden cell's target is its measure; a small group's "each member" target
     is the returns its measure does not count.
     """
 
     row: int
-    form: tuple[int, int, int, int]
+    form: tuple[int, ...]
     cell: Cellref  # the published cell the target protects, to name it
 
 
@@ -127,10 +145,11 @@ class Unprotectable(NamedTuple):
 class Joint:
     """The model of a set of published rows over fine cells (see the module's documentation).
 
-    ``fine`` are the true counts of each fine cell (five measures, returns
-    first); ``rows`` the fine cells each published row adds up; ``allowed``
+    ``fine`` are the true counts of each fine cell (:data:`MEASURE_COUNT`
+    measures, returns first); ``rows`` the fine cells each published row adds up; ``allowed``
     what each published row's values allow, measure by measure; ``open`` the
-    rows whose cells may still be hidden (the new table's), with ``hidden``
+    rows whose cells may still be hidden (the new table's), but for the cells
+    ``fixed`` (shown as a table published before shows them), with ``hidden``
     telling which of their cells are hidden already.
     """
 
@@ -138,6 +157,7 @@ class Joint:
     rows: list[tuple[int, ...]]
     allowed: list[list[Allowed]]
     open: frozenset[int] = frozenset()
+    fixed: frozenset[Cellref] = frozenset()
     hidden: set[Cellref] = attrs.Factory(set)
     # Derived: each row's true values, and the rows each fine cell belongs to.
     truth: list[list[int]] = attrs.field(init=False)
@@ -159,7 +179,7 @@ Delta = dict[tuple[int, int], int]  # (fine cell, measure) -> change
 
 
 def _moved(joint: Joint, delta: Delta) -> dict[int, list[int]]:
-    """The change of each touched row's five values."""
+    """The change of each touched row's values."""
     moved: dict[int, list[int]] = {}
     for (f, k), step in delta.items():
         for p in joint.member[f]:
@@ -171,9 +191,9 @@ def _moved(joint: Joint, delta: Delta) -> dict[int, list[int]]:
 
 
 class _Broken(NamedTuple):
-    """The first constraint a change breaks: a row's value, or a fine cell's O or F above R."""
+    """The first constraint a change breaks: a row's value, or a fine cell's count above R."""
 
-    sign: int  # +1: the value must rise; -1: fall; 0: a fine cell's O or F exceeds its returns
+    sign: int  # +1: the value must rise; -1: fall; 0: a fine cell's bounded count exceeds R
     row: int  # the row, or the fine cell when sign is 0
     measure: int
 
@@ -266,7 +286,7 @@ class _Search:
                     del self.bad[p]
                     self.broken_rows.discard(p)
         counts = [c + self.delta.get((f, m), 0) for m, c in enumerate(joint.fine[f])]
-        if max(counts[_O], counts[_F]) > counts[_C] + counts[_U]:
+        if max(counts[m] for m in _BOUNDED) > counts[_C] + counts[_U]:
             self.broken_fines.add(f)
         else:
             self.broken_fines.discard(f)
@@ -279,7 +299,8 @@ class _Search:
         if self.broken_fines:
             f = min(self.broken_fines)
             counts = [c + self.delta.get((f, m), 0) for m, c in enumerate(joint.fine[f])]
-            return _Broken(0, f, _O if counts[_O] > counts[_C] + counts[_U] else _F)
+            over = next(m for m in _BOUNDED if counts[m] > counts[_C] + counts[_U])
+            return _Broken(0, f, over)
         if self.broken_rows:
             p = min(self.broken_rows)
             steps = self.moved[p]
@@ -379,8 +400,9 @@ def targets(joint: Joint, protected: Sequence[Cellref], small: Sequence[int]) ->
     found = [cell_target(c) for c in protected if joint.truth[c.row][_R]]
     for p in small:
         truth = joint.truth[p]
-        for m in (_C, _U, _O, _F):
-            if truth[m] == truth[_R]:
+        for m in range(_C, MEASURE_COUNT):
+            # A measure the row's table does not publish says nothing of its members.
+            if truth[m] == truth[_R] and joint.allowed[p][m] != UNPUBLISHED:
                 found.append(Target(p, _OTHERS[m], Cellref(p, m)))
     return list(dict.fromkeys(found))
 
@@ -462,7 +484,7 @@ def hideable(joint: Joint, shown_again: Collection[Cellref] = ()) -> list[Cellre
 
     ``x`` means 1 or more, so a true 0 is never hidden behind one (it stays
     ``--``, which stands for 0 too); nor is a cell shown again because the
-    other tables pin it.
+    other tables pin it, nor a fixed one.
     """
     return [
         Cellref(p, m)
@@ -471,6 +493,7 @@ def hideable(joint: Joint, shown_again: Collection[Cellref] = ()) -> list[Cellre
         if joint.truth[p][m] >= 1
         and Cellref(p, m) not in joint.hidden
         and Cellref(p, m) not in shown_again
+        and Cellref(p, m) not in joint.fixed
     ]
 
 

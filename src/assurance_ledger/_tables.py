@@ -26,6 +26,7 @@ __all__ = [
     "FIELDS",
     "INF",
     "MEASURES",
+    "MEASURES_V1",
     "PROTECTING",
     "SUPPRESSED",
     "Cell",
@@ -54,7 +55,13 @@ MEASURES: tuple[str, ...] = (
     "unassured",
     "returned_to_origin",
     "removed_to_feared",
+    "removal_ordered",
+    "interim_measure",
+    "custody_transferred",
 )
+#: The columns of releases written before the steps before a removal were counted: they
+#: read back with these alone, and say nothing of the others.
+MEASURES_V1: tuple[str, ...] = MEASURES[:5]
 #: Shown for a count from 1 to the threshold (primary suppression).
 SUPPRESSED: Final = "--"
 #: Shown for a count suppressed to protect another one (complementary suppression).
@@ -232,7 +239,10 @@ Suppression.PRESETS = MappingProxyType(
 class StatsRow:
     """One row of a table: the group's ``key`` (one value per grouping field) and its counts.
 
-    The total row has an empty ``key``.
+    The total row has an empty ``key``. ``removal_ordered``,
+    ``interim_measure`` and ``custody_transferred`` are ``None`` in a row of a
+    release written before they were counted (whose measures are the first
+    five): it says nothing of them.
     """
 
     key: tuple[str, ...]
@@ -241,21 +251,31 @@ class StatsRow:
     unassured: Cell
     returned_to_origin: Cell
     removed_to_feared: Cell
+    removal_ordered: Cell | None = None
+    interim_measure: Cell | None = None
+    custody_transferred: Cell | None = None
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse a row that publishes some of the steps before a removal but not all."""
+        steps = (self.removal_ordered, self.interim_measure, self.custody_transferred)
+        if len({value is None for value in steps}) > 1:
+            raise StatsError("row", f"the measures {list(MEASURES)} or {list(MEASURES_V1)}", None)
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        """The measures this row publishes: :data:`MEASURES`, or the first five alone."""
+        return MEASURES_V1 if self.removal_ordered is None else MEASURES
 
     @property
     def values(self) -> tuple[Cell, ...]:
-        """The published values, in the order of :data:`MEASURES`."""
-        return (
-            self.returns,
-            self.covered,
-            self.unassured,
-            self.returned_to_origin,
-            self.removed_to_feared,
-        )
+        """The published values, in the order of :attr:`measures`."""
+        found = tuple(getattr(self, m) for m in self.measures)
+        return cast(tuple[Cell, ...], found)
 
 
 def make_row(key: tuple[str, ...], values: Sequence[Cell]) -> StatsRow:
-    return StatsRow(key=key, **dict(zip(MEASURES, values, strict=True)))
+    measures = MEASURES if len(values) == len(MEASURES) else MEASURES_V1
+    return StatsRow(key=key, **dict(zip(measures, values, strict=True)))
 
 
 @attrs.frozen(kw_only=True)
@@ -266,6 +286,9 @@ class StatsTable:
     empty); ``total`` sums every return. ``ledger_head`` is the hash of the
     last entry of the ledger it was counted from (``None`` for an empty one):
     it names that state, so that a later release can be made ``since`` this one.
+    ``measures`` are the columns it publishes: :data:`MEASURES`, or its first
+    five for a release written before the steps before a removal were
+    counted, read back.
     """
 
     by: tuple[str, ...]
@@ -276,6 +299,16 @@ class StatsTable:
     total: StatsRow
 
     MEASURES: ClassVar[tuple[str, ...]] = MEASURES
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse rows that do not all publish the same measures."""
+        if any(row.measures != self.measures for row in self.rows):
+            raise StatsError("rows", f"rows of the measures {list(self.measures)}", None)
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        """The columns this table publishes, in order (see :attr:`StatsRow.measures`)."""
+        return self.total.measures
 
     def row(self, *key: str) -> StatsRow:
         """The row of the group ``key`` (one value per grouping field); ``()`` is the total."""
@@ -297,16 +330,16 @@ class StatsTable:
             "as_of": self.as_of.isoformat(),
             "suppression": self.suppression.to_json(),
             "ledger_head": self.ledger_head,
-            "measures": list(MEASURES),
+            "measures": list(self.measures),
             "rows": [
                 {
                     **dict(zip(self.by, row.key, strict=True)),
-                    **with_intervals(self.suppression, MEASURES, row.values, nonempty=True),
+                    **with_intervals(self.suppression, self.measures, row.values, nonempty=True),
                 }
                 for row in self.rows
             ],
             "total": with_intervals(
-                self.suppression, MEASURES, self.total.values, nonempty=bool(self.rows)
+                self.suppression, self.measures, self.total.values, nonempty=bool(self.rows)
             ),
         }
 
@@ -340,7 +373,7 @@ class StatsTable:
         Counts and their bounds are nullable integers (``Int64``): a suppressed
         count is ``<NA>``.
         """
-        counts = [c for m in MEASURES for c in (m, f"{m}_low", f"{m}_high")]
+        counts = [c for m in self.measures for c in (m, f"{m}_low", f"{m}_high")]
         return flat.dataframe(self.to_records(), flat.stats_columns(self), integers=counts)
 
     def to_text(self) -> str:
@@ -360,7 +393,7 @@ class StatsTable:
 
 
 _KEYS = ("by", "as_of", "suppression", "ledger_head", "measures", "rows", "total")
-_VALUES = [*MEASURES, "intervals (optional)"]
+_VALUES = ["the measures", "intervals (optional)"]
 _STATED = "the counts its values stand for, [lowest, highest or null] for each measure"
 
 
@@ -380,19 +413,30 @@ def _read_table(data: object) -> StatsTable:
     head = data["ledger_head"]
     if head is not None and not (isinstance(head, str) and _HEX64.fullmatch(head)):
         raise StatsError("ledger_head", "null or 64 lower-case hex digits", short(head))
-    if data["measures"] != list(MEASURES):
-        raise StatsError("measures", f"the list {list(MEASURES)}", short(data["measures"]))
+    # A release written before the steps before a removal were counted reads back
+    # with its five measures, and says nothing of the others.
+    if data["measures"] not in (list(MEASURES), list(MEASURES_V1)):
+        raise StatsError(
+            "measures",
+            f"the list {list(MEASURES)} (or {list(MEASURES_V1)})",
+            short(data["measures"]),
+        )
+    measures = tuple(data["measures"])
     total = data["total"]
-    if not (isinstance(total, dict) and set(total) - {"intervals"} == set(MEASURES)):
-        raise StatsError("total", f"an object with the keys {_VALUES}", short(total))
-    rows = _read_rows(data["rows"], by, suppression)
+    if not (isinstance(total, dict) and set(total) - {"intervals"} == set(measures)):
+        raise StatsError(
+            "total", f"an object with the keys {[*measures, _VALUES[1]]}", short(total)
+        )
+    rows = _read_rows(data["rows"], by, suppression, measures)
     return StatsTable(
         by=by,
         as_of=_read_day(data["as_of"]),
         suppression=suppression,
         ledger_head=head,
         rows=rows,
-        total=make_row((), _read_values(suppression, total, "total.", nonempty=bool(rows))),
+        total=make_row(
+            (), _read_values(suppression, total, "total.", measures, nonempty=bool(rows))
+        ),
     )
 
 
@@ -425,7 +469,7 @@ def _read_suppression(value: object) -> Suppression:
 
 
 def _read_rows(
-    value: object, by: tuple[str, ...], suppression: Suppression
+    value: object, by: tuple[str, ...], suppression: Suppression, measures: tuple[str, ...]
 ) -> tuple[StatsRow, ...]:
     if not isinstance(value, list):
         raise StatsError("rows", "a list of objects", short(value))
@@ -434,14 +478,16 @@ def _read_rows(
     rows = []
     for i, item in enumerate(value):
         where = f"rows[{i}]"
-        if not (isinstance(item, dict) and set(item) - {"intervals"} == {*by, *MEASURES}):
-            raise StatsError(where, f"an object with the keys {[*by, *_VALUES]}", short(item))
+        if not (isinstance(item, dict) and set(item) - {"intervals"} == {*by, *measures}):
+            wanted = [*by, *measures, _VALUES[1]]
+            raise StatsError(where, f"an object with the keys {wanted}", short(item))
         for field in by:
             group = item[field]
             if not (isinstance(group, str) and group and group != TOTAL):
                 raise StatsError(f"{where}.{field}", "a group value (text)", short(group))
         key = tuple(str(item[field]) for field in by)
-        rows.append(make_row(key, _read_values(suppression, item, f"{where}.", nonempty=True)))
+        values = _read_values(suppression, item, f"{where}.", measures, nonempty=True)
+        rows.append(make_row(key, values))
     keys = [row.key for row in rows]
     if keys != sorted(set(keys)):
         raise StatsError("rows", "one row per group, sorted by group", None)
@@ -449,16 +495,21 @@ def _read_rows(
 
 
 def _read_values(
-    suppression: Suppression, item: Mapping[str, object], where: str, *, nonempty: bool
+    suppression: Suppression,
+    item: Mapping[str, object],
+    where: str,
+    measures: tuple[str, ...],
+    *,
+    nonempty: bool,
 ) -> list[Cell]:
     """A row's values; its intervals, which older releases lack, must be what they stand for."""
-    for m in MEASURES:
+    for m in measures:
         try:
             suppression._bounds(item[m])
         except StatsError as exc:
             raise StatsError(f"{where}{m}", exc.expected, exc.got) from None
-    values, given = [cast(Cell, item[m]) for m in MEASURES], item.get("intervals", ...)
-    expected = stated(suppression, MEASURES, values, nonempty=nonempty)
+    values, given = [cast(Cell, item[m]) for m in measures], item.get("intervals", ...)
+    expected = stated(suppression, measures, values, nonempty=nonempty)
     if given is not ... and not agrees(given, expected):
         raise StatsError(f"{where}intervals", _STATED, short(given))
     return values

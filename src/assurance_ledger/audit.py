@@ -12,16 +12,19 @@ The model, once:
 
 * **The unknowns** are the true counts of the finest cross-classification the
   tables allow: a *fine cell* for each combination of values of the fields any
-  of them is grouped by, with four counts (covered, unassured, returned to
-  origin, removed to a feared country; its returns are covered + unassured).
+  of them is grouped by, with seven counts (covered, unassured, returned to
+  origin, removed to a feared country, ordered removed, under an interim
+  measure, transferred in custody; its returns are covered + unassured).
   A combination is kept only when every table grouped by some of its fields
   lists the group it falls in: a group a table does not list had no returns.
 * **Each published value is a sum** of fine cells' counts, and lies within
   what the value stands for (:meth:`~assurance_ledger.stats.Suppression.bounds`);
-  a listed group has at least one return; in every fine cell neither
-  returned_to_origin nor removed_to_feared exceeds returns; every count is a
-  whole number, 0 or more. The relations inside one table (totals are sums,
-  ``returns = covered + unassured``) follow from these.
+  a listed group has at least one return; in every fine cell no measure but
+  covered and unassured exceeds returns; every count is a whole number, 0 or
+  more. A measure a table does not publish (a release written before the
+  steps before a removal were counted) is no constraint, and no cell of it.
+  The relations inside one table (totals are sums, ``returns = covered +
+  unassured``) follow from these.
 * **A feasible range** is the least and the greatest of a cell's sum over
   every whole-number solution, found by integer programming (scipy's HiGHS;
   install the ``audit`` extra). The truth is always one of the solutions, so
@@ -74,7 +77,7 @@ Kind = Literal["pinned", "every_member", "narrowed"]
 #: The kinds of finding that are disclosures (:attr:`StatsAudit.ok` is false when one is found).
 DISCLOSING: Final = frozenset({"pinned", "every_member"})
 
-#: The most combinations of grouping values (fine cells) one audit takes. Each is four
+#: The most combinations of grouping values (fine cells) one audit takes. Each is seven
 #: unknowns of every integer program, and tables by several fields multiply them:
 #: about 1,700 take a minute or so (docs/stats.md, Auditing what you publish).
 MAX_COMBINATIONS: Final = 20_000
@@ -85,11 +88,18 @@ _SAYS = {
     "unassured": "unassured",
     "returned_to_origin": "returned to their country of origin",
     "removed_to_feared": "removed to a country they fear",
+    "removal_ordered": "ordered removed",
+    "interim_measure": "the subject of an interim measure",
+    "custody_transferred": "transferred in custody to another state",
 }
-# Each fine cell's four counts are variables 4k to 4k + 3, in this order.
-_C, _U, _O, _F = range(4)
-_VARIABLES: dict[str, tuple[int, ...]] = {"returns": (_C, _U), "covered": (_C,)}
-_VARIABLES |= {"unassured": (_U,), "returned_to_origin": (_O,), "removed_to_feared": (_F,)}
+# Each fine cell's counts are variables _SIZE * k to _SIZE * k + _SIZE - 1: covered,
+# unassured, then every other measure but returns, in the order of MEASURES.
+_C, _U = range(2)
+_SIZE: Final = len(MEASURES) - 1
+_VARIABLES: dict[str, tuple[int, ...]] = {"returns": (_C, _U)}
+_VARIABLES |= {measure: (v,) for v, measure in enumerate(MEASURES[1:])}
+#: The measures that count some of the returns: each at most returns, in every fine cell.
+_BOUNDED: Final = tuple(range(_U + 1, _SIZE))
 
 
 @attrs.frozen(kw_only=True)
@@ -356,7 +366,7 @@ class _Model:
     @staticmethod
     def form(cells: Iterable[int], measure: str) -> Form:
         """The linear form that sums ``measure`` over the fine cells ``cells``."""
-        return tuple((4 * k + v, 1) for k in cells for v in _VARIABLES[measure])
+        return tuple((_SIZE * k + v, 1) for k in cells for v in _VARIABLES[measure])
 
     def system(self, tables: Sequence[StatsTable]) -> System:
         """Every published value's bounds, and the relations inside each fine cell."""
@@ -364,7 +374,7 @@ class _Model:
         for table, covers in zip(tables, self.covers, strict=True):
             for g, row in enumerate(_rows(table)):
                 listed = g < len(table.rows)
-                for measure, value in zip(MEASURES, row.values, strict=True):
+                for measure, value in zip(table.measures, row.values, strict=True):
                     lo, hi = table.suppression.bounds(value)
                     if listed and measure == "returns":
                         lo = max(lo, 1)  # a listed group is not empty
@@ -375,12 +385,12 @@ class _Model:
         lower: list[int | None] = [lo for lo, _ in bounds.values()]
         upper = [hi for _, hi in bounds.values()]
         for k in range(len(self.cells)):
-            for v in (_O, _F):  # covered + unassured - measure >= 0
-                rows.append(((4 * k + _C, 1), (4 * k + _U, 1), (4 * k + v, -1)))
+            for v in _BOUNDED:  # covered + unassured - measure >= 0
+                rows.append(((_SIZE * k + _C, 1), (_SIZE * k + _U, 1), (_SIZE * k + v, -1)))
                 lower.append(0)
                 upper.append(None)
         return System(
-            size=4 * len(self.cells), rows=tuple(rows), lower=tuple(lower), upper=tuple(upper)
+            size=_SIZE * len(self.cells), rows=tuple(rows), lower=tuple(lower), upper=tuple(upper)
         )
 
 
@@ -462,7 +472,7 @@ def audit_stats(tables: Iterable[StatsTable]) -> StatsAudit:
         for g, row in enumerate(_rows(table)):
             forms = {m: model.form(covers[g], m) for m in MEASURES}
             cells = {}
-            for measure, value in zip(MEASURES, row.values, strict=True):
+            for measure, value in zip(table.measures, row.values, strict=True):
                 low, high = ranges.of(forms[measure], *table.suppression.bounds(value))
                 cells[measure] = CellRange(
                     table=t,
@@ -517,13 +527,14 @@ def _every_member(
     if returns.high > threshold:
         return []
     found = []
-    for measure in MEASURES[1:]:
+    for measure in [m for m in row.cells if m != "returns"]:
         fact = _fact(row, measure, ranges)
         if fact is None:
             continue
         if any(
             other.cover >= row.cover
             and other.cells["returns"].low > threshold
+            and measure in other.cells
             and _fact(other, measure, ranges) == fact
             for other in rows
         ):

@@ -39,6 +39,9 @@ _MEASURES = {
     "unassured": "returns covered by no given assurance",
     "returned_to_origin": "claimants removed to their country of origin",
     "removed_to_feared": "claimants removed to a country they fear",
+    "removal_ordered": "claimants ordered removed",
+    "interim_measure": "claimants for whom an interim measure was indicated",
+    "custody_transferred": "claimants whose custody was transferred to another state",
 }
 
 
@@ -60,7 +63,7 @@ def datapackage(table: StatsTable, path: str = CSV_NAME) -> dict[str, Any]:
             f"{table.suppression.describe()}",
             "constraints": {"minimum": 0},
         }
-        for measure in table.MEASURES
+        for measure in table.measures
     ]
     return {
         "profile": "tabular-data-package",

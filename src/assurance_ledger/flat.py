@@ -183,7 +183,7 @@ STATUSES = ("shown", "rounded", "suppressed")
 
 def stats_columns(table: StatsTable) -> list[str]:
     """The columns of :func:`stats_rows`: the grouping fields, ``total``, then four per measure."""
-    per_measure = ((m, f"{m}_status", f"{m}_low", f"{m}_high") for m in table.MEASURES)
+    per_measure = ((m, f"{m}_status", f"{m}_low", f"{m}_high") for m in table.measures)
     return [*table.by, "total", *(c for group in per_measure for c in group)]
 
 
@@ -201,7 +201,7 @@ def stats_rows(table: StatsTable) -> list[dict[str, Any]]:
         out: dict[str, Any] = dict(zip(table.by, row.key or (None,) * len(table.by), strict=True))
         out["total"] = total
         nonempty = not total or bool(table.rows)
-        for measure, value in zip(table.MEASURES, row.values, strict=True):
+        for measure, value in zip(table.measures, row.values, strict=True):
             low, high = interval(table.suppression, measure, value, nonempty=nonempty)
             count = value if isinstance(value, int) else None
             status = "suppressed" if count is None else "shown" if low == high else "rounded"

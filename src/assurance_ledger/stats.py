@@ -55,6 +55,7 @@ import attrs
 from . import records as r
 from ._engine import date_order
 from ._protection import (
+    UNPUBLISHED,
     Allowed,
     Cellref,
     Joint,
@@ -89,8 +90,10 @@ from .moves import MOVES
 from .report import Report
 from .rules import Rule
 
-# Measure indexes: R = C + U; O <= R; F <= R.
-_R, _C, _U, _O, _F = range(5)
+# Measure indexes: R = C + U; O, F and the steps before a removal (D, I, T) <= R.
+_R, _C, _U, _O, _F, _D, _I, _T = range(8)
+#: The outcome each step before a removal counts: a claimant with one of them by the day.
+_STEPS: Final = ((_D, r.RemovalOrdered), (_I, r.InterimMeasure), (_T, r.CustodyTransferred))
 
 __all__ = [
     "FIELDS",
@@ -120,7 +123,7 @@ def _month(on: DateSpan) -> str:
 
 @attrs.frozen
 class _Grid:
-    """True counts: one row per non-empty group (sorted by key), five measures each."""
+    """True counts: one row per non-empty group (sorted by key), every measure of each."""
 
     keys: tuple[tuple[str, ...], ...]
     counts: tuple[tuple[int, ...], ...]
@@ -169,6 +172,8 @@ def _count(ledger: Ledger, by: tuple[str, ...], report: Report) -> _Grid:
         counts[_U] += not covered
         counts[_O] += back.origin is not None and any(m.to == back.origin for m in moves)
         counts[_F] += any(m.to in back.feared for m in forced)
+        for m, kind in _STEPS:
+            counts[m] += any(isinstance(f.record, kind) for f in mine)
     keys = tuple(sorted(groups))
     return _Grid(keys=keys, counts=tuple(tuple(groups[k]) for k in keys), listed=bool(by))
 
@@ -217,22 +222,35 @@ def _nonempty(keys: Sequence[tuple[str, ...]]) -> list[bool]:
     return [True] * len(keys) + [bool(keys)]
 
 
-def _allowed(suppression: Suppression, values: Sequence[Cell], listed: bool) -> list[Allowed]:
-    """What a row's published values allow: its stated intervals (a listed row has a return)."""
+def _allowed(
+    suppression: Suppression, values: Sequence[Cell | None], listed: bool
+) -> list[Allowed]:
+    """What a row's published values allow: its stated intervals (a listed row has a return).
+
+    A measure the row does not publish (``None``) allows any count.
+    """
     found = []
     for measure, value in zip(MEASURES, values, strict=True):
+        if value is None:
+            found.append(UNPUBLISHED)
+            continue
         lo, hi = interval(suppression, measure, value, nonempty=listed)
         found.append(Allowed(lo, INF if hi is None else hi))
     return found
 
 
-def _published_rows(table: StatsTable) -> list[tuple[Cell, ...]]:
-    """A table's published rows, as laid out: its groups, then its total."""
-    return [*(row.values for row in table.rows), table.total.values]
+def _published_rows(table: StatsTable) -> list[tuple[Cell | None, ...]]:
+    """A table's published rows, as laid out (groups, then total), one value per measure.
+
+    A release written before some measures were counted has ``None`` for them.
+    """
+    return [tuple(getattr(row, m) for m in MEASURES) for row in (*table.rows, table.total)]
 
 
 def _table_allowed(
-    suppression: Suppression, values: Sequence[Sequence[Cell]], keys: Sequence[tuple[str, ...]]
+    suppression: Suppression,
+    values: Sequence[Sequence[Cell | None]],
+    keys: Sequence[tuple[str, ...]],
 ) -> list[list[Allowed]]:
     """What each row of a table (groups, then total) allows, its listing included."""
     return [_allowed(suppression, v, f) for v, f in zip(values, _nonempty(keys), strict=True)]
@@ -292,7 +310,7 @@ def _protect(
     """
     rows: list[tuple[int, ...]] = []
     allowed: list[list[Allowed]] = []
-    shown: list[list[Cell]] = []
+    shown: list[list[Cell | None]] = []
     labels: list[str] = []
     settings: list[Suppression] = []  # each row's table's suppression
     for other in beside:
@@ -309,22 +327,36 @@ def _protect(
     grid, layout = _project(fine, fields, by)
     rows += layout.cells
     # A row of the same returns as one published already (the total, always) is shown
-    # as that one was: it tells nothing new, and one count never reads two ways.
-    same = {}
-    for q in reversed(range(start)):
-        if settings[q] == suppression:
+    # as that one was: it tells nothing new, and one count never reads two ways. A row
+    # of an older release, without the steps before a removal, gives the measures it
+    # has (fixed), and the row stays open for the others; a row of every measure wins.
+    same: dict[tuple[int, ...], int] = {}
+    for q in reversed(range(start)):  # the earliest such row is copied
+        held = same.get(rows[q])
+        if settings[q] == suppression and (
+            held is None or None not in shown[q] or None in shown[held]
+        ):
             same[rows[q]] = q
     copied = {p: same[rows[p]] for p in range(start, len(rows)) if rows[p] in same}
+    whole = {p for p, q in copied.items() if None not in shown[q]}
+    new: list[list[Cell | None]] = []
+    for p in range(start, len(rows)):
+        fresh = [suppression.publish(v) for v in _truth(fine, rows[p])]
+        given = shown[copied[p]] if p in copied else [None] * len(fresh)
+        new.append([f if g is None else g for f, g in zip(fresh, given, strict=True)])
     joint = Joint(
         fine=list(fine.counts),
         rows=rows,
         allowed=allowed,
-        open=frozenset(p for p in range(start, len(rows)) if p not in copied),
+        open=frozenset(p for p in range(start, len(rows)) if p not in whole),
+        fixed=frozenset(
+            Cellref(p, m)
+            for p in copied
+            if p not in whole
+            for m, value in enumerate(shown[copied[p]])
+            if value is not None
+        ),
     )
-    new = [
-        list(shown[copied[p]]) if p in copied else [suppression.publish(v) for v in joint.truth[p]]
-        for p in range(start, len(rows))
-    ]
     joint.allowed += _table_allowed(suppression, new, layout.keys)
     shown += new
     settings += [suppression] * len(new)
@@ -355,7 +387,8 @@ def _protect(
     for cell in joint.hidden:
         shown[cell.row][cell.measure] = PROTECTING
     keys = [*layout.keys, ()]  # the total's key is ()
-    return [make_row(key, values) for key, values in zip(keys, shown[start:], strict=True)]
+    published = [[v for v in values if v is not None] for values in shown[start:]]
+    return [make_row(key, values) for key, values in zip(keys, published, strict=True)]
 
 
 def _differenced(grid: _Grid, earlier: _Earlier, suppression: Suppression) -> list[Cellref]:
@@ -381,6 +414,8 @@ def _differenced(grid: _Grid, earlier: _Earlier, suppression: Suppression) -> li
     found = []
     for old_g, new_g, key in places:
         for m, measure in enumerate(MEASURES):
+            if measure not in earlier.table.measures:
+                continue  # the earlier release said nothing of it: no change to tell
             before = old_truth[old_g][m] if old_g is not None else 0
             after = new_truth[new_g][m] if new_g is not None else 0
             if not 1 <= abs(after - before) <= t:
@@ -403,6 +438,11 @@ _NOT_THIS: Final = (
     "a table published of this ledger state and day (the same ledger_head and as_of)",
     "one whose counts differ from this ledger's",
 )
+
+
+def _truth(fine: _Grid, cells: Sequence[int]) -> list[int]:
+    """The true counts of a row made of the fine cells ``cells``."""
+    return [sum(fine.counts[f][m] for f in cells) for m in range(len(MEASURES))]
 
 
 def _labels(by: tuple[str, ...], keys: Sequence[tuple[str, ...]], name: str) -> list[str]:
@@ -524,7 +564,11 @@ def stats(
         _check_release(grid, release, name)
         earlier.append(_Earlier(grid=grid, table=release, name=name))
     for other in beside:
-        if (other.table.by, other.table.suppression) == (fields, suppression):
+        if (other.table.by, other.table.suppression, other.table.measures) == (
+            fields,
+            suppression,
+            MEASURES,
+        ):
             return other.table
     together = {f for b in beside for f in b.table.by} | set(fields)
     union = tuple(f for f in FIELDS if f in together)

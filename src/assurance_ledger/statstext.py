@@ -35,7 +35,7 @@ def _heading(table: StatsTable) -> str:
 
 
 def _lines(table: StatsTable) -> list[list[str]]:
-    lines = [[*table.by, *table.MEASURES]]
+    lines = [[*table.by, *table.measures]]
     lines += [[*map(one_line, row.key), *map(str, row.values)] for row in table.rows]
     lines.append([*_label(table), *map(str, table.total.values)])
     return lines
@@ -44,7 +44,7 @@ def _lines(table: StatsTable) -> list[list[str]]:
 def to_csv(table: StatsTable) -> str:
     """The table as CSV: a header, one line per group, and the total last (see ``to_csv``)."""
     rows = [*([*row.key, *row.values] for row in table.rows), [*_label(table), *table.total.values]]
-    return csv_text([*table.by, *table.MEASURES], rows, as_is=table.MEASURES)
+    return csv_text([*table.by, *table.measures], rows, as_is=table.measures)
 
 
 def to_text(table: StatsTable) -> str:
