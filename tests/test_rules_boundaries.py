@@ -783,40 +783,51 @@ def test_a_return_matching_every_filter_is_covered(scope: Scope, claimant: dict[
     assert report.unassured_returns == ()
 
 
-def test_a_return_straddling_returns_from_makes_every_breach_possible() -> None:
-    """When coverage itself hinges on an imprecise date, the breach is at most ``possible``.
+@pytest.mark.parametrize(
+    ("where", "scope", "claimant", "settle"),
+    [
+        (
+            "a return straddling the scope's start",
+            Scope(returns_from="2020-03-21"),
+            {"returned_on": "2020-03"},
+            "record the exact return date of",
+        ),
+        (
+            "a crossing unknown against a scope naming crossings",
+            Scope(crossings=["port_of_entry"]),
+            {"crossing": "unknown"},
+            "record the crossing of",
+        ),
+    ],
+)
+def test_a_maybe_covered_return_keeps_both_readings(
+    where: str, scope: Scope, claimant: dict[str, Any], settle: str
+) -> None:
+    """When coverage itself is in doubt, every breach is at most ``possible``; both readings stand.
 
-    Returned "in March 2020" under a scope from 21 March: covered only possibly,
-    so a substantiated ill-treatment and a removal to Haiti (each certain by the
-    rule alone) are possible breaches.
+    Returned "in March 2020" under a scope from 21 March, or with a crossing
+    recorded as ``unknown`` under a scope that names crossings: covered only
+    possibly, so a substantiated ill-treatment and a removal to Haiti (each
+    certain by its rule alone) are possible breaches for ``coverage_uncertain``
+    alone; the return is also listed as unassured ``possible``, its removal to
+    a feared country is a ``possible`` exposure, the summary counts it as
+    possibly covered, and the report says which fact would settle it.
     """
-    s = story(
-        HumaneTreatment(),
-        NonRefoulement(),
-        scope=Scope(returns_from="2020-03-21"),
-        returned_on="2020-03",
-    )
+    s = story(HumaneTreatment(), NonRefoulement(), scope=scope, **claimant)
     report_seq = s.outcome(IllTreatment, "2020-04-01", by="US", substantiated=True)
     removal = s.outcome(Removed, "2020-04-10", by="US", to="HT")
     report = s.check()
     assert found(report) == [
         breach("humane_treatment", "possible", report_seq),
         breach("non_refoulement", "possible", removal),
-    ]
+    ], where
     assert [b.reasons for b in report.breaches] == [("coverage_uncertain",)] * 2
-    _assert_maybe_covered(report, removal)
-
-
-def _assert_maybe_covered(report: Report, removal: int | None) -> None:
-    """A maybe-covered return: unassured ``possible``, its exposure ``possible``, one count."""
     assert [(u.claimant_id, u.certainty, u.reasons) for u in report.unassured_returns] == [
         ("c-1", "possible", ("coverage_uncertain",))
     ]
-    exposures = [(e.certainty, e.reasons, e.evidence[-1]) for e in report.exposures]
-    if removal is None:
-        assert exposures == []
-    else:
-        assert exposures == [("possible", ("coverage_uncertain",), removal)]
+    assert [(e.certainty, e.reasons, e.evidence[-1]) for e in report.exposures] == [
+        ("possible", ("coverage_uncertain",), removal)
+    ]
     summary = report.summary
     assert (summary.returns, summary.covered, summary.possibly_covered, summary.unassured) == (
         1,
@@ -824,32 +835,9 @@ def _assert_maybe_covered(report: Report, removal: int | None) -> None:
         1,
         0,
     )
-
-
-def test_an_unknown_crossing_against_a_crossings_filter_is_possibly_covered() -> None:
-    """A crossing recorded as ``unknown`` maybe matches a scope that names crossings: possible.
-
-    Every breach under it is possible for ``coverage_uncertain`` alone, the
-    return is listed as unassured ``possible``, and its removal to a feared
-    country is a ``possible`` exposure; the report says to record the crossing.
-    """
-    s = story(
-        HumaneTreatment(),
-        NonRefoulement(),
-        scope=Scope(crossings=["port_of_entry"]),
-        crossing="unknown",
-    )
-    report_seq = s.outcome(IllTreatment, "2020-04-01", by="US", substantiated=True)
-    removal = s.outcome(Removed, "2020-04-10", by="US", to="HT")
-    report = s.check()
-    assert found(report) == [
-        breach("humane_treatment", "possible", report_seq),
-        breach("non_refoulement", "possible", removal),
-    ]
-    assert [b.reasons for b in report.breaches] == [("coverage_uncertain",)] * 2
-    _assert_maybe_covered(report, removal)
+    # Two breaches, the exposure and the unassured return hinge on that one fact.
     assert [(h.action, h.claimant_ids, h.findings) for h in report.to_settle] == [
-        ("record the crossing of", ("c-1",), 4)
+        (settle, ("c-1",), 4)
     ]
 
 
