@@ -165,9 +165,14 @@ def _mutations(value: dict[str, Any]) -> Iterator[tuple[str, Any]]:
     for path, key, child in spots(value, ()):
         if isinstance(child, dict):
             yield f"unknown field in {path}", put((*path, "extra"), True)
-        # An interim measure is indicated *by* a body (free text), not a country.
-        body = path == ("by",) and value.get("type") == "interim_measure"
-        for bad in _BAD_TEXTS if body else _bad_values(key, child):
+        # An interim measure is indicated *by* a body (free text), not a country;
+        # a removal order's country ``to`` may be null (no country named yet).
+        kind = value.get("type")
+        body = path == ("by",) and kind == "interim_measure"
+        bads = _BAD_TEXTS if body else _bad_values(key, child)
+        if path == ("to",) and kind == "removal_ordered":
+            bads = tuple(bad for bad in bads if bad is not None)
+        for bad in bads:
             yield f"{path} as {bad!r}", put(path, bad)
 
 
