@@ -197,10 +197,13 @@ class Hinge:
 
     def to_text(self) -> str:
         """One line: what to record, for whom, and how many findings hinge on it."""
-        ids = list(self.claimant_ids)
-        shown = ", ".join(ids[:-1]) + f" and {ids[-1]}" if len(ids) > 1 else ids[0]
+        ids = self.claimant_ids
         if len(ids) > _NAMED:
             shown = f"{', '.join(ids[:_NAMED])} and {len(ids) - _NAMED} more"
+        elif len(ids) > 1:
+            shown = f"{', '.join(ids[:-1])} and {ids[-1]}"
+        else:
+            shown = ids[0]
         many = "1 finding hinges" if self.findings == 1 else f"{self.findings} findings hinge"
         return f"{self.action} {shown}: {many} on it"
 

@@ -272,6 +272,18 @@ def _outcome(cls: type[Any], **extra: st.SearchStrategy[Any]) -> st.SearchStrate
 
 
 _Move = TypeVar("_Move", r.Removed, r.CustodyTransferred)
+_Outcome = TypeVar("_Outcome", bound=r.Outcome)
+
+
+def _like(base: r.Outcome, cls: type[_Outcome], **fields: Any) -> _Outcome:
+    """An outcome of ``cls`` with ``base``'s source, ids and date, and ``fields``."""
+    return cls(
+        source=base.source,
+        outcome_id=base.outcome_id,
+        claimant_id=base.claimant_id,
+        on=base.on,
+        **fields,
+    )
 
 
 @st.composite
@@ -279,14 +291,7 @@ def _moved(draw: st.DrawFn, cls: type[_Move]) -> _Move:
     """A removal, or a custody transfer: ``by`` one state, ``to`` another."""
     by, to = draw(_two_countries())
     base = draw(_outcome(r.ContactLost))
-    return cls(
-        source=base.source,
-        outcome_id=base.outcome_id,
-        claimant_id=base.claimant_id,
-        on=base.on,
-        by=by,
-        to=to,
-    )
+    return _like(base, cls, by=by, to=to)
 
 
 @st.composite
@@ -294,26 +299,16 @@ def _notified(draw: st.DrawFn) -> r.Notified:
     by, to = draw(_two_countries())
     base = draw(_outcome(r.ContactLost))
     regarding = draw(identifiers("o-").filter(lambda i: i != base.outcome_id))
-    return r.Notified(
-        source=base.source,
-        outcome_id=base.outcome_id,
-        claimant_id=base.claimant_id,
-        on=base.on,
-        by=by,
-        to=to,
-        regarding=regarding,
-    )
+    return _like(base, r.Notified, by=by, to=to, regarding=regarding)
 
 
 @st.composite
 def _removal_ordered(draw: st.DrawFn) -> r.RemovalOrdered:
     by, to = draw(_two_countries())
     base = draw(_outcome(r.ContactLost))
-    return r.RemovalOrdered(
-        source=base.source,
-        outcome_id=base.outcome_id,
-        claimant_id=base.claimant_id,
-        on=base.on,
+    return _like(
+        base,
+        r.RemovalOrdered,
         by=by,
         to=draw(st.none() | st.just(to)),
         final=draw(st.booleans()),
@@ -324,13 +319,7 @@ def _removal_ordered(draw: st.DrawFn) -> r.RemovalOrdered:
 def _interim_measure_lifted(draw: st.DrawFn) -> r.InterimMeasureLifted:
     base = draw(_outcome(r.ContactLost))
     regarding = draw(identifiers("o-").filter(lambda i: i != base.outcome_id))
-    return r.InterimMeasureLifted(
-        source=base.source,
-        outcome_id=base.outcome_id,
-        claimant_id=base.claimant_id,
-        on=base.on,
-        regarding=regarding,
-    )
+    return _like(base, r.InterimMeasureLifted, regarding=regarding)
 
 
 def _retractable() -> st.SearchStrategy[r.Record]:
