@@ -30,6 +30,7 @@ from assurance_ledger import (
     Ledger,
     LedgerError,
     OpenStats,
+    chain,
     check,
 )
 from assurance_ledger.strategies import ledgers, records, write_ledger
@@ -125,6 +126,40 @@ def test_any_changed_byte_is_found_where_a_full_open_finds_it(
         path.write_bytes(bytes(content))
         expected = outcome(lambda: Ledger.open(path, snapshot=False))
         assert outcome(lambda: open_kept(path)) == expected
+
+
+@settings(max_examples=60)
+@given(
+    ledger=ledgers(min_size=1, max_size=12),
+    block=st.sampled_from([1, 2, 3, 4096]),
+    data=st.data(),
+)
+def test_lines_are_taken_from_a_snapshot_only_if_they_are_its_chain(
+    ledger: Ledger, block: int, data: st.DataObject
+) -> None:
+    """Rule: ``linked_hashes`` gives each line's hash if the lines are the chain up to ``head``.
+
+    One byte changed anywhere, one line dropped or two swapped, and the lines
+    are not that chain: None. (It compares many lines at a time: ``block``
+    puts the boundaries between them anywhere.)
+    """
+    lines = list(ledger.lines())
+    head = ledger.entries[-1].hash
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(chain, "_BLOCK", block)
+        assert chain.linked_hashes(lines, head) == [entry.hash for entry in ledger.entries]
+        where = data.draw(st.integers(0, len(lines) - 1), label="line")
+        line = bytearray(lines[where])
+        at = data.draw(st.integers(0, len(line) - 1), label="byte")
+        line[at] = data.draw(st.integers(0, 255).filter(lambda b: b != line[at]), label="to")
+        changed = [*lines[:where], bytes(line), *lines[where + 1 :]]
+        assert chain.linked_hashes(changed, head) is None
+        if len(lines) > 1:
+            assert chain.linked_hashes(lines[:where] + lines[where + 1 :], head) is None
+            other = data.draw(st.integers(0, len(lines) - 1).filter(lambda i: i != where))
+            swapped = list(lines)
+            swapped[where], swapped[other] = swapped[other], swapped[where]
+            assert chain.linked_hashes(swapped, head) is None
 
 
 def test_a_reopen_after_an_append_validates_only_the_new_entries(tmp_path: Path) -> None:

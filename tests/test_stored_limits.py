@@ -14,10 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from _cli_helpers import installed_command
 from assurance_ledger import (
@@ -28,7 +31,9 @@ from assurance_ledger import (
     InvalidRecords,
     Ledger,
     LedgerError,
+    TornTail,
     canonical_json,
+    storage,
     verify_lines,
 )
 from assurance_ledger.chain import MAX_REASON
@@ -244,3 +249,53 @@ def test_a_stored_line_over_the_line_limit_is_refused_whatever_its_source() -> N
     error = refusal(line)
     assert error.reason == f"its line is longer than {MAX_LINE_BYTES} bytes"
     assert verify_lines([line]).reason == error.reason
+
+
+def _lines_or_error(data: bytes, limit: int) -> tuple[object, ...]:
+    """What reading ``data`` a line at a time finds: its lines, or its first problem."""
+    parts = data.split(b"\n")
+    tail = parts.pop()
+    for seq, part in enumerate(parts, start=1):
+        if len(part) > limit:
+            return ("longer than the limit", seq)
+    if len(tail) > limit:
+        return ("longer than the limit", len(parts) + 1)
+    if tail:
+        return ("torn", len(parts), len(tail))
+    return ("lines", parts)
+
+
+@settings(max_examples=200)
+@given(
+    data=st.binary(max_size=60).map(
+        lambda raw: raw.translate(bytes(b"ab\n"[i % 3] for i in range(256)))
+    ),
+    block=st.integers(1, 16),
+    limit=st.integers(0, 12),
+)
+def test_a_file_is_read_the_same_a_block_at_a_time(data: bytes, block: int, limit: int) -> None:
+    """Rule: wherever blocks end, a JSON Lines store gives the file's lines, or the first problem.
+
+    The first line over the limit is refused at its seq (even the unfinished
+    last one), else an unfinished last line is a torn tail; as when the
+    file was read a line at a time.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "ledger.jsonl"
+        path.write_bytes(data)
+        store = storage.JsonLinesStore(path, readonly=True)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(storage, "_BLOCK_BYTES", block)
+            patch.setattr(storage, "MAX_LINE_BYTES", limit)
+            try:
+                got: tuple[object, ...] = ("lines", store.read_lines(0))
+            except ChainBroken as exc:
+                got = (
+                    "longer than the limit" if "longer than" in exc.reason else exc.reason,
+                    exc.seq,
+                )
+            except TornTail as exc:
+                got = ("torn", exc.entries, exc.torn_bytes)
+            finally:
+                store.close()
+    assert got == _lines_or_error(data, limit)

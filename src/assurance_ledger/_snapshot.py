@@ -2,14 +2,14 @@
 
 Opening a stored ledger validates every record and replays every append rule,
 several times the cost of parsing its JSON. A snapshot keeps what such an
-open built (the records, the recording times and parties, the hashes, and the
-view the append rules read), so that the next open of the same ledger need
+open built (the records, the recording times and parties, and the view the
+append rules read), so that the next open of the same ledger need
 not build it again. The next open still reads every stored line, hashes it and
-checks that it is byte for byte the line the snapshot was made from (its
-chain hash recomputed from the bytes, its stated hash and its prefix
-compared); lines after the snapshot's head are validated in full, as without
-it. Any mismatch and the snapshot is ignored: the ledger is then opened in
-full and a new snapshot written.
+links it to the line before, up to the snapshot's head
+(:func:`~assurance_ledger.chain.linked_hashes`): lines that pass are byte for
+byte the lines the snapshot was made from. Lines after the snapshot's head
+are validated in full, as without it. Any mismatch and the snapshot is
+ignored: the ledger is then opened in full and a new snapshot written.
 
 A snapshot file is::
 
@@ -45,14 +45,19 @@ import pickle
 import sys
 import tempfile
 import types
-from collections.abc import Callable, Sequence
+from array import array
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
+from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
 from ._files import read_regular_file
+from ._view import Fact, View
+from .chain import linked_hashes
 from .codec import Codec
 from .errors import StoreError
 
@@ -65,7 +70,7 @@ SNAPSHOT_DIR_ENV = "ASSURANCE_LEDGER_SNAPSHOT_DIR"
 #: in the user's cache folder).
 KEY_ENV = "ASSURANCE_LEDGER_SNAPSHOT_KEY"
 #: The first bytes of every snapshot file (its format's version is in them).
-MAGIC = b"assurance-ledger snapshot 1\n"
+MAGIC = b"assurance-ledger snapshot 2\n"
 _MAC_BYTES = 32
 _KEY_BYTES = 32
 _SUFFIX = ".snapshot"
@@ -265,6 +270,81 @@ class _Pickler(pickle.Pickler):
         return restore, _FIELDS[cls](obj)
 
 
+# -- many instances at once --------------------------------------------------------------
+#
+# The records, and the view's facts, are a million instances of a few classes.
+# Restored one at a time, each is a call of a Python function. Restored as
+# columns, each class's instances are made and then each field set in all of
+# them, by map() over the slot's own setter: loops in C, no Python call for
+# each instance (it took a third of the time).
+
+_consume = deque[Any](maxlen=0).extend
+
+
+class _Columns(NamedTuple):
+    """Instances of a few classes as their fields' values: a column for each field."""
+
+    #: Each class, or None for instances pickled as they are (not frozen attrs).
+    classes: tuple[type[Any] | None, ...]
+    #: For each class, a list of values for each field (for None: the instances).
+    columns: tuple[tuple[list[Any], ...], ...]
+    #: The index in ``classes`` of each instance, in order.
+    order: array[int]
+
+
+def _columns(instances: Sequence[Any]) -> _Columns:
+    groups: dict[type[Any], list[Any]] = {}
+    for instance in instances:
+        groups.setdefault(type(instance), []).append(instance)
+    index = {cls: place for place, cls in enumerate(groups)}
+    order = array("B" if len(index) <= 256 else "L", map(index.__getitem__, map(type, instances)))
+    classes = tuple(cls if _fast(cls) and attrs.fields(cls) else None for cls in groups)
+    shared: dict[Any, Any] = {}
+    columns = tuple(
+        (members,)
+        if cls is None
+        else tuple(
+            _shared(list(map(operator.attrgetter(field.name), members)), shared)
+            for field in attrs.fields(cls)
+        )
+        for cls, members in zip(classes, groups.values(), strict=True)
+    )
+    return _Columns(classes, columns, order)
+
+
+def _shared(column: list[Any], shared: dict[Any, Any]) -> list[Any]:
+    """``column`` with each text, and each tuple of texts, one object for all that are equal.
+
+    A claimant's id is in each of their records, and a few crossings and
+    nationalities in a million: shared, they are unpickled once each, not once
+    for each record, and kept once. Only texts and tuples of texts, which
+    equal nothing of another type.
+    """
+    kinds = set(map(type, column))
+    if kinds <= {str, type(None)} or (
+        kinds <= {tuple, type(None)}
+        and all(type(item) is str for value in column if value for item in value)
+    ):
+        return [shared.setdefault(value, value) for value in column]
+    return column
+
+
+def _made(cls: type[Any], count: int, columns: Sequence[Iterable[Any]]) -> list[Any]:
+    """``count`` instances of ``cls`` (a frozen attrs class), its fields' values in ``columns``."""
+    instances = list(map(object.__new__, repeat(cls, count)))
+    for field, column in zip(attrs.fields(cls), columns, strict=True):
+        _consume(map(getattr(cls, field.name).__set__, instances, column))
+    return instances
+
+
+def _instances(packed: _Columns) -> list[Any]:
+    made = [
+        iter(columns[0] if cls is None else _made(cls, len(columns[0]), columns))
+        for cls, columns in zip(packed.classes, packed.columns, strict=True)
+    ]
+    return list(map(next, map(made.__getitem__, packed.order)))
+
+
 # -- where snapshots are kept -----------------------------------------------------------
 
 
@@ -305,10 +385,10 @@ class Place:
                 key = snapshot_key()
                 if key is None:
                     return None
-                state = _read(path, key, _identity(codec, seq, head))
-                if state is None or len(state.hashes) != seq or not _same(lines, state.hashes):
+                hashes = linked_hashes(lines[:seq], head)
+                if hashes is None:
                     return None  # the newest that should fit does not: open in full
-                return state
+                return _read(path, key, _identity(codec, seq, head), hashes)
         return None
 
     def write(self, state: State, codec: Codec) -> bool:
@@ -331,15 +411,15 @@ class Place:
         try:
             with os.fdopen(fd, "wb") as file:
                 buffer = io.BytesIO()
-                # Times and hashes as one text each, split again when read: a
-                # million short strings unpickle more slowly than one split.
+                # The times as one text, split again when read: a million
+                # short strings unpickle more slowly than one split. The hashes
+                # are not kept: a re-open computes them from the lines.
                 _Pickler(buffer, protocol=5).dump(
                     (
-                        state.records,
+                        _columns(state.records),
                         "\n".join(state.times),
                         state.parties,
-                        "\n".join(state.hashes),
-                        state.view,
+                        _packed(state.view, state.records),
                     )
                 )
                 payload = buffer.getbuffer()
@@ -377,7 +457,7 @@ def place_for(ledger: Path, folder: str | Path | None) -> Place:
     return Place(Path(chosen), stem)
 
 
-def _read(path: Path, key: bytes, identity: bytes) -> State | None:
+def _read(path: Path, key: bytes, identity: bytes, hashes: list[str]) -> State | None:
     """The state in the snapshot file at ``path`` if its MAC holds, else None."""
     try:
         data = read_regular_file(path, limit=_MAX_BYTES, what="snapshot")
@@ -390,28 +470,51 @@ def _read(path: Path, key: bytes, identity: bytes) -> State | None:
     if _mac(key, identity, payload) != data[len(MAGIC) : start]:
         return None
     try:
-        records, times, parties, hashes, view = pickle.loads(payload)  # noqa: S301 -- MAC'd
-        return State(records, times.split("\n"), parties, hashes.split("\n"), view)
+        columns, times, parties, view = pickle.loads(payload)  # noqa: S301 -- MAC'd
+        records = _instances(columns)
+        return State(records, times.split("\n"), parties, hashes, _unpacked(view, records))
     except Exception:  # a key of ours, yet not our pickle: never trusted
         return None
 
 
-def _same(lines: Sequence[bytes], hashes: Sequence[str]) -> bool:
-    """Whether each of ``lines`` is, byte for byte, the line the snapshot's hash was made of.
+# -- the view, without a second object for each record ---------------------------------
+#
+# The view keeps a Fact (seq, record, corrected_by) for each record it holds;
+# nearly all stand as first recorded, the record at their seq. Their objects
+# are not kept but made again from the records, as columns (see _made): a
+# fifth of the time of unpickling them.
 
-    Each line's chain hash is computed again from its bytes (the canonical
-    body after the hash, which holds the seq and the prev link), and its
-    stated hash and the bytes around it compared; equal hashes of the body
-    mean equal bodies, so the line is the one the snapshot validated.
-    """
-    sha256 = hashlib.sha256
-    start = b'{"hash":"%s",'
-    # Not strict: the lines after the snapshot's are validated in full, elsewhere.
-    for line, digest in zip(lines, hashes, strict=False):
-        stated = start % digest.encode("ascii")
-        if sha256(b"{" + line[75:]).hexdigest() != digest or line[:75] != stated:
-            return False
-    return True
+
+class _Packed(NamedTuple):
+    """A view as a snapshot keeps it."""
+
+    indexes: dict[str, Any]  # every slot of the view but its facts
+    seqs: array[int]  # the seqs of its facts, in its order
+    restated: dict[int, Fact | None]  # the facts that are not their seq's record as first recorded
+
+
+def _packed(view: View, records: Sequence[Any]) -> _Packed:
+    facts = view.facts
+    return _Packed(
+        {name: getattr(view, name) for name in View.__slots__ if name != "facts"},
+        array("q", facts),
+        {
+            seq: fact
+            for seq, fact in facts.items()
+            if fact is None or fact.corrected_by is not None or fact.record is not records[seq - 1]
+        },
+    )
+
+
+def _unpacked(packed: _Packed, records: list[Any]) -> View:
+    view = View()
+    for name, value in packed.indexes.items():
+        setattr(view, name, value)
+    seqs = packed.seqs.tolist()  # one int object for each seq, shared by the fact and its key
+    at = map(records.__getitem__, map((-1).__add__, seqs))
+    view.facts = dict(zip(seqs, _made(Fact, len(seqs), (seqs, at, repeat(None))), strict=True))
+    view.facts.update(packed.restated)
+    return view
 
 
 def _remove(path: Path) -> None:
