@@ -52,14 +52,16 @@ disk (``fsync``) on every append, which is the disk's time, not ours.
 Options: ``--entries N`` (default 1,000,000; a small N is a smoke test),
 ``--no-peer`` (skip DuckDB, e.g. when the ``bench`` extra is not installed),
 ``--bounds`` (also measure the bounds: about a minute more). Exits 1 if any
-target is missed. It takes about 8 to 11 minutes at the default size (6 to 7
-without the peer, on the reference machine), before the workers row, which
-opens the ledger once more and checks it six times (about two minutes more at
-1,000,000 entries, estimated from the 200,000-entry run: not yet timed at the
-full size).
+target is missed. It takes about 7 minutes at the default size on the
+reference machine, once the ledgers are cached (405 s on 7 December 2026, the
+workers row and the peer included; 6 minutes without the peer), and about two
+minutes more to write the ledgers the first time.
 
 The snapshot figures work on a copy of the ledger, with its snapshots in
 folders of their own, under ``.cache/snapshot-run-N/`` (made afresh each run).
+Each re-open is timed in three fresh interpreters (``REOPENS``), each
+measuring one floor right after its open: the least open time over the least
+floor, as the floor alone is the least of three runs elsewhere.
 """
 
 from __future__ import annotations
@@ -94,6 +96,8 @@ AS_OF = generate.AS_OF
 INCREMENTAL_APPENDS = 2_000
 #: Entries appended between the snapshot and the re-open it is judged by.
 SNAPSHOT_APPENDS = 1_000
+#: Fresh interpreters each re-open is timed in: the least time counts.
+REOPENS = 3
 SMALL_SIZE = 50
 #: The workers of the parallel check, compared with one: this machine's cores.
 WORKERS_COMPARED = 2
@@ -335,12 +339,13 @@ def scratch(entries: int) -> Path:
     return generate.cached(entries).parent / f"snapshot-run-{entries}"
 
 
-def _timed_open(path: Path, folder: Path) -> tuple[Ledger, float, float]:
+def _timed_open(path: Path, folder: Path, *, floors: int = 3) -> tuple[Ledger, float, float]:
     """Open ``path`` keeping its snapshots in ``folder``; the time, and the floor after it."""
     start = time.perf_counter()
     ledger = Ledger.open(path, snapshot_dir=folder)
     opened = time.perf_counter() - start
-    return ledger, opened, _floor(read_lines(path))
+    lines = read_lines(path)
+    return ledger, opened, min(_pass(lines) for _ in range(floors))
 
 
 def worker_snapshot_first(entries: int, _: bool) -> dict[str, Any]:
@@ -351,32 +356,61 @@ def worker_snapshot_first(entries: int, _: bool) -> dict[str, Any]:
 
 
 def worker_snapshot_reopen(entries: int, _: bool) -> dict[str, Any]:
-    """Re-open the unchanged copy with its snapshot; then append to it, as another would.
+    """Re-open the unchanged copy with its snapshot (one of :data:`REOPENS` runs)."""
+    where = scratch(entries)
+    ledger, opened, floor = _timed_open(where / "ledger.jsonl", where / "kept", floors=1)
+    return {"open": opened, "floor": floor, "opened": attrs.asdict(ledger.opened)}
+
+
+def worker_snapshot_append(entries: int, _: bool) -> dict[str, Any]:
+    """Append to the copy as another process would, keeping the snapshot from before.
 
     Before the append, the snapshot folder is copied aside (``before``): the
     next worker re-opens with the snapshot as it was before the append, as
     after an append by a process that keeps no snapshot.
     """
     where = scratch(entries)
-    ledger, opened, floor = _timed_open(where / "ledger.jsonl", where / "kept")
+    ledger = Ledger.open(where / "ledger.jsonl", snapshot_dir=where / "kept")
     shutil.copytree(where / "kept", where / "before")
     steps = appended_outcomes(ledger, SNAPSHOT_APPENDS)
     ledger.extend([o for o, _ in steps], recorded_by="CA", recorded_at=steps[-1][1])
     ledger.close()
-    return {"open": opened, "floor": floor, "opened": attrs.asdict(ledger.opened)}
+    return {}
 
 
 def worker_snapshot_appended(entries: int, _: bool) -> dict[str, Any]:
-    """Re-open the copy, 1,000 entries longer than the snapshot kept in ``before``."""
+    """Re-open the copy, 1,000 entries longer than the snapshot kept in ``before``.
+
+    With a copy of ``before``, made afresh: on a small ledger, 1,000 entries
+    are more than 1% of it, and the re-open writes a new snapshot.
+    """
     where = scratch(entries)
-    ledger, opened, floor = _timed_open(where / "ledger.jsonl", where / "before")
+    shutil.rmtree(where / "reopened", ignore_errors=True)
+    shutil.copytree(where / "before", where / "reopened")
+    ledger, opened, floor = _timed_open(where / "ledger.jsonl", where / "reopened", floors=1)
     return {"open": opened, "floor": floor, "opened": attrs.asdict(ledger.opened)}
+
+
+def _best(name: str, entries: int) -> dict[str, Any]:
+    """The least re-open time and the least floor of :data:`REOPENS` fresh interpreters.
+
+    As the floor is the least of 3 runs, so is what it is compared with;
+    each run re-opens the same files, and must have validated the same.
+    """
+    done = [_run(name, entries) for _ in range(REOPENS)]
+    assert all(run["opened"] == done[0]["opened"] for run in done), done
+    return {
+        "open": min(run["open"] for run in done),
+        "floor": min(run["floor"] for run in done),
+        "opened": done[0]["opened"],
+    }
 
 
 WORKERS = {
     "open": worker_open,
     "snapshot_first": worker_snapshot_first,
     "snapshot_reopen": worker_snapshot_reopen,
+    "snapshot_append": worker_snapshot_append,
     "snapshot_appended": worker_snapshot_appended,
     "scale": worker_scale,
     "workers": worker_workers,
@@ -440,8 +474,9 @@ def main(argv: list[str] | None = None) -> int:
     (where / "kept").mkdir(parents=True)
     shutil.copyfile(generate.cached(n), where / "ledger.jsonl")
     first = _run("snapshot_first", n)
-    reopen = _run("snapshot_reopen", n)
-    appended = _run("snapshot_appended", n)
+    reopen = _best("snapshot_reopen", n)
+    _run("snapshot_append", n)
+    appended = _best("snapshot_appended", n)
     shutil.rmtree(where)
     scale = _run("scale", n)
     parallel = _run("workers", n)

@@ -819,11 +819,12 @@ FORBIDDEN_IMPORTS = {"pickle", "marshal", "shelve", "dill", "cloudpickle", "yaml
 FORBIDDEN_CALLS = {"eval", "exec", "compile", "__import__", "execfile"}
 
 
-#: The one exception, and what it may use: the verified snapshot pickles what an
-#: open validated, and unpickles only a file bearing this user's MAC (see
-#: tests/test_snapshot.py); it makes each class's restorer with exec, from
-#: attrs' field names, as attrs makes its own methods.
-SNAPSHOT_MODULE = ("_snapshot.py", {"pickle", "exec"})
+#: The one exception, and what it may use: the package's own pickling, for the
+#: verified snapshot (which unpickles only a file bearing this user's MAC, see
+#: tests/test_snapshot.py) and the reports of its forked workers; it makes each
+#: class's restorer with exec, from attrs' field names, as attrs makes its own
+#: methods.
+PICKLING_MODULE = ("_pickling.py", {"pickle", "exec"})
 
 
 def test_the_package_never_loads_objects_or_evaluates_code() -> None:
@@ -832,7 +833,7 @@ def test_the_package_never_loads_objects_or_evaluates_code() -> None:
     Input is only ever parsed as JSON (``json.loads``) and read into attrs
     classes by a converter that knows each field: nothing in a file can name a
     class to build or code to run. Checked on the source's syntax trees. The
-    snapshot module alone may pickle, never what it reads from a ledger or a
+    pickling module alone may pickle, never what it reads from a ledger or a
     records file.
     """
     found = []
@@ -848,7 +849,7 @@ def test_the_package_never_loads_objects_or_evaluates_code() -> None:
             else:
                 continue
             for name in names & (FORBIDDEN_IMPORTS | FORBIDDEN_CALLS):
-                if path.name == SNAPSHOT_MODULE[0] and name in SNAPSHOT_MODULE[1]:
+                if path.name == PICKLING_MODULE[0] and name in PICKLING_MODULE[1]:
                     continue
                 found.append(f"{path.name}:{node.lineno}: {name}")
     assert found == []

@@ -9,9 +9,12 @@ into the report of the whole, whatever the parts and however they were run.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -28,11 +31,13 @@ from assurance_ledger import (
     PartitionError,
     Report,
     Rule,
+    WorkerFailed,
     check,
     part_of,
     partitions,
     records,
 )
+from assurance_ledger._workers import FORKS, runs
 from assurance_ledger.strategies import ledgers
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "canada-us-2020.jsonl"
@@ -152,6 +157,95 @@ def test_custom_rules_reach_the_workers() -> None:
     two = check(ledger, "2020-06-30", rules=rules, workers=2)
     assert two == check(ledger, "2020-06-30", rules=rules)
     assert all(b.commitment != "non_refoulement" for b in two.breaches)
+
+
+def _no_children_left() -> bool:
+    """Whether this process has no child process left to reap."""
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+class _Raised(Exception):
+    """What a rule raises in a worker: it must reach the caller as it is."""
+
+
+def _raise_in_a_worker(parent: int) -> Rule:
+    def rule(case: object, commitment: object) -> tuple[()]:
+        if os.getpid() != parent:
+            raise _Raised(f"raised in {os.getpid()}")
+        return ()
+
+    return rule
+
+
+def _killed_in_a_worker(parent: int) -> Rule:
+    def rule(case: object, commitment: object) -> tuple[()]:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return ()
+
+    return rule
+
+
+@pytest.mark.skipif(not FORKS, reason="parts are checked in forked processes on Linux alone")
+def test_an_error_in_a_worker_is_raised_to_the_caller() -> None:
+    """Rule: what a worker raises is raised by check(workers=N); no child process is left.
+
+    A worker that dies without its report (killed here) is a WorkerFailed
+    naming its part and how it ended.
+    """
+    ledger = _example()
+    raising = {NonRefoulement: _raise_in_a_worker(os.getpid())}
+    with pytest.raises(_Raised, match="raised in"):
+        check(ledger, "2020-06-30", rules=raising, workers=3)
+    assert _no_children_left()
+    killing = {NonRefoulement: _killed_in_a_worker(os.getpid())}
+    with pytest.raises(WorkerFailed) as failed:
+        check(ledger, "2020-06-30", rules=killing, workers=2)
+    assert failed.value.part == 1
+    assert os.waitstatus_to_exitcode(failed.value.status) == -signal.SIGKILL
+    assert isinstance(failed.value, ChildProcessError)
+    assert _no_children_left()
+
+
+@pytest.mark.skipif(not FORKS, reason="parts are checked in forked processes on Linux alone")
+def test_a_failing_part_in_the_caller_leaves_no_worker_behind() -> None:
+    """Rule: when the caller's own part raises, the workers are stopped and reaped."""
+    ledger = _example()
+    parent = os.getpid()
+
+    def rule(case: object, commitment: object) -> tuple[()]:
+        if os.getpid() == parent:
+            raise _Raised("in the caller")
+        time.sleep(60)  # the worker would outlive the check, were it not stopped
+        return ()
+
+    started = time.monotonic()
+    with pytest.raises(_Raised, match="in the caller"):
+        check(ledger, "2020-06-30", rules={NonRefoulement: rule}, workers=2)
+    assert time.monotonic() - started < 30
+    assert _no_children_left()
+
+
+@settings(max_examples=50)
+@given(ledger=ANY_LEDGER, count=st.integers(1, 5))
+def test_runs_are_runs_of_claimant_ids_in_order(ledger: Ledger, count: int) -> None:
+    """Rule: the parts of check(workers=N) split the returns into runs of ids, in order.
+
+    Every return falls in one run, in the ledger's order; each id of a run
+    is below every id of the next (a claimant returned twice falls in one).
+    """
+    returns = [f for f in ledger.facts() if isinstance(f.record, records.ClaimantReturned)]
+    split = runs(returns, count)
+    assert len(split) == count
+    assert sorted(f.seq for part in split for f in part) == [f.seq for f in returns]
+    assert all([f.seq for f in part] == sorted(f.seq for f in part) for part in split)
+    ids = [{f.record.claimant_id for f in part} for part in split]  # type: ignore[attr-defined]
+    bounds = [(min(part), max(part)) for part in ids if part]
+    assert all(high < low for (_, high), (low, _) in itertools.pairwise(bounds))
 
 
 def test_merge_refuses_reports_of_different_days() -> None:

@@ -93,6 +93,7 @@ from .errors import (
     StatsError,
     StoreError,
     TornTail,
+    WorkerFailed,
     format_path,
 )
 from .ledger import (
@@ -369,6 +370,7 @@ __all__ = [
     "Truth",
     "UnassuredReturn",
     "Verification",
+    "WorkerFailed",
     "__version__",
     "append_table",
     "audit_stats",

@@ -52,6 +52,10 @@ from .errors import InvalidDate, NotFound
 from .ledger import Fact, Ledger
 from .moves import MOVES, Removal, removals
 from .report import (
+    AT_RISK_ORDER,
+    BREACH_ORDER,
+    EXPOSURE_ORDER,
+    UNASSURED_ORDER,
     AtRisk,
     Breach,
     Certainty,
@@ -566,12 +570,12 @@ def report(day: DateSpan, assurances: Assurances, assessments: Iterable[Assessme
             unassured_backs.append(assessment.back)
             maybe_covered += assessment.unassured.certainty == "possible"
         doubtful.extend(_doubtful(assessment))
-    breaches.sort(key=lambda b: b.sort_key)
+    breaches.sort(key=BREACH_ORDER)
     return Report(
         as_of=day.earliest,
         breaches=tuple(breaches),
-        unassured_returns=tuple(sorted(unassured, key=lambda u: u.claimant_id)),
-        exposures=tuple(sorted(exposures, key=lambda e: (e.claimant_id, e.evidence))),
+        unassured_returns=tuple(sorted(unassured, key=UNASSURED_ORDER)),
+        exposures=tuple(sorted(exposures, key=EXPOSURE_ORDER)),
         pending_requests=_pending(assurances, unassured_backs),
         summary=Summary(
             returns=returns,
@@ -582,7 +586,7 @@ def report(day: DateSpan, assurances: Assurances, assessments: Iterable[Assessme
             breaches=_counts(breaches),
         ),
         to_settle=hinges(doubtful),
-        at_risk=tuple(sorted(risks, key=lambda a: (a.claimant_id, a.order))),
+        at_risk=tuple(sorted(risks, key=AT_RISK_ORDER)),
     )
 
 

@@ -12,10 +12,23 @@ their findings. :meth:`~assurance_ledger.report.Report.merge` is the public face
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from itertools import chain
+from typing import Any
 
+from ._gc import collector_paused
 from .errors import PartitionError
-from .report import Certainty, Hinge, PendingRequest, Report, Summary
+from .report import (
+    AT_RISK_ORDER,
+    BREACH_ORDER,
+    EXPOSURE_ORDER,
+    UNASSURED_ORDER,
+    Certainty,
+    Hinge,
+    PendingRequest,
+    Report,
+    Summary,
+)
 from .truth import Reason
 
 __all__ = ["hinge_order", "merge_reports"]
@@ -26,9 +39,18 @@ def hinge_order(hinge: Hinge) -> tuple[int, str, str]:
     return (-hinge.findings, hinge.action, hinge.reason)
 
 
-def merge_reports(reports: Iterable[Report]) -> Report:
-    """The report of the union of the disjoint claimant parts that ``reports`` were made of."""
-    parts = list(reports)
+def merge_reports(reports: Iterable[Report], *, in_order: bool = False) -> Report:
+    """The report of the union of the disjoint claimant parts that ``reports`` were made of.
+
+    ``in_order``: every claimant of each part comes before every claimant of
+    the next, in the order of their ids; each list, sorted by claimant first,
+    is then the parts' lists one after another, without sorting them again.
+    """
+    with collector_paused():  # a million findings, no cycles: see _gc
+        return _merged(list(reports), in_order=in_order)
+
+
+def _merged(parts: list[Report], *, in_order: bool) -> Report:
     if not parts:
         raise PartitionError("reports: expected at least one report to merge, got none")
     days = sorted({part.as_of for part in parts})
@@ -39,31 +61,20 @@ def merge_reports(reports: Iterable[Report]) -> Report:
         )
     if len(parts) == 1:
         return parts[0]
+
+    def joined(name: str, order: Callable[[Any], Any]) -> tuple[Any, ...]:
+        lists = chain.from_iterable(getattr(part, name) for part in parts)
+        return tuple(lists) if in_order else tuple(sorted(lists, key=order))
+
     return Report(
         as_of=days[0],
-        breaches=tuple(
-            sorted((b for part in parts for b in part.breaches), key=lambda b: b.sort_key)
-        ),
-        unassured_returns=tuple(
-            sorted(
-                (u for part in parts for u in part.unassured_returns), key=lambda u: u.claimant_id
-            )
-        ),
-        exposures=tuple(
-            sorted(
-                (e for part in parts for e in part.exposures),
-                key=lambda e: (e.claimant_id, e.evidence),
-            )
-        ),
+        breaches=joined("breaches", BREACH_ORDER),
+        unassured_returns=joined("unassured_returns", UNASSURED_ORDER),
+        exposures=joined("exposures", EXPOSURE_ORDER),
         pending_requests=_pending(parts),
         summary=_summary(parts),
         to_settle=_hinges(parts),
-        at_risk=tuple(
-            sorted(
-                (a for part in parts for a in part.at_risk),
-                key=lambda a: (a.claimant_id, a.order),
-            )
-        ),
+        at_risk=joined("at_risk", AT_RISK_ORDER),
     )
 
 

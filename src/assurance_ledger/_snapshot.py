@@ -38,16 +38,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
-import io
-import operator
 import os
-import pickle
 import sys
 import tempfile
-import types
 from array import array
-from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from functools import cache
 from itertools import repeat
 from pathlib import Path
@@ -56,6 +51,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from ._files import read_regular_file
+from ._pickling import columns, dumps, instances, loads, made
 from ._view import Fact, View
 from .chain import linked_hashes
 from .codec import Codec
@@ -187,164 +183,6 @@ def _mac(key: bytes, identity: bytes, payload: bytes | memoryview) -> bytes:
     return mac.digest()
 
 
-# -- pickling records fast ------------------------------------------------------------
-#
-# attrs restores a frozen slotted instance through its __setstate__, a loop in
-# Python over the field names; a million records take longer to restore that
-# way than to parse as JSON. A snapshot restores each instance with a function
-# made for its class instead, unrolled like attrs' own __init__ (so made with
-# exec, as attrs makes its methods): the object, then each field's value set
-# straight in its slot, no validator run again (the values were validated when
-# the snapshot was made).
-
-_RESTORERS: dict[type[Any], Callable[..., Any]] = {}
-_FIELDS: dict[type[Any], Callable[[Any], tuple[Any, ...]]] = {}  # a class's values, in order
-_CLASSES: dict[int, type[Any]] = {}  # id of a restorer -> its class
-
-
-def _restorer(cls: type[Any]) -> Callable[..., Any]:
-    """The function that makes an instance of ``cls`` from its fields' values, in order."""
-    found = _RESTORERS.get(cls)
-    if found is not None:
-        return found
-    names = [field.name for field in attrs.fields(cls)]
-    values = ", ".join(f"v{index}" for index in range(len(names)))
-    namespace: dict[str, Any] = {"new": object.__new__, "C": cls}
-    lines = [f"def restore({values}):", "    o = new(C)"]
-    for index, name in enumerate(names):
-        # The slot's own setter: a third quicker than object.__setattr__, which
-        # looks the name up first.
-        slot = getattr(cls, name)
-        assert isinstance(slot, types.MemberDescriptorType)  # noqa: S101 -- _fast says so
-        namespace[f"set{index}"] = slot.__set__
-        lines.append(f"    set{index}(o, v{index})")
-    lines.append("    return o")
-    exec("\n".join(lines), namespace)  # noqa: S102 -- our own text, from attrs' field names
-    made: Callable[..., Any] = namespace["restore"]
-    if len(names) > 1:
-        _FIELDS[cls] = operator.attrgetter(*names)
-    else:  # attrgetter of one name gives the value, of none fails
-        _FIELDS[cls] = lambda obj: tuple(getattr(obj, name) for name in names)
-    _RESTORERS[cls] = made
-    _CLASSES[id(made)] = cls
-    return made
-
-
-_FAST: dict[type[Any], bool] = {}
-
-
-def _fast(cls: type[Any]) -> bool:
-    """Whether ``cls`` is a frozen slotted attrs class whose instances hold only their fields."""
-    found = _FAST.get(cls)
-    if found is None:
-        found = _FAST[cls] = _is_fast(cls)
-    return found
-
-
-def _is_fast(cls: type[Any]) -> bool:
-    return (
-        attrs.has(cls)
-        and "__slots__" in vars(cls)
-        and cls.__setattr__ is not object.__setattr__
-        and not any(name.startswith("__attrs") for name in vars(cls)["__slots__"])  # no cached hash
-        and all(
-            isinstance(getattr(cls, field.name, None), types.MemberDescriptorType)
-            for field in attrs.fields(cls)
-        )
-    )
-
-
-class _Pickler(pickle.Pickler):
-    """Pickles frozen attrs instances as a call of their class's restorer."""
-
-    def reducer_override(self, obj: Any) -> Any:
-        cls = type(obj)
-        if cls in _RESTORERS:
-            restore = _RESTORERS[cls]
-        elif id(obj) in _CLASSES and _RESTORERS.get(_CLASSES[id(obj)]) is obj:
-            return _restorer, (_CLASSES[id(obj)],)  # the restorer itself, once a file
-        elif _fast(cls):
-            restore = _restorer(cls)
-        else:
-            return NotImplemented
-        return restore, _FIELDS[cls](obj)
-
-
-# -- many instances at once --------------------------------------------------------------
-#
-# The records, and the view's facts, are a million instances of a few classes.
-# Restored one at a time, each is a call of a Python function. Restored as
-# columns, each class's instances are made and then each field set in all of
-# them, by map() over the slot's own setter: loops in C, no Python call for
-# each instance (it took a third of the time).
-
-_consume = deque[Any](maxlen=0).extend
-
-
-class _Columns(NamedTuple):
-    """Instances of a few classes as their fields' values: a column for each field."""
-
-    #: Each class, or None for instances pickled as they are (not frozen attrs).
-    classes: tuple[type[Any] | None, ...]
-    #: For each class, a list of values for each field (for None: the instances).
-    columns: tuple[tuple[list[Any], ...], ...]
-    #: The index in ``classes`` of each instance, in order.
-    order: array[int]
-
-
-def _columns(instances: Sequence[Any]) -> _Columns:
-    groups: dict[type[Any], list[Any]] = {}
-    for instance in instances:
-        groups.setdefault(type(instance), []).append(instance)
-    index = {cls: place for place, cls in enumerate(groups)}
-    order = array("B" if len(index) <= 256 else "L", map(index.__getitem__, map(type, instances)))
-    classes = tuple(cls if _fast(cls) and attrs.fields(cls) else None for cls in groups)
-    shared: dict[Any, Any] = {}
-    columns = tuple(
-        (members,)
-        if cls is None
-        else tuple(
-            _shared(list(map(operator.attrgetter(field.name), members)), shared)
-            for field in attrs.fields(cls)
-        )
-        for cls, members in zip(classes, groups.values(), strict=True)
-    )
-    return _Columns(classes, columns, order)
-
-
-def _shared(column: list[Any], shared: dict[Any, Any]) -> list[Any]:
-    """``column`` with each text, and each tuple of texts, one object for all that are equal.
-
-    A claimant's id is in each of their records, and a few crossings and
-    nationalities in a million: shared, they are unpickled once each, not once
-    for each record, and kept once. Only texts and tuples of texts, which
-    equal nothing of another type.
-    """
-    kinds = set(map(type, column))
-    if kinds <= {str, type(None)} or (
-        kinds <= {tuple, type(None)}
-        and all(type(item) is str for value in column if value for item in value)
-    ):
-        return [shared.setdefault(value, value) for value in column]
-    return column
-
-
-def _made(cls: type[Any], count: int, columns: Sequence[Iterable[Any]]) -> list[Any]:
-    """``count`` instances of ``cls`` (a frozen attrs class), its fields' values in ``columns``."""
-    instances = list(map(object.__new__, repeat(cls, count)))
-    for field, column in zip(attrs.fields(cls), columns, strict=True):
-        _consume(map(getattr(cls, field.name).__set__, instances, column))
-    return instances
-
-
-def _instances(packed: _Columns) -> list[Any]:
-    made = [
-        iter(columns[0] if cls is None else _made(cls, len(columns[0]), columns))
-        for cls, columns in zip(packed.classes, packed.columns, strict=True)
-    ]
-    return list(map(next, map(made.__getitem__, packed.order)))
-
-
 # -- where snapshots are kept -----------------------------------------------------------
 
 
@@ -410,19 +248,17 @@ class Place:
             return False
         try:
             with os.fdopen(fd, "wb") as file:
-                buffer = io.BytesIO()
                 # The times as one text, split again when read: a million
                 # short strings unpickle more slowly than one split. The hashes
                 # are not kept: a re-open computes them from the lines.
-                _Pickler(buffer, protocol=5).dump(
+                payload = dumps(
                     (
-                        _columns(state.records),
+                        columns(state.records, share=True),
                         "\n".join(state.times),
                         state.parties,
                         _packed(state.view, state.records),
                     )
                 )
-                payload = buffer.getbuffer()
                 file.write(MAGIC)
                 file.write(_mac(key, _identity(codec, seq, head), payload))
                 file.write(payload)
@@ -470,8 +306,8 @@ def _read(path: Path, key: bytes, identity: bytes, hashes: list[str]) -> State |
     if _mac(key, identity, payload) != data[len(MAGIC) : start]:
         return None
     try:
-        columns, times, parties, view = pickle.loads(payload)  # noqa: S301 -- MAC'd
-        records = _instances(columns)
+        packed, times, parties, view = loads(payload)  # the MAC holds: we wrote it
+        records = instances(packed)
         return State(records, times.split("\n"), parties, hashes, _unpacked(view, records))
     except Exception:  # a key of ours, yet not our pickle: never trusted
         return None
@@ -481,8 +317,8 @@ def _read(path: Path, key: bytes, identity: bytes, hashes: list[str]) -> State |
 #
 # The view keeps a Fact (seq, record, corrected_by) for each record it holds;
 # nearly all stand as first recorded, the record at their seq. Their objects
-# are not kept but made again from the records, as columns (see _made): a
-# fifth of the time of unpickling them.
+# are not kept but made again from the records, as columns (see
+# _pickling.made): a fifth of the time of unpickling them.
 
 
 class _Packed(NamedTuple):
@@ -512,7 +348,7 @@ def _unpacked(packed: _Packed, records: list[Any]) -> View:
         setattr(view, name, value)
     seqs = packed.seqs.tolist()  # one int object for each seq, shared by the fact and its key
     at = map(records.__getitem__, map((-1).__add__, seqs))
-    view.facts = dict(zip(seqs, _made(Fact, len(seqs), (seqs, at, repeat(None))), strict=True))
+    view.facts = dict(zip(seqs, made(Fact, len(seqs), (seqs, at, repeat(None))), strict=True))
     view.facts.update(packed.restated)
     return view
 

@@ -22,13 +22,12 @@ from collections.abc import Iterable, Mapping
 
 from . import _engine as engine
 from ._gc import collector_paused
-from ._workers import check_parts
+from ._workers import check_in_parts
 from .commitments import Commitment
 from .coverage import covers
 from .dates import DateSpan
 from .errors import PartitionError
 from .ledger import Fact, Ledger
-from .partition import part_of
 from .report import Report
 from .rules import Rule, RuleSpec
 
@@ -80,7 +79,4 @@ def check(
         if workers == 1:
             assessed = engine.assess_returns(gathered, returns, day, table)
             return engine.report(day, gathered.assurances, assessed.values())
-        parts: list[list[Fact]] = [[] for _ in range(workers)]
-        for fact in returns:
-            parts[part_of(fact.record.claimant_id, workers)].append(fact)  # type: ignore[attr-defined]
-        return Report.merge(check_parts(gathered, day, table, parts))
+        return check_in_parts(gathered, day, table, returns, workers)

@@ -21,6 +21,7 @@ field's name, a file's path) is escaped by
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -44,6 +45,7 @@ __all__ = [
     "StoreError",
     "TornTail",
     "UsageError",
+    "WorkerFailed",
     "format_path",
 ]
 
@@ -465,3 +467,26 @@ class PartitionError(LedgerError, ValueError):
     and by :meth:`~assurance_ledger.report.Report.merge` for no reports, or
     reports judged as of different days (their findings are not comparable).
     """
+
+
+class WorkerFailed(LedgerError, ChildProcessError):
+    """A forked process of ``check(..., workers=N)`` ended without its part's report.
+
+    ``part`` is the part it checked (from 1: part 0 is checked in the calling
+    process) and ``status`` its wait status (see :func:`os.waitstatus_to_exitcode`):
+    it was killed, or ran out of memory. An error the check itself raised in
+    the worker is raised as it is, not as this.
+    """
+
+    def __init__(self, part: int, status: int) -> None:
+        """Record which part's process ended, and how."""
+        self.part = part
+        self.status = status
+        super().__init__(
+            f"the process checking part {part} ended without its report "
+            f"(exit status {os.waitstatus_to_exitcode(status)})"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle by the data."""
+        return (type(self), (self.part, self.status))

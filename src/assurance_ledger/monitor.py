@@ -47,7 +47,7 @@ from ._gc import collector_paused
 from .commitments import Commitment
 from .dates import DateSpan
 from .ledger import Ledger
-from .report import Breach, Report
+from .report import BREACH_ORDER, Breach, Report
 from .rules import Rule, RuleSpec
 
 __all__ = ["Changes", "Monitor"]
@@ -210,6 +210,6 @@ def _changes(entries: int, before: list[Breach], after: list[Breach]) -> Changes
     old, new = Counter(before), Counter(after)
     return Changes(
         entries=entries,
-        added=tuple(sorted((new - old).elements(), key=lambda b: b.sort_key)),
-        removed=tuple(sorted((old - new).elements(), key=lambda b: b.sort_key)),
+        added=tuple(sorted((new - old).elements(), key=BREACH_ORDER)),
+        removed=tuple(sorted((old - new).elements(), key=BREACH_ORDER)),
     )

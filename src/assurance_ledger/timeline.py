@@ -31,7 +31,7 @@ from .dates import DateSpan
 from .display import one_line
 from .errors import NotFound
 from .ledger import Fact, Ledger
-from .report import Breach, Certainty, Exposure, UnassuredReturn, bracketed
+from .report import BREACH_ORDER, Breach, Certainty, Exposure, UnassuredReturn, bracketed
 
 __all__ = ["CoveringAssurance", "Timeline", "timeline"]
 
@@ -405,7 +405,7 @@ def timeline(ledger: Ledger, claimant_id: str, as_of: dt.date | str | DateSpan) 
         claimant=claimant,
         outcomes=tuple(outcomes),
         assurances=covering,
-        breaches=tuple(sorted(found, key=lambda b: b.sort_key)),
+        breaches=tuple(sorted(found, key=BREACH_ORDER)),
         as_of=day.earliest,
         unassured=unassured,
         exposures=tuple(sorted(exposures, key=lambda e: e.evidence)),
