@@ -123,12 +123,12 @@ def linked_hashes(lines: Sequence[bytes], head: str) -> list[str] | None:
     Each line's hash is computed from its bytes (its body after the hash,
     which holds its seq and its prev link), its stated hash compared with it,
     and its prev with the hash of the line before (:data:`GENESIS` for the
-    first). Hashes being
-    collision-free, lines that pass are byte for byte the lines whose last
-    hash was ``head`` when they were verified: so a snapshot of a ledger's
-    first entries (see :mod:`assurance_ledger._snapshot`), made from lines
-    that were verified in full, holds exactly these lines' records.
-    Nothing else of a line is read: this is not :func:`verify_lines`.
+    first). Hashes being collision-free, lines that pass are byte for byte
+    the lines whose last hash was ``head`` when they were verified: so a
+    snapshot of a ledger's first entries (see
+    :mod:`assurance_ledger._snapshot`), made from lines that were verified in
+    full, holds exactly these lines' records. Nothing else of a line is read:
+    this is not :func:`verify_lines`.
 
     The comparisons join the parts of many lines at a time and compare them
     in C; only the hashing is a step for each line.
