@@ -318,7 +318,7 @@ def _read(path: Path, key: bytes, identity: bytes, hashes: list[str]) -> State |
 # The view keeps a Fact (seq, record, corrected_by) for each record it holds;
 # nearly all stand as first recorded, the record at their seq. Their objects
 # are not kept but made again from the records, as columns (see
-# _pickling.made): a fifth of the time of unpickling them.
+# _pickling.made): half the time of unpickling them.
 
 
 class _Packed(NamedTuple):
