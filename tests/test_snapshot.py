@@ -59,6 +59,17 @@ def open_kept(path: Path, **options: object) -> Ledger:
     return Ledger.open(path, snapshot_dir=path.parent / "snapshots", **options)  # type: ignore[arg-type]
 
 
+def later_detention(ledger: Ledger, outcome_id: str) -> Detained:
+    """A detention of the ledger's first returned claimant, on their return day."""
+    claimant = next(f.record for f in ledger.facts() if f.record.TYPE == "claimant_returned")
+    return Detained(
+        outcome_id=outcome_id,
+        claimant_id=claimant.claimant_id,  # type: ignore[attr-defined]
+        on=claimant.on,  # type: ignore[attr-defined]
+        by="US",
+    )
+
+
 def outcome(opening: object) -> tuple[str, str]:
     """What opening a ledger gave: its lines, facts and report, or its error."""
     try:
@@ -185,17 +196,8 @@ def test_a_reopen_after_an_append_validates_only_the_new_entries(tmp_path: Path)
     folder.mkdir()
     assert Ledger.open(path, snapshot_dir=folder).opened.validated == 200
     with Ledger.open(path, snapshot=False) as writer:  # keeps no snapshot
-        claimant = next(f.record for f in writer.facts() if f.record.TYPE == "claimant_returned")
         for number in range(5):
-            writer.append(
-                Detained(
-                    outcome_id=f"later-{number}",
-                    claimant_id=claimant.claimant_id,  # type: ignore[attr-defined]
-                    on=claimant.on,  # type: ignore[attr-defined]
-                    by="US",
-                ),
-                recorded_by="CA",
-            )
+            writer.append(later_detention(writer, f"later-{number}"), recorded_by="CA")
     reopened = Ledger.open(path, snapshot_dir=folder)
     assert reopened.opened == OpenStats(validated=5, from_snapshot=200, snapshot_written=True)
     assert Ledger.open(path, snapshot_dir=folder).opened == OpenStats(0, 205)
@@ -209,18 +211,9 @@ def test_a_few_appended_entries_wait_for_the_next_snapshot(tmp_path: Path) -> No
     folder = tmp_path / "snapshots"
     folder.mkdir()
     ledger = Ledger.open(path, snapshot_dir=folder)
-    claimant = next(f.record for f in ledger.facts() if f.record.TYPE == "claimant_returned")
     # Written once the entries not in it reach 1% of the ledger: 4 of 304.
     for number, expected_seq in enumerate((300, 300, 300, 304)):
-        ledger.append(
-            Detained(
-                outcome_id=f"later-{number}",
-                claimant_id=claimant.claimant_id,  # type: ignore[attr-defined]
-                on=claimant.on,  # type: ignore[attr-defined]
-                by="US",
-            ),
-            recorded_by="CA",
-        )
+        ledger.append(later_detention(ledger, f"later-{number}"), recorded_by="CA")
         names = [p.name for p in folder.iterdir()]
         assert len(names) == 1  # the older snapshot is removed when a new one is written
         assert f".{expected_seq}-" in names[0], (number, names)
@@ -359,16 +352,7 @@ def test_a_folder_that_cannot_be_written_never_fails_an_open_or_append(tmp_path:
     not_a_folder.write_text("")
     with Ledger.open(path, snapshot_dir=not_a_folder) as ledger:
         assert ledger.opened == OpenStats(validated=30)
-        claimant = next(f.record for f in ledger.facts() if f.record.TYPE == "claimant_returned")
-        ledger.append(
-            Detained(
-                outcome_id="later",
-                claimant_id=claimant.claimant_id,  # type: ignore[attr-defined]
-                on=claimant.on,  # type: ignore[attr-defined]
-                by="US",
-            ),
-            recorded_by="CA",
-        )
+        ledger.append(later_detention(ledger, "later"), recorded_by="CA")
     assert len(Ledger.open(path, snapshot=False)) == 31
 
 
