@@ -50,13 +50,11 @@ in the file):
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from assurance_ledger import DEFAULT_CODEC, Ledger, Report, check
+from _example import with_example
+from assurance_ledger import Ledger, Report, check
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "canada-us-2020.jsonl"
 AS_OF = "2020-06-30"
 A = "a-ca-us-2020"
 A6 = "a-ca-us-2020-c006"
@@ -65,10 +63,7 @@ A6 = "a-ca-us-2020-c006"
 @pytest.fixture(scope="module")
 def ledger() -> Ledger:
     """The example records in a new ledger, recorded by Canada at one fixed time."""
-    records = DEFAULT_CODEC.read_records(EXAMPLE.read_bytes())
-    ledger = Ledger()
-    ledger.extend(records, recorded_by="CA", recorded_at="2020-06-30T12:00:00Z")
-    return ledger
+    return with_example()
 
 
 @pytest.fixture(scope="module")
@@ -365,11 +360,6 @@ def test_the_example_lists_who_is_at_risk_now(report: Report) -> None:
 
 def test_example_report_is_the_same_from_a_later_recording(ledger: Ledger) -> None:
     """Rule: the report depends on the facts and as_of, not on when they were recorded."""
-    again = Ledger()
-    again.extend(
-        DEFAULT_CODEC.read_records(EXAMPLE.read_bytes()),
-        recorded_by="CA",
-        recorded_at="2024-01-01T00:00:00Z",
-    )
+    again = with_example(recorded_at="2024-01-01T00:00:00Z")
     assert check(again, AS_OF) == check(ledger, AS_OF)
     assert check(ledger.facts(), AS_OF) == check(ledger, AS_OF)

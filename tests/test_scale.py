@@ -22,8 +22,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _example import with_example
 from assurance_ledger import (
-    DEFAULT_CODEC,
     Commitment,
     Fact,
     Ledger,
@@ -40,22 +40,10 @@ from assurance_ledger import (
 from assurance_ledger._workers import FORKS, runs
 from assurance_ledger.strategies import ledgers
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "canada-us-2020.jsonl"
-
 #: Days to check the generated ledgers on: before, inside and after their window.
 DAYS = st.dates(min_value=dt.date(2019, 6, 1), max_value=dt.date(2023, 6, 1))
 #: Ledgers of both kinds the strategies write: with and without the steps before a removal.
 ANY_LEDGER = st.one_of(ledgers(max_size=30), ledgers(max_size=30, before_removal=True))
-
-
-def _example() -> Ledger:
-    ledger = Ledger()
-    ledger.extend(
-        DEFAULT_CODEC.read_records(EXAMPLE.read_bytes()),
-        recorded_by="CA",
-        recorded_at="2020-06-30T12:00:00Z",
-    )
-    return ledger
 
 
 def _claimant_ids(ledger: Ledger) -> list[str]:
@@ -151,7 +139,7 @@ def test_part_of_is_the_same_in_every_process() -> None:
 
 def test_custom_rules_reach_the_workers() -> None:
     """Rule: a caller's rules (here a lambda that finds nothing) are applied in every worker."""
-    ledger = _example()
+    ledger = with_example()
     rules: dict[type[Commitment], Rule] = {NonRefoulement: lambda case, commitment: ()}
     assert check(ledger, "2020-06-30").summary.breaches["non_refoulement"]["certain"] == 1
     two = check(ledger, "2020-06-30", rules=rules, workers=2)
@@ -197,7 +185,7 @@ def test_an_error_in_a_worker_is_raised_to_the_caller() -> None:
     A worker that dies without its report (killed here) is a WorkerFailed
     naming its part and how it ended.
     """
-    ledger = _example()
+    ledger = with_example()
     raising = {NonRefoulement: _raise_in_a_worker(os.getpid())}
     with pytest.raises(_Raised, match="raised in"):
         check(ledger, "2020-06-30", rules=raising, workers=3)
@@ -214,7 +202,7 @@ def test_an_error_in_a_worker_is_raised_to_the_caller() -> None:
 @pytest.mark.skipif(not FORKS, reason="parts are checked in forked processes on Linux alone")
 def test_a_failing_part_in_the_caller_leaves_no_worker_behind() -> None:
     """Rule: when the caller's own part raises, the workers are stopped and reaped."""
-    ledger = _example()
+    ledger = with_example()
     parent = os.getpid()
 
     def rule(case: object, commitment: object) -> tuple[()]:
@@ -250,7 +238,7 @@ def test_runs_are_runs_of_claimant_ids_in_order(ledger: Ledger, count: int) -> N
 
 def test_merge_refuses_reports_of_different_days() -> None:
     """Rule: reports as of different days, or no report at all, are not merged."""
-    ledger = _example()
+    ledger = with_example()
     with pytest.raises(PartitionError, match="2020-06-30, 2020-07-01"):
         Report.merge([check(ledger, "2020-07-01"), check(ledger, "2020-06-30")])
     with pytest.raises(PartitionError, match="none"):
@@ -260,7 +248,7 @@ def test_merge_refuses_reports_of_different_days() -> None:
 @pytest.mark.parametrize("bad", [0, -1, 1.5, "2"])
 def test_fewer_than_one_part_is_refused(bad: object) -> None:
     """Rule: workers and parts are whole numbers of at least 1; one string is not claimant ids."""
-    ledger = _example()
+    ledger = with_example()
     with pytest.raises(PartitionError, match="at least 1"):
         check(ledger, "2020-06-30", workers=bad)  # type: ignore[arg-type]
     with pytest.raises(PartitionError, match="at least 1"):
@@ -278,12 +266,7 @@ def test_partitions_on_dask_give_the_report(tmp_path: Path) -> None:
     """Rule: the parts checked on Dask's multiprocessing scheduler merge into the report."""
     bag = pytest.importorskip("dask.bag")
     path = tmp_path / "ledger.jsonl"
-    stored = Ledger.open(path, create=True)
-    stored.extend(
-        DEFAULT_CODEC.read_records(EXAMPLE.read_bytes()),
-        recorded_by="CA",
-        recorded_at="2020-06-30T12:00:00Z",
-    )
+    stored = with_example(Ledger.open(path, create=True))
     parts = partitions(stored, 3)
     reports = (
         bag.from_sequence(parts, npartitions=len(parts))
@@ -293,4 +276,4 @@ def test_partitions_on_dask_give_the_report(tmp_path: Path) -> None:
     assert len(reports) == len(parts)
     merged = Report.merge(reports)
     assert merged == check(stored, "2020-06-30")
-    assert merged.to_json() == check(_example(), "2020-06-30").to_json()
+    assert merged.to_json() == check(with_example(), "2020-06-30").to_json()

@@ -36,6 +36,7 @@ from hypothesis import strategies as st
 
 import _story
 from _cli_helpers import installed_command, run_main
+from _example import with_example
 from assurance_ledger import DEFAULT_CODEC, Ledger, check
 from assurance_ledger.commitments import NonRefoulement
 from assurance_ledger.errors import LedgerError
@@ -427,13 +428,7 @@ def test_each_measure_counts_what_it_says(ledger: Ledger, as_of: str) -> None:
 @pytest.fixture(scope="module")
 def example() -> Ledger:
     """The bundled example (as tests/test_example.py loads it)."""
-    ledger = Ledger()
-    ledger.extend(
-        DEFAULT_CODEC.read_records(EXAMPLE.read_bytes()),
-        recorded_by="CA",
-        recorded_at="2020-06-30T12:00:00Z",
-    )
-    return ledger
+    return with_example()
 
 
 def test_the_2020_question_on_the_example(example: Ledger) -> None:
