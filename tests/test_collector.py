@@ -5,12 +5,14 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 
-from assurance_ledger import RULES, Case, Ledger, check
+from assurance_ledger import RULES, Case, Ledger, Report, _workers, check
 from assurance_ledger._gc import collector_paused
+from assurance_ledger._workers import FORKS
 from assurance_ledger.errors import ChainBroken
 from assurance_ledger.monitor import Monitor
 from assurance_ledger.rules import Finding, Rule
@@ -129,3 +131,25 @@ def test_rules_run_with_the_collector_paused_during_a_check() -> None:
     assert gc.isenabled()
     assert seen  # rules ran
     assert not any(seen)  # and every one with the collector paused
+
+
+@pytest.mark.skipif(not FORKS, reason="parts are checked in forked processes on Linux alone")
+def test_a_check_in_parts_reads_the_workers_reports_with_the_collector_paused() -> None:
+    """Rule: check(workers=N) makes its workers' findings again with the collector paused.
+
+    They are half of its objects; a collection meanwhile would visit the
+    whole ledger for nothing.
+    """
+    ledger = write_ledger(60, seed=1)
+    seen: list[bool] = []
+    received = _workers._received
+
+    def watched(sent: Any) -> Report:
+        seen.append(gc.isenabled())
+        return received(sent)
+
+    with mock.patch.object(_workers, "_received", watched):
+        report = check(ledger, "2021-12-31", workers=3)
+    assert seen == [False, False]
+    assert report == check(ledger, "2021-12-31")
+    assert gc.isenabled()

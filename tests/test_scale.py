@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -32,11 +33,13 @@ from assurance_ledger import (
     Report,
     Rule,
     WorkerFailed,
+    _workers,
     check,
     part_of,
     partitions,
     records,
 )
+from assurance_ledger import _engine as engine
 from assurance_ledger._workers import FORKS, runs
 from assurance_ledger.strategies import ledgers
 
@@ -219,21 +222,35 @@ def test_a_failing_part_in_the_caller_leaves_no_worker_behind() -> None:
 
 
 @settings(max_examples=50)
-@given(ledger=ANY_LEDGER, count=st.integers(1, 5))
-def test_runs_are_runs_of_claimant_ids_in_order(ledger: Ledger, count: int) -> None:
-    """Rule: the parts of check(workers=N) split the returns into runs of ids, in order.
+@given(ledger=ANY_LEDGER, count=st.integers(1, 5), day=DAYS, sample=st.sampled_from([1, 3, 65536]))
+def test_the_parts_of_workers_are_runs_of_claimant_ids_in_order(
+    ledger: Ledger, count: int, day: dt.date, sample: int
+) -> None:
+    """Rule: the parts of check(workers=N) read the returns and outcomes in runs of ids, in order.
 
-    Every return falls in one run, in the ledger's order; each id of a run
-    is below every id of the next (a claimant returned twice falls in one).
+    The runs follow one another from the first id on; each part reads the
+    returns and outcomes of its run's claimants, in the ledger's order, and
+    together the parts read each return and each claimant's outcomes once,
+    however many facts the runs were cut from a sample of (``sample``).
     """
-    returns = [f for f in ledger.facts() if isinstance(f.record, records.ClaimantReturned)]
-    split = runs(returns, count)
+    facts = ledger.facts()
+    with mock.patch.object(_workers, "_SAMPLE", sample):
+        split = runs(facts, count)
     assert len(split) == count
-    assert sorted(f.seq for part in split for f in part) == [f.seq for f in returns]
-    assert all([f.seq for f in part] == sorted(f.seq for f in part) for part in split)
-    ids = [{f.record.claimant_id for f in part} for part in split]  # type: ignore[attr-defined]
+    assert split[0].low == ""
+    assert split[-1].high is None
+    assert all(run.high == after.low for run, after in itertools.pairwise(split))
+    evaluation = engine.evaluation_day(day)
+    whole = engine.gather(facts, evaluation)
+    parts = [engine.gather(facts, evaluation, within=run) for run in split]
+    assert sorted(f.seq for part in parts for f in part.returns) == [f.seq for f in whole.returns]
+    assert all([f.seq for f in p.returns] == sorted(f.seq for f in p.returns) for p in parts)
+    ids = [{f.record.claimant_id for f in part.returns} for part in parts]  # type: ignore[attr-defined]
     bounds = [(min(part), max(part)) for part in ids if part]
     assert all(high < low for (_, high), (low, _) in itertools.pairwise(bounds))
+    read = [claimant for part in parts for claimant in part.outcomes]
+    assert sorted(read) == sorted(whole.outcomes)
+    assert {c: o for part in parts for c, o in part.outcomes.items()} == whole.outcomes
 
 
 def test_merge_refuses_reports_of_different_days() -> None:

@@ -85,6 +85,7 @@ __all__ = [
     "Earlier",
     "Gate",
     "Gathered",
+    "IdRun",
     "Parts",
     "RuleTable",
     "Step",
@@ -95,6 +96,7 @@ __all__ = [
     "evaluation_day",
     "gather",
     "is_returned",
+    "of_claimants",
     "report",
     "rule_table",
 ]
@@ -333,20 +335,61 @@ class Gathered(NamedTuple):
     outcomes: dict[str, list[Fact]]
 
 
-def gather(ledger: Ledger | Iterable[Fact], day: DateSpan) -> Gathered:
-    """The assurances, the returns and each claimant's outcomes, in one pass over the ledger."""
+class IdRun(NamedTuple):
+    """The claimant ids from ``low`` on (``""``: from the first), up to ``high`` left out.
+
+    ``high`` None: to the last. Any claimant id falls in exactly one of a
+    row of runs each starting where the one before ends.
+    """
+
+    low: str
+    high: str | None
+
+
+def gather(
+    ledger: Ledger | Iterable[Fact], day: DateSpan, *, within: IdRun | None = None
+) -> Gathered:
+    """The assurances, the returns and each claimant's outcomes, in one pass over the ledger.
+
+    ``within``: only the returns and outcomes of the claimants of that run
+    of ids (every assurance still): a part of a check that reads the ledger
+    itself, in a process of its own.
+    """
     assurances = Assurances()
     returns: list[Fact] = []
     outcomes: dict[str, list[Fact]] = defaultdict(list)
-    for fact in ledger.facts() if isinstance(ledger, Ledger) else ledger:
+    facts = ledger.facts() if isinstance(ledger, Ledger) else ledger
+    if within is None:
+        for fact in facts:
+            record = fact.record
+            if isinstance(record, r.Outcome):
+                outcomes[record.claimant_id].append(fact)
+            elif is_returned(fact, day):
+                returns.append(fact)
+            else:
+                assurances.add(fact, day)
+        return _make(Gathered, (assurances, returns, outcomes))
+    low, high = within
+    for fact in facts:
         record = fact.record
         if isinstance(record, r.Outcome):
-            outcomes[record.claimant_id].append(fact)
+            claimant_id = record.claimant_id
+            if low <= claimant_id and (high is None or claimant_id < high):
+                outcomes[claimant_id].append(fact)
         elif is_returned(fact, day):
-            returns.append(fact)
+            claimant_id = record.claimant_id  # type: ignore[attr-defined]
+            if low <= claimant_id and (high is None or claimant_id < high):
+                returns.append(fact)
         else:
             assurances.add(fact, day)
     return _make(Gathered, (assurances, returns, outcomes))
+
+
+def of_claimants(returns: list[Fact], wanted: frozenset[str] | None) -> list[Fact]:
+    """The returns of the claimants ``wanted`` (None: all of them), in their order."""
+    if wanted is None:
+        return returns
+    return [fact for fact in returns if fact.record.claimant_id in wanted]  # type: ignore[attr-defined]
 
 
 def assess_returns(

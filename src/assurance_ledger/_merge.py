@@ -73,7 +73,7 @@ def _merged(parts: list[Report], *, in_order: bool) -> Report:
         exposures=joined("exposures", EXPOSURE_ORDER),
         pending_requests=_pending(parts),
         summary=_summary(parts),
-        to_settle=_hinges(parts),
+        to_settle=_hinges(parts, in_order=in_order),
         at_risk=joined("at_risk", AT_RISK_ORDER),
     )
 
@@ -116,15 +116,21 @@ def _pending(parts: list[Report]) -> tuple[PendingRequest, ...]:
     return tuple(sorted(merged.values(), key=lambda p: p.assurance_id))
 
 
-def _hinges(parts: list[Report]) -> tuple[Hinge, ...]:
-    grouped: dict[tuple[Reason, str], tuple[set[str], list[int]]] = {}
+def _hinges(parts: list[Report], *, in_order: bool) -> tuple[Hinge, ...]:
+    grouped: dict[tuple[Reason, str], tuple[list[tuple[str, ...]], list[int]]] = {}
     for part in parts:
         for hinge in part.to_settle:
-            ids, count = grouped.setdefault((hinge.reason, hinge.action), (set(), [0]))
-            ids.update(hinge.claimant_ids)
+            ids, count = grouped.setdefault((hinge.reason, hinge.action), ([], [0]))
+            ids.append(hinge.claimant_ids)
             count[0] += hinge.findings
+    # A claimant is in one part: in order, each part's sorted ids come after the last's.
     found = [
-        Hinge(reason=reason, action=action, claimant_ids=tuple(sorted(ids)), findings=count[0])
+        Hinge(
+            reason=reason,
+            action=action,
+            claimant_ids=tuple(chain.from_iterable(ids) if in_order else sorted(set().union(*ids))),
+            findings=count[0],
+        )
         for (reason, action), (ids, count) in grouped.items()
     ]
     return tuple(sorted(found, key=hinge_order))

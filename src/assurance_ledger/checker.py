@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 
 from . import _engine as engine
 from ._gc import collector_paused
-from ._workers import check_in_parts
+from ._workers import FORKS, check_in_parts
 from .commitments import Commitment
 from .coverage import covers
 from .dates import DateSpan
@@ -56,9 +56,9 @@ def check(
     is the one of a ledger holding only their returns and outcomes, with every
     assurance and request; :meth:`.Report.merge` joins the reports of disjoint
     parts into the report of the whole. ``workers`` checks the claimants in
-    that many parts (:func:`~assurance_ledger.partition.partitions`) at once,
-    in forked processes on Linux (one after another elsewhere), and merges
-    them into the same report ``workers=1`` makes (``docs/scale.md``).
+    that many parts (runs of their ids) at once, in forked processes on
+    Linux, and merges them into the same report ``workers=1`` makes; elsewhere
+    it checks them all in this process (``docs/scale.md``).
     """
     day = engine.evaluation_day(as_of)
     table = engine.rule_table(rules)
@@ -70,13 +70,13 @@ def check(
         raise PartitionError(f"workers: expected a whole number of at least 1, got {workers!r}")
     if isinstance(claimants, str):
         raise PartitionError("claimants: expected claimant ids, got one string")
+    wanted = None if claimants is None else frozenset(claimants)
     with collector_paused():
+        if workers > 1 and FORKS:
+            facts = ledger.facts() if isinstance(ledger, Ledger) else tuple(ledger)
+            return check_in_parts(facts, day, table, wanted, workers)
+        # One process: any split of the claimants gives the same report as all at once.
         gathered = engine.gather(ledger, day)
-        returns = gathered.returns
-        if claimants is not None:
-            wanted = frozenset(claimants)
-            returns = [fact for fact in returns if fact.record.claimant_id in wanted]  # type: ignore[attr-defined]
-        if workers == 1:
-            assessed = engine.assess_returns(gathered, returns, day, table)
-            return engine.report(day, gathered.assurances, assessed.values())
-        return check_in_parts(gathered, day, table, returns, workers)
+        returns = engine.of_claimants(gathered.returns, wanted)
+        assessed = engine.assess_returns(gathered, returns, day, table)
+        return engine.report(day, gathered.assurances, assessed.values())
