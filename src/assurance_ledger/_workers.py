@@ -2,8 +2,8 @@
 
 On Linux the parts are checked in forked processes: each child starts with
 the parent's memory, so the ledger's facts are shared and never sent. Each
-part is a run of claimant ids (:func:`runs`, cut where a sample of the ids
-is cut), and each process reads the facts itself for its run's returns and
+part is a run of claimant ids (:func:`runs`, cut where the claimant ids of a
+sample of the facts are cut), and each process reads the facts itself for its run's returns and
 outcomes (:func:`~assurance_ledger._engine.gather` ``within``): each makes
 the pass over the facts, but grouping its claimants' outcomes, most of
 reading them (a twentieth of a check), is shared out. The parent checks the
@@ -45,8 +45,8 @@ from .report import Report
 
 __all__ = ["FORKS", "check_in_parts", "runs"]
 
-#: Whether parts are checked in forked processes here (else one after another).
-FORKS = sys.platform.startswith("linux")
+#: Whether parts are checked in forked processes here (else all at once, in this one).
+FORKS = sys.platform.startswith("linux") and hasattr(os, "memfd_create")
 
 
 class _Job(NamedTuple):
@@ -95,8 +95,8 @@ class _Child:
     anonymous file in memory (``memfd_create``), then one byte to a pipe to
     say so; the parent reads the file once its own part is done. A pipe
     alone would hold the child at its small buffer until then, and the
-    whole answer (50 MB at 1,000,000 entries) would pass after the
-    parent's part, a tenth of a second more. The parent reaps the child
+    whole answer (26 MB from one of two workers at 1,000,000 entries)
+    would pass after the parent's part, a tenth of a second more. The parent reaps the child
     last, as its memory is still being given back.
     """
 
@@ -200,7 +200,7 @@ def _received(sent: _Sent) -> Report:
 
 
 #: What pickling a part's report and sending it back costs a forked worker, as
-#: a share of checking the whole ledger (0.45 s of 9 s at 1,000,000 entries):
+#: a share of checking the whole ledger (0.4 s of 10 s at 1,000,000 entries):
 #: the part checked in this process is that much larger, so that all end
 #: together.
 _SENDING = 0.05
