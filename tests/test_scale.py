@@ -40,6 +40,7 @@ from assurance_ledger import (
     records,
 )
 from assurance_ledger import _engine as engine
+from assurance_ledger import checker as checker_module
 from assurance_ledger._workers import FORKS, runs
 from assurance_ledger.strategies import ledgers
 
@@ -79,6 +80,25 @@ def test_workers_give_the_report_of_one(ledger: Ledger, day: dt.date, workers: i
     assert many == one
     assert many.to_json() == one.to_json()
     assert many.to_text() == one.to_text()
+
+
+@settings(max_examples=20)
+@given(ledger=ANY_LEDGER, day=DAYS, data=st.data())
+def test_where_nothing_is_forked_workers_check_all_at_once(
+    ledger: Ledger, day: dt.date, data: st.DataObject
+) -> None:
+    """Rule: where no process is forked (Windows, macOS), check(workers=N) is workers=1's check.
+
+    The same report, of the claimants asked for too, and no process started.
+    """
+    ids = _claimant_ids(ledger)
+    some = data.draw(st.lists(st.sampled_from(ids), unique=True) if ids else st.just([]))
+    with (
+        mock.patch.object(checker_module, "FORKS", False),
+        mock.patch.object(os, "fork", side_effect=AssertionError("a process was forked")),
+    ):
+        assert check(ledger, day, workers=3) == check(ledger, day)
+        assert check(ledger, day, claimants=some, workers=2) == check(ledger, day, claimants=some)
 
 
 @given(ledger=ANY_LEDGER, day=DAYS, data=st.data())
