@@ -3,11 +3,12 @@
 On Linux the parts are checked in forked processes: each child starts with
 the parent's memory, so the ledger's facts are shared and never sent. Each
 part is a run of claimant ids (:func:`runs`, cut where the claimant ids of a
-sample of the facts are cut), and each process reads the facts itself for its run's returns and
-outcomes (:func:`~assurance_ledger._engine.gather` ``within``): each makes
-the pass over the facts, but grouping its claimants' outcomes, most of
-reading them (a twentieth of a check), is shared out. The parent checks the
-first part meanwhile. Only each part's
+sample of the facts are cut), and each process reads the facts itself for
+its run's returns and outcomes (:func:`~assurance_ledger._engine.gather`
+``within``): each makes the pass over the facts, but grouping its claimants'
+outcomes, most of reading them (a twentieth of a check), is shared out. The
+parent checks the first part meanwhile, all with the cycle collector paused
+(the children inherit the pause). Only each part's
 :class:`~assurance_ledger.report.Report` comes back, pickled with its long
 lists as columns (:mod:`~assurance_ledger._pickling`: a quarter of the time
 of pickle's own way, both ways), through a file in memory
@@ -68,21 +69,21 @@ def check_in_parts(
     job = _Job(facts, day, table, wanted)
     parts = runs(facts, workers)
     children: list[_Child] = []
-    try:
-        children.extend(_Child(job, part, index) for index, part in enumerate(parts[1:], 1))
-        reports = [_check_part(job, parts[0]), *(child.report() for child in children)]
-        return merge_reports(reports, in_order=True)
-    finally:
-        for child in children:
-            child.end()
+    with collector_paused():  # forked inside: each child starts paused too
+        try:
+            children.extend(_Child(job, part, index) for index, part in enumerate(parts[1:], 1))
+            reports = [_check_part(job, parts[0]), *(child.report() for child in children)]
+            return merge_reports(reports, in_order=True)
+        finally:
+            for child in children:
+                child.end()
 
 
 def _check_part(job: _Job, part: engine.IdRun) -> Report:
-    with collector_paused():
-        gathered = engine.gather(job.facts, job.day, within=part)
-        returns = engine.of_claimants(gathered.returns, job.wanted)
-        assessed = engine.assess_returns(gathered, returns, job.day, job.table)
-        return engine.report(job.day, gathered.assurances, assessed.values())
+    gathered = engine.gather(job.facts, job.day, within=part)
+    returns = engine.of_claimants(gathered.returns, job.wanted)
+    assessed = engine.assess_returns(gathered, returns, job.day, job.table)
+    return engine.report(job.day, gathered.assurances, assessed.values())
 
 
 class _Child:
@@ -96,8 +97,8 @@ class _Child:
     say so; the parent reads the file once its own part is done. A pipe
     alone would hold the child at its small buffer until then, and the
     whole answer (26 MB from one of two workers at 1,000,000 entries)
-    would pass after the parent's part, a tenth of a second more. The parent reaps the child
-    last, as its memory is still being given back.
+    would pass after the parent's part, a tenth of a second more. The
+    parent reaps the child last, as its memory is still being given back.
     """
 
     def __init__(self, job: _Job, part: engine.IdRun, index: int) -> None:
