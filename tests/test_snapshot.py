@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 import pytest
@@ -31,6 +32,7 @@ from assurance_ledger import (
     LedgerError,
     OpenStats,
     _pickling,
+    _snapshot,
     chain,
     check,
 )
@@ -318,6 +320,65 @@ def test_a_planted_snapshot_is_never_unpickled(
     good.write_bytes(good.read_bytes()[:60] + pickle.dumps(_Planted()))
     assert Ledger.open(path, snapshot_dir=folder).opened.validated == 20
     assert not (tmp_path / "planted-code-ran").exists()
+
+
+def _reading_threads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the threads that read a snapshot file, as each open reads one."""
+    names: list[str] = []
+    real = _snapshot._payload
+
+    def recorded(*args: Any) -> object:
+        names.append(threading.current_thread().name)
+        return real(*args)
+
+    monkeypatch.setattr(_snapshot, "_payload", recorded)
+    return names
+
+
+def _snapshot_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "assurance-ledger snapshot"]
+
+
+@pytest.mark.parametrize("changed", [False, True])
+def test_the_snapshot_is_read_in_a_thread_that_never_outlives_the_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, changed: bool
+) -> None:
+    """Rule: the snapshot file is read (and its MAC checked) beside the hashing, not after it.
+
+    Whether the lines prove to be its chain or not (a line changed), the
+    thread has ended when the open returns or raises.
+    """
+    path = tmp_path / "ledger.jsonl"
+    write_ledger(30, seed=9).export(path)
+    Ledger.open(path, snapshot_dir=tmp_path).close()
+    names = _reading_threads(monkeypatch)
+    if changed:  # the third line's recorded_by, so that its hash no longer holds
+        lines = path.read_bytes().splitlines(keepends=True)
+        lines[2] = lines[2].replace(b'"recorded_by":"', b'"recorded_by":"X', 1)
+        path.write_bytes(b"".join(lines))
+        with pytest.raises(LedgerError):
+            Ledger.open(path, snapshot_dir=tmp_path)
+    else:
+        assert Ledger.open(path, snapshot_dir=tmp_path).opened == OpenStats(0, 30)
+    assert names == ["assurance-ledger snapshot"]
+    assert _snapshot_threads() == []
+
+
+def test_without_a_thread_the_snapshot_is_read_by_the_open_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rule: where no thread can be started, the snapshot is still read and used."""
+    path = tmp_path / "ledger.jsonl"
+    write_ledger(30, seed=10).export(path)
+    Ledger.open(path, snapshot_dir=tmp_path).close()
+    names = _reading_threads(monkeypatch)
+
+    def refused(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refused)
+    assert Ledger.open(path, snapshot_dir=tmp_path).opened == OpenStats(0, 30)
+    assert names == [threading.current_thread().name]
 
 
 def test_a_shorter_ledger_than_its_snapshot_is_opened_in_full(tmp_path: Path) -> None:
