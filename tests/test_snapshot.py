@@ -35,10 +35,15 @@ from assurance_ledger import (
     _snapshot,
     chain,
     check,
+    storage,
 )
 from assurance_ledger.strategies import ledgers, records, write_ledger
 
 AS_OF = "2022-12-31"
+
+
+#: Sizes of the blocks a JSON Lines file is read in: lines end anywhere in them.
+BLOCK_BYTES = st.sampled_from([1, 7, 100, 1 << 23])
 
 
 @contextmanager
@@ -121,16 +126,18 @@ def test_a_snapshot_never_changes_what_open_returns(ledger: Ledger, extra: list[
 
 
 @settings(max_examples=60)
-@given(ledger=ledgers(min_size=1, max_size=15), data=st.data())
+@given(ledger=ledgers(min_size=1, max_size=15), data=st.data(), block=BLOCK_BYTES)
 def test_any_changed_byte_is_found_where_a_full_open_finds_it(
-    ledger: Ledger, data: st.DataObject
+    ledger: Ledger, data: st.DataObject, block: int
 ) -> None:
     """Rule: with a snapshot present, a changed byte gives the very error a full open gives.
 
     Same error type and message (so the same seq), whatever byte is changed
-    and to whatever value.
+    and to whatever value, and wherever the file's blocks end (the lines a
+    snapshot holds are hashed as each block is read).
     """
-    with stored(ledger) as path:
+    with stored(ledger) as path, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(storage, "_BLOCK_BYTES", block)
         open_kept(path).close()
         assert snapshots_of(path)
         content = bytearray(path.read_bytes())
@@ -174,6 +181,104 @@ def test_lines_are_taken_from_a_snapshot_only_if_they_are_its_chain(
             swapped = list(lines)
             swapped[where], swapped[other] = swapped[other], swapped[where]
             assert chain.linked_hashes(swapped, head) is None
+
+
+@settings(max_examples=60)
+@given(ledger=ledgers(min_size=1, max_size=12), data=st.data())
+def test_links_of_lines_in_blocks_are_the_links_of_all_of_them(
+    ledger: Ledger, data: st.DataObject
+) -> None:
+    """Rule: ``Links`` read a block at a time gives each line's hash and links up to a changed line.
+
+    However the lines are cut into blocks, the hashes are those of the
+    entries, and ``linked`` counts the lines before the first one changed
+    (all of them if none is): a changed byte anywhere in a line breaks its
+    own hash or link, never an earlier one.
+    """
+    lines = list(ledger.lines())
+    changed = data.draw(st.none() | st.integers(0, len(lines) - 1), label="changed line")
+    if changed is not None:
+        line = bytearray(lines[changed])
+        at = data.draw(st.integers(0, len(line) - 1), label="byte")
+        line[at] ^= data.draw(st.integers(1, 255), label="xor")
+        lines[changed] = bytes(line)
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(lines)), max_size=4), label="cuts"))
+    links = chain.Links()
+    for low, high in zip([0, *cuts], [*cuts, len(lines)], strict=True):
+        links.add(lines[low:high])
+    assert links.linked == (len(lines) if changed is None else changed)
+    if changed is None:
+        assert links.hashes == [entry.hash for entry in ledger.entries]
+        assert links.reach(len(lines), ledger.entries[-1].hash)
+    assert not links.reach(len(lines) + 1, ledger.entries[-1].hash)
+
+
+@settings(max_examples=40)
+@given(
+    ledger=ledgers(min_size=0, max_size=12),
+    block=BLOCK_BYTES,
+    kind=st.sampled_from([".jsonl", ".sqlite"]),
+    data=st.data(),
+)
+def test_a_store_hands_its_lines_through_a_block_at_a_time(
+    ledger: Ledger, block: int, kind: str, data: st.DataObject
+) -> None:
+    """Rule: ``read_lines(after, through)`` hands each line after ``after`` once, in order.
+
+    The blocks handed to ``through`` join into the lines ``read_lines(after)``
+    gives, and what it kept of them is what is returned; a later read of the
+    same store, with or without it, gives the same lines.
+    """
+    with stored(ledger, kind) as path, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(storage, "_BLOCK_BYTES", block)
+        store = storage.open_store(path)
+        try:
+            after = data.draw(st.integers(0, len(ledger)), label="after")
+            handed: list[list[bytes]] = []
+
+            def through(lines: list[bytes]) -> list[bytes]:
+                handed.append(list(lines))
+                return lines[::2]
+
+            kept = store.read_lines(after, through)
+            every = [line for lines in handed for line in lines]
+            assert every == list(ledger.lines())[after:]
+            assert kept == [line for lines in handed for line in lines[::2]]
+            assert store.read_lines(after) == every
+            assert store.read_lines(0, lambda lines: lines) == list(ledger.lines())
+        finally:
+            store.close()
+
+
+def test_an_older_snapshot_is_used_when_the_newest_is_past_the_ledger(tmp_path: Path) -> None:
+    """Rule: the newest snapshot whose head the stored lines reach is used, an older one too.
+
+    A ledger put back to an earlier copy, with the snapshot of that copy
+    still kept beside the newer one: the older one's entries are taken, the
+    rest validated.
+    """
+    path = tmp_path / "ledger.jsonl"
+    write_ledger(100, seed=11).export(path)
+    folder = tmp_path / "snapshots"
+    folder.mkdir()
+    Ledger.open(path, snapshot_dir=folder).close()
+    (older,) = folder.iterdir()
+    kept_older, earlier = older.read_bytes(), path.read_bytes()
+    with Ledger.open(path, snapshot_dir=folder) as ledger:
+        for number in range(3):  # 3% of the ledger: a new snapshot is written
+            ledger.append(later_detention(ledger, f"later-{number}"), recorded_by="CA")
+    assert not older.exists()
+    older.write_bytes(kept_older)
+    with Ledger.open(path, snapshot=False) as writer:  # one more: in neither snapshot
+        writer.append(later_detention(writer, "later-3"), recorded_by="CA")
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(earlier + lines[-1].replace(b'"seq":104', b'"seq":101'))
+    assert len(list(folder.iterdir())) == 2
+    expected = outcome(lambda: Ledger.open(path, snapshot=False))
+    assert outcome(lambda: open_kept(path)) == expected
+    assert expected[0] != "ok"  # the moved line no longer links: found where a full open finds it
+    path.write_bytes(earlier)
+    assert Ledger.open(path, snapshot_dir=folder).opened == OpenStats(0, 100)
 
 
 @settings(max_examples=60)

@@ -5,11 +5,12 @@ several times the cost of parsing its JSON. A snapshot keeps what such an
 open built (the records, the recording times and parties, and the view the
 append rules read), so that the next open of the same ledger need
 not build it again. The next open still reads every stored line, hashes it and
-links it to the line before, up to the snapshot's head
-(:func:`~assurance_ledger.chain.linked_hashes`): lines that pass are byte for
-byte the lines the snapshot was made from. Lines after the snapshot's head
-are validated in full, as without it. Any mismatch and the snapshot is
-ignored: the ledger is then opened in full and a new snapshot written.
+links it to the line before, up to the snapshot's head, a block of lines at
+a time as the store reads them (:class:`~assurance_ledger.chain.Links`):
+lines that pass are byte for byte the lines the snapshot was made from.
+Lines after the snapshot's head are validated in full, as without it. Any
+mismatch and the snapshot is ignored: the ledger is then read again and
+opened in full, and a new snapshot written.
 
 A snapshot file is::
 
@@ -54,11 +55,12 @@ import attrs
 from ._files import read_regular_file
 from ._pickling import columns, dumps, instances, loads, made
 from ._view import Fact, View
-from .chain import linked_hashes
+from .chain import Links
 from .codec import Codec
 from .errors import StoreError
+from .storage import Store
 
-__all__ = ["KEY_ENV", "SNAPSHOT_DIR_ENV", "Place", "State", "place_for", "snapshot_key"]
+__all__ = ["KEY_ENV", "SNAPSHOT_DIR_ENV", "Loaded", "Place", "State", "place_for", "snapshot_key"]
 
 #: An environment variable naming the folder snapshots are kept in (default:
 #: ``assurance_ledger/snapshots`` in the user's cache folder).
@@ -84,6 +86,22 @@ class State:
     parties: list[str]
     hashes: list[str]
     view: Any
+
+
+@attrs.frozen
+class Loaded:
+    """A re-open with a snapshot: its state, and the stored lines after it, to validate."""
+
+    state: State
+    rest: list[bytes]
+
+
+class _Kept(NamedTuple):
+    """A snapshot file of a ledger, as its name says."""
+
+    seq: int  # it holds entries 1 to seq
+    head: str  # the hash of entry seq
+    path: Path
 
 
 @cache
@@ -201,8 +219,8 @@ class Place:
         """The snapshot holding entries 1 to ``seq``, ``head`` the hash of the last."""
         return self.folder / f"{self.stem}.{seq}-{head}{_SUFFIX}"
 
-    def _found(self) -> list[tuple[int, str, Path]]:
-        """The snapshots of this ledger in the folder: seq, head and path, newest first."""
+    def _found(self) -> list[_Kept]:
+        """The snapshots of this ledger in the folder, newest first."""
         found = []
         start = self.stem + "."
         try:
@@ -214,22 +232,21 @@ class Place:
                 continue
             seq, _, head = name[len(start) : -len(_SUFFIX)].partition("-")
             if seq.isdigit() and seq.isascii() and len(head) == 64:
-                found.append((int(seq), head, self.folder / name))
+                found.append(_Kept(int(seq), head, self.folder / name))
         return sorted(found, reverse=True)
 
-    def load(self, lines: Sequence[bytes], codec: Codec) -> State | None:
-        """The state of the newest snapshot whose lines are exactly ``lines``' first, or None."""
-        for seq, head, path in self._found():
-            if seq <= len(lines) and lines[seq - 1][9:73] == head.encode("ascii"):
-                key = snapshot_key()
-                if key is None:
-                    return None
-                with _Payload(path, key, _identity(codec, seq, head)) as payload:
-                    hashes = linked_hashes(lines[:seq], head)
-                    if hashes is None:
-                        return None  # the newest that should fit does not: open in full
-                    return _state(payload.get(), hashes)
-        return None
+    def load(self, store: Store, codec: Codec) -> Loaded | None:
+        """Read ``store`` through the newest snapshot whose chain its first lines are; or None.
+
+        None: there is no such snapshot (or none can be trusted), and the
+        store's lines must be read again, all of them, to be validated.
+        """
+        found = self._found()
+        key = snapshot_key() if found else None
+        if key is None:
+            return None
+        with _Reading(found, key, codec) as reading:
+            return reading.loaded(store.read_lines(0, reading.take))
 
     def write(self, state: State, codec: Codec) -> bool:
         """Keep ``state`` as this ledger's snapshot, atomically; remove the older ones.
@@ -293,6 +310,56 @@ def place_for(ledger: Path, folder: str | Path | None) -> Place:
     if chosen is None:
         return Place(_cache_folder() / "snapshots", stem, made=True)
     return Place(Path(chosen), stem)
+
+
+class _Reading:
+    """A re-open's reading of the stored lines, hashed and linked as they are read.
+
+    The store hands each block of lines to :meth:`take`, which hashes those
+    up to the newest snapshot's head (:class:`~assurance_ledger.chain.Links`)
+    and keeps only those after the oldest's: the lines a snapshot holds are
+    needed once, to be hashed, and never held all at once (400 MB at
+    1,000,000 entries, and a third of a second of first touching that much
+    memory). Meanwhile the newest snapshot's file is read and its MAC
+    checked (:class:`_Payload`). Lines that link up to a snapshot's head are
+    byte for byte the lines it was made of (see
+    :func:`~assurance_ledger.chain.linked_hashes`).
+    """
+
+    def __init__(self, found: list[_Kept], key: bytes, codec: Codec) -> None:
+        self._found, self._key, self._codec = found, key, codec
+        self._links = Links()
+        self._last = found[0].seq  # no line after the newest's head is hashed here
+        self._keep = min(kept.seq for kept in found)  # nor any line before the oldest's kept
+        newest = found[0]
+        self._payload = _Payload(newest.path, key, _identity(codec, newest.seq, newest.head))
+
+    def __enter__(self) -> _Reading:
+        self._payload.__enter__()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._payload.__exit__()
+
+    def take(self, block: list[bytes]) -> list[bytes]:
+        """Hash ``block`` (the next lines read) up to the newest head; what is kept of it."""
+        first = len(self._links.hashes)
+        self._links.add(block[: max(0, self._last - first)])
+        return block[max(0, self._keep - first) :]
+
+    def loaded(self, kept: list[bytes]) -> Loaded | None:
+        """The newest snapshot whose chain the lines read are, and the lines after it; or None."""
+        for seq, head, path in self._found:
+            if self._links.reach(seq, head):
+                payload = (
+                    self._payload.get()
+                    if path == self._found[0].path
+                    else _payload(path, self._key, _identity(self._codec, seq, head))
+                )
+                hashes = self._links.hashes
+                state = _state(payload, hashes if seq == len(hashes) else hashes[:seq])
+                return None if state is None else Loaded(state, kept[seq - self._keep :])
+        return None
 
 
 class _Payload:

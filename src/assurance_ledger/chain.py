@@ -128,26 +128,69 @@ def linked_hashes(lines: Sequence[bytes], head: str) -> list[str] | None:
     snapshot of a ledger's first entries (see
     :mod:`assurance_ledger._snapshot`), made from lines that were verified in
     full, holds exactly these lines' records. Nothing else of a line is read:
-    this is not :func:`verify_lines`.
-
-    The comparisons join the parts of many lines at a time and compare them
-    in C; only the hashing is a step for each line.
+    this is not :func:`verify_lines`. :class:`Links` does the same a block of
+    lines at a time, as they are read.
     """
-    sha256 = hashlib.sha256
-    hashes = [sha256(b"{" + line[_BODY_START:]).hexdigest() for line in lines]
-    if not hashes or hashes[-1] != head:
-        return None
-    for start in range(0, len(hashes), _BLOCK):
-        end = min(start + _BLOCK, len(hashes))
-        block = lines[start:end]
-        stated = '",{"hash":"'.join(hashes[start:end]).encode("ascii")
-        if b"".join(map(_STATED, block)) != _PREFIX + stated + b'",':
-            return None
-        previous = hashes[start - 1 : end - 1] if start else [GENESIS, *hashes[: end - 1]]
-        prevs = '"prev":"'.join(previous).encode("ascii")
-        if b"".join(map(_LINKED, block)) != _LINK + prevs:
-            return None
-    return hashes
+    links = Links()
+    links.add(lines)
+    return links.hashes if links.reach(len(lines), head) else None
+
+
+class Links:
+    """The hashes of lines read a block at a time, and how far from the first they link.
+
+    :meth:`add` hashes each line of a block and checks, as
+    :func:`linked_hashes` does, its stated hash and its prev: so a re-open
+    keeps each line's hash, not the line, until the lines of a snapshot's
+    chain are all read (a million lines held at once are 400 MB). The
+    comparisons join the parts of many lines at a time and compare them in
+    C; only the hashing is a step for each line.
+    """
+
+    __slots__ = ("hashes", "linked")
+
+    def __init__(self) -> None:
+        """No lines yet."""
+        #: Each line's hash, computed from its bytes, in order.
+        self.hashes: list[str] = []
+        #: How many lines, from the first, state their own hash and link to the one before.
+        self.linked = 0
+
+    def add(self, lines: Sequence[bytes]) -> None:
+        """Hash the next ``lines`` and check how far they link."""
+        sha256 = hashlib.sha256
+        first = len(self.hashes)
+        hashes = self.hashes
+        hashes += [sha256(b"{" + line[_BODY_START:]).hexdigest() for line in lines]
+        if self.linked < first:  # broken before these: nothing after links
+            return
+        for start in range(first, len(hashes), _BLOCK):
+            end = min(start + _BLOCK, len(hashes))
+            block = lines[start - first : end - first]
+            previous = hashes[start - 1 : end - 1] if start else [GENESIS, *hashes[: end - 1]]
+            stated = '",{"hash":"'.join(hashes[start:end]).encode("ascii")
+            prevs = '"prev":"'.join(previous).encode("ascii")
+            if (
+                b"".join(map(_STATED, block)) != _PREFIX + stated + b'",'
+                or b"".join(map(_LINKED, block)) != _LINK + prevs
+            ):
+                self.linked = start + _linked_in(block, hashes[start:end], previous)
+                return
+            self.linked = end
+
+    def reach(self, seq: int, head: str) -> bool:
+        """Whether the lines up to entry ``seq`` are read, linked, and end at ``head``."""
+        return 0 < seq <= self.linked and self.hashes[seq - 1] == head
+
+
+def _linked_in(lines: Sequence[bytes], hashes: list[str], previous: list[str]) -> int:
+    """How many of ``lines``, from the first, state their hash and link (a block that fails)."""
+    for index, (line, digest, prev) in enumerate(zip(lines, hashes, previous, strict=True)):
+        if _STATED(line) != b'%s%s",' % (_PREFIX, digest.encode("ascii")) or _LINKED(
+            line
+        ) != _LINK + prev.encode("ascii"):
+            return index
+    return len(lines)  # pragma: no cover -- only a block that failed is looked at
 
 
 #: What a stored line holds beyond its seq and prev: recorded_at, recorded_by,

@@ -215,34 +215,33 @@ class Ledger:
         ledger = cls(codec=codec, clock=clock)
         ledger._store = store
         try:
-            lines = store.read_lines(0)
             if not snapshot:
+                lines = store.read_lines(0)
                 validated = ledger._ingest(lines, where=str(store.path), progress=progress)
                 ledger._opened = OpenStats(validated=validated)
             else:
-                ledger._open_with_snapshot(lines, snapshot_dir, progress)
+                ledger._open_with_snapshot(snapshot_dir, progress)
         except BaseException:
             store.close()
             raise
         return ledger
 
     def _open_with_snapshot(
-        self,
-        lines: Sequence[bytes],
-        folder: str | Path | None,
-        progress: Callable[[int, int], None] | None,
+        self, folder: str | Path | None, progress: Callable[[int, int], None] | None
     ) -> None:
-        """Take what the snapshot holds of ``lines``, validate the rest, keep a new one if due."""
+        """Take what a snapshot holds of the stored lines, validate the rest, keep one if due."""
         assert self._store is not None  # noqa: S101 -- called by open only
         place = self._snapshot = _snapshot.place_for(self._store.path, folder)
         with collector_paused():  # millions of objects, no cycles: see _gc
-            state = place.load(lines, self._codec)
+            loaded = place.load(self._store, self._codec)
         taken = 0
-        if state is not None:
+        if loaded is None:  # no snapshot fits: every line read (again) and validated
+            rest = self._store.read_lines(0)
+        else:
+            state, rest = loaded.state, loaded.rest
             self._records, self._times, self._parties = state.records, state.times, state.parties
             self._hashes, self._view = state.hashes, state.view
             taken = self._snapshot_len = len(state.hashes)
-        rest = lines[taken:] if taken else lines
         if progress is not None and taken:
             told = progress  # counted over every line, those taken from the snapshot too
             progress = lambda done, total: told(done + taken, total + taken)  # noqa: E731

@@ -44,7 +44,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import BinaryIO, NoReturn, Protocol
@@ -98,6 +98,10 @@ class StoreWriter(Protocol):
         """Append ``lines`` (entries' canonical lines) durably, all or none."""
 
 
+#: What :meth:`Store.read_lines` hands each block of lines to: it returns what to keep of it.
+Through = Callable[[list[bytes]], list[bytes]]
+
+
 class Store(Protocol):
     """A place a ledger is kept; see :class:`JsonLinesStore` and :class:`SqliteStore`."""
 
@@ -105,8 +109,14 @@ class Store(Protocol):
     #: Opened read-only: ``writer`` and ``repair`` raise ReadOnlyLedger.
     readonly: bool
 
-    def read_lines(self, after: int) -> list[bytes]:
-        """The stored lines after the first ``after`` ones, never half a batch."""
+    def read_lines(self, after: int, through: Through | None = None) -> list[bytes]:
+        """The stored lines after the first ``after`` ones, never half a batch.
+
+        ``through``, if given, is handed those lines in order, a block at a
+        time as they are read, and returns what to keep of each block: the
+        lines kept are returned. So a reader that needs most lines only once
+        (a re-open hashing them) never holds them all.
+        """
 
     def writer(self) -> AbstractContextManager[StoreWriter]:
         """Hold the store for one append."""
@@ -136,6 +146,20 @@ def open_store(path: str | Path, *, create: bool = False, readonly: bool = False
         "cannot tell the kind of store: name it with "
         + ", ".join((*JSON_LINES_SUFFIXES, *SQLITE_SUFFIXES)),
     )
+
+
+def _skipping(skip: int, through: Through | None) -> Through | None:
+    """``through``, handed the lines after the first ``skip`` of those read (and those dropped)."""
+    if through is None or not skip:
+        return through
+    left = skip
+
+    def kept(block: list[bytes]) -> list[bytes]:
+        nonlocal left
+        dropped, left = min(left, len(block)), max(0, left - len(block))
+        return through(block[dropped:]) if dropped else through(block)
+
+    return kept
 
 
 def _fsync_dir(path: Path) -> None:
@@ -197,12 +221,15 @@ class JsonLinesStore:
         finally:
             os.close(fd)  # also releases the lock
 
-    def read_lines(self, after: int) -> list[bytes]:
-        """The stored lines after the first ``after``; raise TornTail for an unfinished append."""
-        with self._locked(exclusive=False) as fd:
-            return self._read_after(fd, after)
+    def read_lines(self, after: int, through: Through | None = None) -> list[bytes]:
+        """The stored lines after the first ``after``; raise TornTail for an unfinished append.
 
-    def _read_after(self, fd: int, after: int) -> list[bytes]:
+        ``through``: see :meth:`Store.read_lines`; the file is read 8 MiB at a time.
+        """
+        with self._locked(exclusive=False) as fd:
+            return self._read_after(fd, after, through)
+
+    def _read_after(self, fd: int, after: int, through: Through | None = None) -> list[bytes]:
         if self.journal.exists():
             raise TornTail(
                 str(self.path),
@@ -216,8 +243,8 @@ class JsonLinesStore:
             start, before = 0, 0
         with os.fdopen(os.dup(fd), "rb") as file:
             file.seek(start)
-            lines, end = self._split(file, before)
-        count = before + len(lines)
+            lines, read, end = self._split(file, before, _skipping(after - before, through))
+        count = before + read
         if count < after:
             raise ChainBroken(
                 count + 1,
@@ -225,10 +252,15 @@ class JsonLinesStore:
                 path=str(self.path),
             )
         self._offset, self._count = end, count
-        return lines[after - before :]
+        return lines if through is not None else lines[after - before :]
 
-    def _split(self, file: BinaryIO, before: int) -> tuple[list[bytes], int]:
-        """The whole lines from where ``file`` is (entries ``before + 1`` on), and the offset after.
+    def _split(
+        self, file: BinaryIO, before: int, through: Through | None
+    ) -> tuple[list[bytes], int, int]:
+        """The whole lines from where ``file`` is (entries ``before + 1`` on), as kept.
+
+        ``through`` chooses what is kept of each block. Also how many lines
+        were read, and the offset after them.
 
         Read a block at a time and split in C: a step in Python for each
         block, not for each line (at a million lines the time goes to making
@@ -237,18 +269,20 @@ class JsonLinesStore:
         the last must end with its newline.
         """
         lines: list[bytes] = []
+        read = 0
         tail = b""
         while block := file.read(_BLOCK_BYTES):
             parts = (tail + block).split(b"\n") if tail else block.split(b"\n")
             tail = parts.pop()
             if parts and max(map(len, parts)) > MAX_LINE_BYTES:
                 long = next(i for i, part in enumerate(parts) if len(part) > MAX_LINE_BYTES)
-                self._too_long(before + len(lines) + long + 1)
-            lines += parts
+                self._too_long(before + read + long + 1)
+            read += len(parts)
+            lines += through(parts) if through is not None else parts
             if len(tail) > MAX_LINE_BYTES:
-                self._too_long(before + len(lines) + 1)
+                self._too_long(before + read + 1)
         if tail:
-            seq = before + len(lines) + 1
+            seq = before + read + 1
             raise TornTail(
                 str(self.path),
                 f"the last line is unfinished ({len(tail)} bytes after entry {seq - 1}); "
@@ -256,7 +290,7 @@ class JsonLinesStore:
                 entries=seq - 1,
                 torn_bytes=len(tail),
             )
-        return lines, file.tell()
+        return lines, read, file.tell()
 
     def _too_long(self, seq: int) -> NoReturn:
         raise ChainBroken(
@@ -512,15 +546,20 @@ class SqliteStore:
 
     # -- readers --------------------------------------------------------------------
 
-    def read_lines(self, after: int) -> list[bytes]:
-        """The stored lines after the first ``after``, from one consistent snapshot."""
+    def read_lines(self, after: int, through: Through | None = None) -> list[bytes]:
+        """The stored lines after the first ``after``, from one consistent snapshot.
+
+        ``through``: see :meth:`Store.read_lines`; it is handed them all as one block.
+        """
         if self._db is None:
-            return self._read_only(after)
-        try:
-            with _transaction(self._db, "BEGIN"):
-                return self._rows_after(after)
-        except _sqlite.ERRORS as exc:
-            raise self._error("read", exc) from None
+            lines = self._read_only(after)
+        else:
+            try:
+                with _transaction(self._db, "BEGIN"):
+                    lines = self._rows_after(after)
+            except _sqlite.ERRORS as exc:
+                raise self._error("read", exc) from None
+        return through(lines) if through is not None else lines
 
     def _read_only(self, after: int, *, check_only: bool = False) -> list[bytes]:
         """Read with a connection of its own that cannot write (see the class docs)."""
