@@ -53,7 +53,7 @@ Options: ``--entries N`` (default 1,000,000; a small N is a smoke test),
 ``--no-peer`` (skip DuckDB, e.g. when the ``bench`` extra is not installed),
 ``--bounds`` (also measure the bounds: about a minute more). Exits 1 if any
 target is missed. It takes about 7 minutes at the default size on the
-reference machine, once the ledgers are cached (405 s on 7 December 2026, the
+reference machine, once the ledgers are cached (389 s on 8 December 2026, the
 workers row and the peer included; 6 minutes without the peer), and about two
 minutes more to write the ledgers the first time.
 
