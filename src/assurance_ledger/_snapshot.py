@@ -318,12 +318,11 @@ class _Reading:
     The store hands each block of lines to :meth:`take`, which hashes those
     up to the newest snapshot's head (:class:`~assurance_ledger.chain.Links`)
     and keeps only those after the oldest's: the lines a snapshot holds are
-    needed once, to be hashed, and never held all at once (400 MB at
-    1,000,000 entries, and a third of a second of first touching that much
-    memory). Meanwhile the newest snapshot's file is read and its MAC
-    checked (:class:`_Payload`). Lines that link up to a snapshot's head are
-    byte for byte the lines it was made of (see
-    :func:`~assurance_ledger.chain.linked_hashes`).
+    needed once, to be hashed, and are never held all at once (400 MB at
+    1,000,000 entries, first touched page by page). Meanwhile the newest
+    snapshot's file is read and its MAC checked (:class:`_Payload`). Lines
+    that link up to a snapshot's head are byte for byte the lines it was
+    made of (see :func:`~assurance_ledger.chain.linked_hashes`).
     """
 
     def __init__(self, found: list[_Kept], key: bytes, codec: Codec) -> None:

@@ -186,9 +186,8 @@ class Links:
 def _linked_in(lines: Sequence[bytes], hashes: list[str], previous: list[str]) -> int:
     """How many of ``lines``, from the first, state their hash and link (a block that fails)."""
     for index, (line, digest, prev) in enumerate(zip(lines, hashes, previous, strict=True)):
-        if _STATED(line) != b'%s%s",' % (_PREFIX, digest.encode("ascii")) or _LINKED(
-            line
-        ) != _LINK + prev.encode("ascii"):
+        stated = b'%s%s",' % (_PREFIX, digest.encode("ascii"))
+        if _STATED(line) != stated or _LINKED(line) != _LINK + prev.encode("ascii"):
             return index
     return len(lines)  # pragma: no cover -- only a block that failed is looked at
 

@@ -149,7 +149,7 @@ def open_store(path: str | Path, *, create: bool = False, readonly: bool = False
 
 
 def _skipping(skip: int, through: Through | None) -> Through | None:
-    """``through``, handed the lines after the first ``skip`` of those read (and those dropped)."""
+    """``through``, skipping the first ``skip`` lines read: neither handed to it nor kept."""
     if through is None or not skip:
         return through
     left = skip
