@@ -56,6 +56,14 @@ def stored(ledger: Ledger, suffix: str = ".jsonl") -> Iterator[Path]:
         yield path
 
 
+def kept_ledger(folder: Path, entries: int, *, seed: int) -> Path:
+    """A generated ledger saved in ``folder``, opened once so that its snapshot is kept there."""
+    path = folder / "ledger.jsonl"
+    write_ledger(entries, seed=seed).export(path)
+    Ledger.open(path, snapshot_dir=folder).close()
+    return path
+
+
 def snapshots_of(path: Path) -> list[Path]:
     """The snapshot files kept for the ledger at ``path`` (see :func:`stored`)."""
     return sorted((path.parent / "snapshots").iterdir())
@@ -378,9 +386,7 @@ def test_a_snapshot_of_another_library_version_is_ignored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Rule: a snapshot made by another version of the library is not used, and is rebuilt."""
-    path = tmp_path / "ledger.jsonl"
-    write_ledger(30, seed=5).export(path)
-    Ledger.open(path, snapshot_dir=tmp_path).close()
+    path = kept_ledger(tmp_path, 30, seed=5)
     monkeypatch.setattr(assurance_ledger, "__version__", "99.0")
     assert Ledger.open(path, snapshot_dir=tmp_path).opened == OpenStats(30, 0, True)
     assert Ledger.open(path, snapshot_dir=tmp_path).opened == OpenStats(0, 30)
@@ -453,9 +459,7 @@ def test_the_snapshot_is_read_in_a_thread_that_never_outlives_the_open(
     Whether the lines prove to be its chain or not (a line changed), the
     thread has ended when the open returns or raises.
     """
-    path = tmp_path / "ledger.jsonl"
-    write_ledger(30, seed=9).export(path)
-    Ledger.open(path, snapshot_dir=tmp_path).close()
+    path = kept_ledger(tmp_path, 30, seed=9)
     names = _reading_threads(monkeypatch)
     if changed:  # the third line's recorded_by, so that its hash no longer holds
         lines = path.read_bytes().splitlines(keepends=True)
@@ -473,9 +477,7 @@ def test_without_a_thread_the_snapshot_is_read_by_the_open_itself(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Rule: where no thread can be started, the snapshot is still read and used."""
-    path = tmp_path / "ledger.jsonl"
-    write_ledger(30, seed=10).export(path)
-    Ledger.open(path, snapshot_dir=tmp_path).close()
+    path = kept_ledger(tmp_path, 30, seed=10)
     names = _reading_threads(monkeypatch)
 
     def refused(self: threading.Thread) -> None:
@@ -488,9 +490,7 @@ def test_without_a_thread_the_snapshot_is_read_by_the_open_itself(
 
 def test_a_shorter_ledger_than_its_snapshot_is_opened_in_full(tmp_path: Path) -> None:
     """Rule: entries cut off the end leave the snapshot unused (its head is not there)."""
-    path = tmp_path / "ledger.jsonl"
-    write_ledger(30, seed=8).export(path)
-    Ledger.open(path, snapshot_dir=tmp_path).close()
+    path = kept_ledger(tmp_path, 30, seed=8)
     path.write_bytes(b"".join(line + b"\n" for line in path.read_bytes().splitlines()[:20]))
     assert Ledger.open(path, snapshot_dir=tmp_path).opened == OpenStats(20, 0, True)
 
