@@ -20,7 +20,8 @@ The flow, for one evaluation day (:func:`evaluation_day`):
    :class:`~assurance_ledger.rules.Case`; an unassured claimant's exposures
    instead. The result is an :class:`Assessment`;
 3. :func:`report` makes the :class:`~assurance_ledger.report.Report` of the
-   assessments.
+   assessments. :func:`checked` does all three, for a whole check or one part
+   of it.
 
 Coverage (``docs/format.md``, "Deciding a breach"): an assurance *given* by G to R
 covers a claimant returned by R to G when the return date falls in its scope
@@ -92,6 +93,7 @@ __all__ = [
     "assess",
     "assess_all",
     "assess_returns",
+    "checked",
     "date_order",
     "evaluation_day",
     "gather",
@@ -411,6 +413,23 @@ def assess_returns(
         )
         for claimant in returns
     }
+
+
+def checked(
+    ledger: Ledger | Iterable[Fact],
+    day: DateSpan,
+    table: RuleTable,
+    wanted: frozenset[str] | None = None,
+    *,
+    within: IdRun | None = None,
+) -> Report:
+    """The report of the claimants returned in ``ledger``: those ``wanted``, of the run ``within``.
+
+    The whole of a check, or of one part of it (see :func:`gather`).
+    """
+    gathered = gather(ledger, day, within=within)
+    assessed = assess_returns(gathered, of_claimants(gathered.returns, wanted), day, table)
+    return report(day, gathered.assurances, assessed.values())
 
 
 def assess_all(ledger: Ledger | Iterable[Fact], day: DateSpan, table: RuleTable) -> Assessed:

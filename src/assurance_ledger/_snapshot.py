@@ -328,9 +328,9 @@ class _Reading:
     def __init__(self, found: list[_Kept], key: bytes, codec: Codec) -> None:
         self._found, self._key, self._codec = found, key, codec
         self._links = Links()
-        self._last = found[0].seq  # no line after the newest's head is hashed here
-        self._keep = min(kept.seq for kept in found)  # nor any line before the oldest's kept
         newest = found[0]
+        self._last = newest.seq  # no line after the newest's head is hashed here
+        self._keep = min(kept.seq for kept in found)  # nor any line before the oldest's kept
         self._payload = _Payload(newest.path, key, _identity(codec, newest.seq, newest.head))
 
     def __enter__(self) -> _Reading:
@@ -348,11 +348,11 @@ class _Reading:
 
     def loaded(self, kept: list[bytes]) -> Loaded | None:
         """The newest snapshot whose chain the lines read are, and the lines after it; or None."""
-        for seq, head, path in self._found:
+        for index, (seq, head, path) in enumerate(self._found):
             if self._links.reach(seq, head):
                 payload = (
-                    self._payload.get()
-                    if path == self._found[0].path
+                    self._payload.get()  # the newest's, read beside the hashing
+                    if index == 0
                     else _payload(path, self._key, _identity(self._codec, seq, head))
                 )
                 hashes = self._links.hashes

@@ -80,10 +80,7 @@ def check_in_parts(
 
 
 def _check_part(job: _Job, part: engine.IdRun) -> Report:
-    gathered = engine.gather(job.facts, job.day, within=part)
-    returns = engine.of_claimants(gathered.returns, job.wanted)
-    assessed = engine.assess_returns(gathered, returns, job.day, job.table)
-    return engine.report(job.day, gathered.assurances, assessed.values())
+    return engine.checked(job.facts, job.day, job.table, job.wanted, within=part)
 
 
 class _Child:

@@ -64,8 +64,7 @@ def check(
     table = engine.rule_table(rules)
     if claimants is None and workers == 1:  # the default path, first: nothing added to it
         with collector_paused():
-            assurances, assessments = engine.assess_all(ledger, day, table)
-            return engine.report(day, assurances, assessments.values())
+            return engine.checked(ledger, day, table)
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise PartitionError(f"workers: expected a whole number of at least 1, got {workers!r}")
     if isinstance(claimants, str):
@@ -76,7 +75,4 @@ def check(
             facts = ledger.facts() if isinstance(ledger, Ledger) else tuple(ledger)
             return check_in_parts(facts, day, table, wanted, workers)
         # One process: any split of the claimants gives the same report as all at once.
-        gathered = engine.gather(ledger, day)
-        returns = engine.of_claimants(gathered.returns, wanted)
-        assessed = engine.assess_returns(gathered, returns, day, table)
-        return engine.report(day, gathered.assurances, assessed.values())
+        return engine.checked(ledger, day, table, wanted)
